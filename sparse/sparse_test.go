@@ -1,0 +1,277 @@
+package sparse
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// randomTriplet returns a random r×c matrix with about density·r·c entries,
+// some of them repeated, and its dense equivalent.
+func randomTriplet(rng *rand.Rand, r, c int, density float64) (*Triplet, []float64) {
+	t := NewTriplet(r, c, 0)
+	d := make([]float64, r*c)
+	for k := 0; k < int(density*float64(r*c))+1; k++ {
+		i, j := rng.IntN(r), rng.IntN(c)
+		v := rng.NormFloat64()
+		t.Append(i, j, v)
+		d[i*c+j] += v
+		if rng.IntN(4) == 0 { // duplicate on purpose
+			t.Append(i, j, 1)
+			d[i*c+j]++
+		}
+	}
+	return t, d
+}
+
+func TestTripletSumsDuplicatesAndProducts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, sz := range [][2]int{{1, 1}, {5, 3}, {3, 7}, {40, 40}} {
+		r, c := sz[0], sz[1]
+		tr, d := randomTriplet(rng, r, c, 0.3)
+		a := tr.ToCSR()
+		// Invariants: validates through NewCSR.
+		_, err := NewCSR(r, c, a.RowPtr, a.ColIdx, a.Val)
+		require.NoError(t, err)
+		// Dense equality up to the rounding of summing duplicates in another order.
+		assert.InDeltaSlice(t, d, a.Dense(), 1e-14)
+
+		x := make([]float64, c)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		y := make([]float64, r)
+		a.MulVecTo(y, x)
+		for i := range r {
+			var s float64
+			for j := range c {
+				s += d[i*c+j] * x[j]
+			}
+			assert.InDelta(t, s, y[i], 1e-12, "row %d", i)
+		}
+		// Transpose product equals product with the transpose.
+		z := make([]float64, r)
+		for i := range z {
+			z[i] = rng.NormFloat64()
+		}
+		w1 := make([]float64, c)
+		w2 := make([]float64, c)
+		a.MulVecTransTo(w1, z)
+		a.T().MulVecTo(w2, z)
+		assert.InDeltaSlice(t, w1, w2, 1e-12)
+		assert.Equal(t, a.Dense(), a.T().T().Dense())
+	}
+}
+
+func TestMulVecDotTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 1))
+	tr, _ := randomTriplet(rng, 30, 30, 0.2)
+	a := tr.ToCSR()
+	x := make([]float64, 30)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	y1, y2 := make([]float64, 30), make([]float64, 30)
+	a.MulVecTo(y1, x)
+	dot := a.MulVecDotTo(y2, x)
+	assert.Equal(t, y1, y2)
+	var want float64
+	for i := range x {
+		want += x[i] * y1[i]
+	}
+	assert.InDelta(t, want, dot, 1e-12)
+}
+
+func TestDiagSymmetricAdd(t *testing.T) {
+	tr := NewTriplet(3, 3, 0)
+	tr.Append(0, 0, 2)
+	tr.Append(0, 1, -1)
+	tr.Append(1, 0, -1)
+	tr.Append(1, 1, 2)
+	tr.Append(2, 2, 3)
+	a := tr.ToCSR()
+	assert.Equal(t, []float64{2, 2, 3}, a.DiagTo(nil))
+	assert.True(t, a.IsSymmetric(0))
+	tr.Append(2, 0, 1e-3) // one-sided entry breaks symmetry
+	b := tr.ToCSR()
+	assert.False(t, b.IsSymmetric(0))
+	assert.False(t, b.IsSymmetric(0.5))
+	c := Add(1, a, -1, b)
+	assert.InDelta(t, -1e-3, c.At(2, 0), 0)
+	assert.Equal(t, 0.0, c.At(0, 0))
+	rect := NewTriplet(2, 3, 0).ToCSR()
+	assert.False(t, rect.IsSymmetric(0))
+	assert.Equal(t, []int{0, 3, -1}, NewTripletDiag(t).DiagIndex())
+}
+
+// NewTripletDiag builds a 3×3 matrix whose row 2 has no diagonal entry.
+func NewTripletDiag(t *testing.T) *CSR {
+	t.Helper()
+	tr := NewTriplet(3, 3, 0)
+	tr.Append(0, 0, 1)
+	tr.Append(0, 2, 1)
+	tr.Append(1, 0, 1)
+	tr.Append(1, 1, 1)
+	tr.Append(2, 0, 1)
+	return tr.ToCSR()
+}
+
+func TestNewCSRRejectsBadArrays(t *testing.T) {
+	for name, tc := range map[string]struct {
+		rows, cols int
+		rp         []int
+		ci         []int32
+		v          []float64
+	}{
+		"short rowptr":  {2, 2, []int{0, 1}, []int32{0}, []float64{1}},
+		"len mismatch":  {1, 2, []int{0, 1}, []int32{0}, []float64{1, 2}},
+		"col range":     {1, 2, []int{0, 1}, []int32{2}, []float64{1}},
+		"unsorted":      {1, 3, []int{0, 2}, []int32{1, 0}, []float64{1, 2}},
+		"decreasing rp": {2, 2, []int{0, 2, 1}, []int32{0, 1}, []float64{1, 2}},
+	} {
+		_, err := NewCSR(tc.rows, tc.cols, tc.rp, tc.ci, tc.v)
+		assert.ErrorIs(t, err, ErrShape, name)
+	}
+}
+
+func TestCheckFinite(t *testing.T) {
+	tr := NewTriplet(2, 2, 0)
+	tr.Append(1, 0, math.NaN())
+	err := tr.ToCSR().CheckFinite()
+	require.ErrorIs(t, err, ErrNotFinite)
+	assert.Contains(t, err.Error(), "A[1, 0]")
+	assert.ErrorIs(t, CheckFiniteVec("b", []float64{0, math.Inf(1)}), ErrNotFinite)
+	assert.NoError(t, CheckFiniteVec("b", []float64{0, 1}))
+}
+
+func TestMatrixMarketRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 1))
+	tr, _ := randomTriplet(rng, 20, 13, 0.2)
+	a := tr.ToCSR()
+	var buf bytes.Buffer
+	require.NoError(t, WriteMatrixMarket(&buf, a, false))
+	b, err := ReadMatrixMarket(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, a.Dense(), b.Dense(), "17 digits must round-trip exactly")
+
+	// Symmetric: written as one triangle, read back whole.
+	s := Add(1, tr.ToCSR().T(), 0, tr.ToCSR().T()) // 13×20: not square
+	require.Error(t, WriteMatrixMarket(&buf, s, true))
+	sq, _ := randomTriplet(rng, 15, 15, 0.2)
+	m := sq.ToCSR()
+	sym := Add(1, m, 1, m.T())
+	buf.Reset()
+	require.NoError(t, WriteMatrixMarket(&buf, sym, true))
+	assert.Contains(t, buf.String(), "symmetric")
+	back, err := ReadMatrixMarket(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, sym.Dense(), back.Dense())
+
+	x := []float64{1, -2.5, math.Pi, 1e-300}
+	buf.Reset()
+	require.NoError(t, WriteVector(&buf, x))
+	y, err := ReadVector(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, x, y)
+}
+
+func TestMatrixMarketVariants(t *testing.T) {
+	a, err := ReadMatrixMarket(strings.NewReader(`%%MatrixMarket matrix coordinate pattern general
+% a comment
+2 2 2
+1 1
+2 1
+`))
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 0, 1, 0}, a.Dense())
+
+	a, err = ReadMatrixMarket(strings.NewReader(`%%MatrixMarket matrix coordinate integer skew-symmetric
+2 2 1
+2 1 3
+`))
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, -3, 3, 0}, a.Dense())
+
+	a, err = ReadMatrixMarket(strings.NewReader(`%%MatrixMarket matrix array real symmetric
+2 2
+1
+2
+3
+`))
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 2, 2, 3}, a.Dense())
+
+	x, err := ReadVector(strings.NewReader("%%MatrixMarket matrix coordinate real general\n3 1 1\n2 1 5\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 5, 0}, x)
+}
+
+func TestMatrixMarketMalformed(t *testing.T) {
+	for name, in := range map[string]string{
+		"empty":           "",
+		"no banner":       "2 2 1\n1 1 1\n",
+		"complex":         "%%MatrixMarket matrix coordinate complex general\n1 1 1\n1 1 1 0\n",
+		"truncated":       "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 2 1\n",
+		"no size":         "%%MatrixMarket matrix coordinate real general\n",
+		"bad size":        "%%MatrixMarket matrix coordinate real general\n2 x 1\n1 1 1\n",
+		"neg size":        "%%MatrixMarket matrix coordinate real general\n-2 2 1\n1 1 1\n",
+		"index range":     "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n",
+		"zero index":      "%%MatrixMarket matrix coordinate real general\n2 2 1\n0 1 1\n",
+		"bad value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 abc\n",
+		"nan value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 NaN\n",
+		"inf value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 -Inf\n",
+		"missing value":   "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1\n",
+		"extra data":      "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n2 2 2\n",
+		"upper in sym":    "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 2 1\n",
+		"rect sym":        "%%MatrixMarket matrix coordinate real symmetric\n2 3 1\n1 1 1\n",
+		"too many nnz":    "%%MatrixMarket matrix coordinate real general\n1 1 2\n1 1 1\n1 1 1\n",
+		"array truncated": "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n",
+		"huge dims":       "%%MatrixMarket matrix coordinate real general\n99999999999 2 1\n1 1 1\n",
+	} {
+		_, err := ReadMatrixMarket(strings.NewReader(in))
+		require.Error(t, err, name)
+		if name != "empty" {
+			assert.ErrorIs(t, err, ErrMatrixMarket, name)
+		}
+	}
+	_, err := ReadVector(strings.NewReader("%%MatrixMarket matrix array real general\n2 2\n1 2 3 4\n"))
+	assert.ErrorIs(t, err, ErrMatrixMarket)
+}
+
+// FuzzReadMatrixMarket checks that the reader never panics, and that
+// whatever it accepts is a valid matrix that round-trips through the writer.
+func FuzzReadMatrixMarket(f *testing.F) {
+	f.Add("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.5\n2 1 -3\n")
+	f.Add("%%MatrixMarket matrix coordinate real symmetric\n3 3 2\n1 1 4\n3 2 1e-3\n")
+	f.Add("%%MatrixMarket matrix array real general\n2 1\n1\n2\n")
+	f.Add("%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 2\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		a, err := ReadMatrixMarket(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		r, c := a.Dims()
+		if _, err := NewCSR(r, c, a.RowPtr, a.ColIdx, a.Val); err != nil {
+			t.Fatalf("reader built an invalid matrix: %v", err)
+		}
+		if err := a.CheckFinite(); err != nil {
+			t.Fatalf("reader accepted a non-finite value: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := WriteMatrixMarket(&buf, a, false); err != nil {
+			t.Fatal(err)
+		}
+		b, err := ReadMatrixMarket(&buf)
+		if err != nil {
+			t.Fatalf("round trip failed: %v", err)
+		}
+		if b.NNZ() != a.NNZ() {
+			t.Fatalf("round trip changed nnz: %d → %d", a.NNZ(), b.NNZ())
+		}
+	})
+}
