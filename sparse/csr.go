@@ -116,16 +116,16 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 		panic("sparse: dimension mismatch in MulVecTo")
 	}
 	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	rp = rp[:len(dst)+1]
+	lo := rp[0]
 	for i := range dst {
-		lo, hi := rp[i], rp[i+1]
-		cols := ci[lo:hi]
-		vals := v[lo:hi]
-		vals = vals[:len(cols)]
+		hi := rp[i+1]
 		var s float64
-		for k, j := range cols {
-			s += vals[k] * x[j]
+		for k := lo; k < hi; k++ {
+			s += v[k] * x[ci[k]]
 		}
 		dst[i] = s
+		lo = hi
 	}
 }
 
@@ -137,19 +137,19 @@ func (a *CSR) MulVecDotTo(dst, x []float64) float64 {
 		panic("sparse: dimension mismatch in MulVecDotTo")
 	}
 	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	rp = rp[:len(dst)+1]
 	x = x[:len(dst)]
 	var dot float64
+	lo := rp[0]
 	for i := range dst {
-		lo, hi := rp[i], rp[i+1]
-		cols := ci[lo:hi]
-		vals := v[lo:hi]
-		vals = vals[:len(cols)]
+		hi := rp[i+1]
 		var s float64
-		for k, j := range cols {
-			s += vals[k] * x[j]
+		for k := lo; k < hi; k++ {
+			s += v[k] * x[ci[k]]
 		}
 		dst[i] = s
 		dot += x[i] * s
+		lo = hi
 	}
 	return dot
 }

@@ -1,0 +1,41 @@
+package linsolve
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkCG times CG iterations on the 2D Laplacian (compare with
+// shared/bench/ccg.c, which runs the same iteration in C). Each benchmark
+// op is a fixed number of iterations, so ns/op divided by iters is the cost
+// per iteration.
+func BenchmarkCG(b *testing.B) {
+	for _, N := range []int{256, 1024} {
+		a := laplace2D(N, [2]float64{})
+		rhs := make([]float64, a.Dim())
+		for i := range rhs {
+			rhs[i] = 1
+		}
+		x := make([]float64, a.Dim())
+		for _, pc := range []string{"none", "ic0"} {
+			p, err := NewPreconditioner(pc, a, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			const iters = 50
+			b.Run(fmt.Sprintf("n=%d/pc=%s", N*N, pc), func(b *testing.B) {
+				var cg CG
+				s := &Settings{MaxIter: iters, Preconditioner: p}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					res, _ := cg.Solve(x, a, rhs, s)
+					if res.Iterations != iters {
+						b.Fatalf("ran %d iterations", res.Iterations)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*iters)/1e6, "ms/iter")
+			})
+		}
+	}
+}

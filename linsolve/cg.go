@@ -1,0 +1,176 @@
+package linsolve
+
+import (
+	"math"
+	"time"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// CG is the conjugate gradient method of Hestenes and Stiefel (1952) for
+// symmetric positive definite A, preconditioned on the left by a symmetric
+// positive definite Settings.Preconditioner when one is given (Saad 2003,
+// Alg. 9.1).
+//
+// A non-positive curvature pᵀA·p ≤ 0 stops the solve with
+// DivergedIndefiniteMat, and rᵀM⁻¹r ≤ 0 with DivergedIndefinitePC. When A
+// is a *sparse.CSR the product and the dot pᵀA·p are fused into one pass,
+// and the updates of x and r with the dot rᵀr into another, as in the C
+// reference of shared/bench/ccg.c.
+//
+// The zero value is ready to use; the work vectors are kept between
+// solves.
+type CG struct {
+	r, z, p, q []float64
+}
+
+var _ Method = (*CG)(nil)
+
+// Solve solves A·x = b into dst. See Method.
+func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (Result, error) {
+	const name = "CG"
+	start := time.Now()
+	n := a.Dim()
+	s := resolve(settings, n)
+	if err := checkInputs(name, dst, a, b, &s); err != nil {
+		return Result{}, err
+	}
+	m.r, m.p, m.q = resize(m.r, n), resize(m.p, n), resize(m.q, n)
+	if s.pc != nil {
+		m.z = resize(m.z, n)
+	}
+	r, q, x := m.r, m.q, dst
+	var res Result
+
+	initX(x, &s)
+	bnorm := norm(b)
+	if bnorm == 0 {
+		clear(x)
+		res.Reason = ConvergedAbsTol
+		res.Stats.Runtime = time.Since(start)
+		return res, nil
+	}
+	target := s.tolerance(bnorm)
+	csr, _ := a.(*sparse.CSR)
+
+	for restart := 0; ; restart++ {
+		// r = b − A·x.
+		if s.x0 == nil && restart == 0 {
+			copy(r, b)
+		} else {
+			a.MulVecTo(r, x)
+			res.Stats.MatVecs++
+			for i := range r {
+				r[i] = b[i] - r[i]
+			}
+		}
+		rnorm := norm(r)
+		if restart == 0 && s.monitor != nil {
+			s.monitor(0, rnorm)
+		}
+		divLimit := s.divTol * math.Max(bnorm, rnorm)
+		res.Reason = m.iterate(a, csr, x, target, divLimit, rnorm, &s, &res)
+		if res.Reason == Iterating {
+			res.Reason = ConvergedRelTol
+		}
+		if finish(name, a, x, b, q, bnorm, &s, &res) || restart == maxTrueResidualRestarts || res.Iterations >= s.maxIter {
+			return finalize(name, &res, target, s.maxIter, start)
+		}
+		res.Reason = Iterating
+	}
+}
+
+// iterate runs CG from the residual in m.r until a stopping test fires and
+// returns the reason (Iterating when the recursive residual met target).
+func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit, rnorm float64, s *settings, res *Result) Reason {
+	r, p, q := m.r, m.p, m.q
+	x = x[:len(r)]
+	p = p[:len(r)]
+	q = q[:len(r)]
+	if rnorm <= target {
+		return Iterating
+	}
+	if isBad(rnorm) {
+		return DivergedNaN
+	}
+	var rz float64
+	if s.pc == nil {
+		copy(p, r)
+		rz = rnorm * rnorm
+	} else {
+		z := m.z
+		s.pc.Apply(z, r)
+		res.Stats.PrecApplies++
+		rz = dot(r, z)
+		if !(rz > 0) {
+			if isBad(rz) {
+				return DivergedNaN
+			}
+			return DivergedIndefinitePC
+		}
+		copy(p, z)
+	}
+	for {
+		if res.Iterations >= s.maxIter {
+			return DivergedMaxIter
+		}
+		var pq float64
+		if csr != nil {
+			pq = csr.MulVecDotTo(q, p)
+		} else {
+			a.MulVecTo(q, p)
+			pq = dot(p, q)
+		}
+		res.Stats.MatVecs++
+		if !(pq > 0) {
+			if isBad(pq) {
+				return DivergedNaN
+			}
+			return DivergedIndefiniteMat
+		}
+		alpha := rz / pq
+		var rr float64
+		for i, qi := range q {
+			x[i] += alpha * p[i]
+			ri := r[i] - alpha*qi
+			r[i] = ri
+			rr += ri * ri
+		}
+		res.Iterations++
+		rnorm = math.Sqrt(rr)
+		if s.monitor != nil {
+			s.monitor(res.Iterations, rnorm)
+		}
+		switch {
+		case isBad(rnorm):
+			return DivergedNaN
+		case rnorm <= target:
+			return Iterating
+		case rnorm > divLimit:
+			return DivergedDivTol
+		}
+		if s.pc == nil {
+			beta := rr / rz
+			rz = rr
+			for i, ri := range r {
+				p[i] = ri + beta*p[i]
+			}
+			continue
+		}
+		z := m.z[:len(r)]
+		s.pc.Apply(z, r)
+		res.Stats.PrecApplies++
+		rzNew := dot(r, z)
+		if !(rzNew > 0) {
+			if isBad(rzNew) {
+				return DivergedNaN
+			}
+			return DivergedIndefinitePC
+		}
+		beta := rzNew / rz
+		rz = rzNew
+		for i, zi := range z {
+			p[i] = zi + beta*p[i]
+		}
+	}
+}

@@ -1,0 +1,64 @@
+// Package linsolve is the solver core of pdekit: Krylov methods (CG,
+// GMRES(m), BiCGStab), stationary relaxation methods (Jacobi,
+// Gauss–Seidel, SOR(ω), SSOR(ω)) and preconditioners (Jacobi, SSOR(ω),
+// IC(0), ILU(0)) for sparse linear systems A·x = b.
+//
+// # Interfaces
+//
+// An Operator is anything with Dim and MulVecTo; *sparse.CSR is one. A
+// Preconditioner applies M⁻¹. A Method solves: Solve(dst, A, b, settings)
+// writes x into dst and returns a Result with a Reason. A nil *Settings
+// means the defaults: relative tolerance 1e-8 on the true residual
+// ‖b − A·x‖₂ ≤ max(RelTol·‖b‖₂, AbsTol), divergence tolerance 1e5, at most
+// DefaultMaxIter(n) iterations, zero initial guess, no preconditioner.
+//
+// # Choosing a method
+//
+//   - Symmetric positive definite A (Poisson, −∇·(a∇u), implicit heat
+//     steps): CG with IC(0) or SSOR. CG needs the fewest products per
+//     iteration and stops with DivergedIndefiniteMat if A turns out not to
+//     be positive definite.
+//   - Nonsymmetric A (convection–diffusion, the SKR Darcy form): GMRES(m)
+//     is robust and monotone; BiCGStab uses less memory and often fewer
+//     products but can break down. Both take ILU(0) or Jacobi on the right.
+//   - Jacobi, Gauss–Seidel, SOR and SSOR are provided as solvers for
+//     teaching, tuning experiments (see the relax experiment) and smoothing;
+//     their cost grows like h⁻² (h⁻¹ for SOR with the optimal ω).
+//
+// # Errors
+//
+// Every solver reports the outcome in Result.Reason, signed as PETSc's
+// KSPConvergedReason. A solve that did not converge returns the last
+// iterate in dst, the Result, and a *ConvergenceError that unwraps to
+// ErrMaxIter, ErrDivergence, ErrBreakdown, ErrIndefinite, ErrIndefinitePC
+// or ErrNaN. Sizes that do not match return an error wrapping ErrDimension;
+// NaN or Inf in b or X0 return an error wrapping sparse.ErrNotFinite, and
+// NaN or Inf in A surface as DivergedNaN. Convergence is always confirmed
+// on the true residual: if a recurrence claims convergence that the true
+// residual does not confirm, the Krylov methods restart from the true
+// residual (at most 5 times).
+//
+// # Memory
+//
+// Methods own their work vectors and reuse them across calls, so
+// repeated solves of one size allocate nothing; CG allocates nothing per
+// iteration. A Method value must not be shared between goroutines.
+//
+// # References
+//
+//   - M. R. Hestenes, E. Stiefel, Methods of conjugate gradients for
+//     solving linear systems, J. Res. NBS 49 (1952).
+//   - Y. Saad, M. H. Schultz, GMRES: a generalized minimal residual
+//     algorithm for solving nonsymmetric linear systems, SIAM J. Sci. Stat.
+//     Comput. 7 (1986).
+//   - H. A. van der Vorst, Bi-CGSTAB: a fast and smoothly converging
+//     variant of Bi-CG, SIAM J. Sci. Stat. Comput. 13 (1992).
+//   - J. A. Meijerink, H. A. van der Vorst, An iterative solution method for
+//     linear systems of which the coefficient matrix is a symmetric
+//     M-matrix, Math. Comp. 31 (1977) (IC(0)).
+//   - D. M. Young, Iterative Solution of Large Linear Systems, Academic
+//     Press 1971 (SOR, optimal ω).
+//   - Y. Saad, Iterative Methods for Sparse Linear Systems, 2nd ed., SIAM
+//     2003 (Alg. 6.9, 7.7, 9.1, 10.4; §4.2, §10.2–10.3).
+//   - S. Balay et al., PETSc/TAO Users Manual, ANL-21/39 (KSPConvergedReason).
+package linsolve

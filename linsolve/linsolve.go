@@ -1,0 +1,389 @@
+package linsolve
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// Operator is a square linear operator: Dim returns n, MulVecTo sets
+// dst = A·x for vectors of length n. *sparse.CSR satisfies it; so can a
+// matrix-free stencil.
+type Operator interface {
+	Dim() int
+	MulVecTo(dst, x []float64)
+}
+
+// Preconditioner applies the inverse of an approximation M of A:
+// Apply sets dst = M⁻¹·r. dst and r have the operator's length and do not
+// overlap. Apply must not modify r.
+type Preconditioner interface {
+	Apply(dst, r []float64)
+}
+
+// Monitor is called once per iteration with the iteration count and the
+// residual norm the method tracks: the recursively updated ‖r‖₂ for CG and
+// BiCGStab, the least-squares residual estimate for GMRES (equal to the
+// true residual in exact arithmetic, since preconditioning is on the
+// right), and the true ‖b − A·x‖₂ for the stationary methods. Iteration 0
+// is the initial residual.
+type Monitor func(iteration int, residual float64)
+
+// History records residual norms; its Record method is a Monitor.
+type History struct {
+	Residuals []float64
+}
+
+// Record appends residual to h.Residuals at position iteration.
+func (h *History) Record(iteration int, residual float64) {
+	h.Residuals = append(h.Residuals[:min(iteration, len(h.Residuals))], residual)
+}
+
+// Settings controls a solve. A nil *Settings, and every zero field, means
+// the documented default. Solvers never modify the caller's Settings.
+type Settings struct {
+	// RelTol is the relative tolerance: the solve has converged when
+	// ‖b − A·x‖₂ ≤ max(RelTol·‖b‖₂, AbsTol). Zero means DefaultRelTol.
+	RelTol float64
+	// AbsTol is the absolute tolerance in the test above. Zero means 0.
+	AbsTol float64
+	// DivTol stops a solve whose residual norm exceeds DivTol times the
+	// larger of ‖b‖ and the initial residual (PETSc's dtol). Zero means
+	// DefaultDivTol.
+	DivTol float64
+	// MaxIter bounds the iterations. Zero means DefaultMaxIter(n).
+	MaxIter int
+	// X0 is the initial guess; nil means the zero vector. It is not
+	// modified.
+	X0 []float64
+	// Preconditioner is applied on the left for CG (the preconditioned CG
+	// of Saad, Alg. 9.1) and on the right for GMRES and BiCGStab, so that
+	// their residuals are those of the original system. Nil means none.
+	// The stationary methods take none.
+	Preconditioner Preconditioner
+	// Monitor, if not nil, is called once per iteration.
+	Monitor Monitor
+}
+
+// Defaults used where a Settings field is zero.
+const (
+	DefaultRelTol = 1e-8
+	DefaultDivTol = 1e5
+)
+
+// DefaultMaxIter returns the iteration limit used when Settings.MaxIter is
+// zero: 10·n, but at least 1000.
+func DefaultMaxIter(n int) int { return max(10*n, 1000) }
+
+// settings is a Settings with defaults filled in.
+type settings struct {
+	relTol, absTol, divTol float64
+	maxIter                int
+	x0                     []float64
+	pc                     Preconditioner
+	monitor                Monitor
+}
+
+func resolve(s *Settings, n int) settings {
+	var r settings
+	if s != nil {
+		if s.RelTol < 0 || s.AbsTol < 0 || s.DivTol < 0 || s.MaxIter < 0 ||
+			math.IsNaN(s.RelTol) || math.IsNaN(s.AbsTol) || math.IsNaN(s.DivTol) {
+			panic("linsolve: negative or NaN value in Settings")
+		}
+		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor}
+	}
+	if r.relTol == 0 {
+		r.relTol = DefaultRelTol
+	}
+	if r.divTol == 0 {
+		r.divTol = DefaultDivTol
+	}
+	if r.maxIter == 0 {
+		r.maxIter = DefaultMaxIter(n)
+	}
+	return r
+}
+
+// Reason says why a solve stopped: positive values mean converged,
+// negative values mean it did not. The values follow PETSc's
+// KSPConvergedReason.
+type Reason int
+
+// Reasons a solve stops.
+const (
+	Iterating Reason = 0
+	// ConvergedRelTol: ‖r‖ ≤ RelTol·‖b‖.
+	ConvergedRelTol Reason = 2
+	// ConvergedAbsTol: ‖r‖ ≤ AbsTol (also b = 0, solved by x = 0).
+	ConvergedAbsTol Reason = 3
+	// ConvergedHappyBreakdown: the Krylov space became invariant and the
+	// solution is exact up to rounding.
+	ConvergedHappyBreakdown Reason = 7
+
+	// DivergedMaxIter: the iteration limit was reached.
+	DivergedMaxIter Reason = -3
+	// DivergedDivTol: the residual grew past DivTol times its start.
+	DivergedDivTol Reason = -4
+	// DivergedBreakdown: a recurrence divided by zero (BiCGStab ρ or ω,
+	// GMRES lost orthogonality).
+	DivergedBreakdown Reason = -5
+	// DivergedIndefinitePC: CG saw rᵀM⁻¹r ≤ 0, so the preconditioner is
+	// not positive definite.
+	DivergedIndefinitePC Reason = -8
+	// DivergedNaN: a NaN or Inf appeared in the iteration.
+	DivergedNaN Reason = -9
+	// DivergedIndefiniteMat: CG saw pᵀA·p ≤ 0, so A is not positive
+	// definite.
+	DivergedIndefiniteMat Reason = -10
+)
+
+// String returns the PETSc-style name of the reason.
+func (r Reason) String() string {
+	switch r {
+	case Iterating:
+		return "ITERATING"
+	case ConvergedRelTol:
+		return "CONVERGED_RTOL"
+	case ConvergedAbsTol:
+		return "CONVERGED_ATOL"
+	case ConvergedHappyBreakdown:
+		return "CONVERGED_HAPPY_BREAKDOWN"
+	case DivergedMaxIter:
+		return "DIVERGED_MAX_IT"
+	case DivergedDivTol:
+		return "DIVERGED_DTOL"
+	case DivergedBreakdown:
+		return "DIVERGED_BREAKDOWN"
+	case DivergedIndefinitePC:
+		return "DIVERGED_INDEFINITE_PC"
+	case DivergedNaN:
+		return "DIVERGED_NANORINF"
+	case DivergedIndefiniteMat:
+		return "DIVERGED_INDEFINITE_MAT"
+	}
+	return fmt.Sprintf("Reason(%d)", int(r))
+}
+
+// Converged reports whether r means success.
+func (r Reason) Converged() bool { return r > 0 }
+
+// Sentinel errors. A failed solve returns a *ConvergenceError whose Unwrap
+// gives one of the first six, so errors.Is(err, ErrMaxIter) works.
+var (
+	ErrMaxIter      = errors.New("iteration limit reached")
+	ErrDivergence   = errors.New("residual diverged")
+	ErrBreakdown    = errors.New("breakdown")
+	ErrIndefinite   = errors.New("matrix is not positive definite (pᵀAp ≤ 0)")
+	ErrIndefinitePC = errors.New("preconditioner is not positive definite (rᵀM⁻¹r ≤ 0)")
+	ErrNaN          = errors.New("NaN or Inf in the iteration (check A, b and the preconditioner for NaN/Inf)")
+
+	// ErrDimension reports vectors or operators whose sizes do not match.
+	ErrDimension = errors.New("linsolve: dimension mismatch")
+	// ErrZeroDiagonal reports a zero (or, where positivity is needed,
+	// negative) diagonal entry that a method or preconditioner divides by.
+	ErrZeroDiagonal = errors.New("linsolve: zero or invalid diagonal entry")
+	// ErrPivot reports a non-positive or zero pivot in an incomplete
+	// factorization (IC(0) or ILU(0) breakdown).
+	ErrPivot = errors.New("linsolve: incomplete factorization breakdown")
+)
+
+// Err returns the sentinel error for a negative reason, nil otherwise.
+func (r Reason) Err() error {
+	switch r {
+	case DivergedMaxIter:
+		return ErrMaxIter
+	case DivergedDivTol:
+		return ErrDivergence
+	case DivergedBreakdown:
+		return ErrBreakdown
+	case DivergedIndefinitePC:
+		return ErrIndefinitePC
+	case DivergedNaN:
+		return ErrNaN
+	case DivergedIndefiniteMat:
+		return ErrIndefinite
+	}
+	return nil
+}
+
+// ConvergenceError is returned by a solve that stopped without converging.
+// The solution vector holds the last iterate, and Result the statistics up
+// to that point.
+type ConvergenceError struct {
+	Method string
+	Result Result
+}
+
+func (e *ConvergenceError) Error() string {
+	return fmt.Sprintf("linsolve: %s: %v after %d iterations (relative residual %.3g, %s)",
+		e.Method, e.Result.Reason.Err(), e.Result.Iterations, e.Result.RelativeResidual, e.Result.Reason)
+}
+
+// Unwrap returns the sentinel for the reason.
+func (e *ConvergenceError) Unwrap() error { return e.Result.Reason.Err() }
+
+// Result describes a finished solve.
+type Result struct {
+	// Iterations is the number of iterations done (inner iterations for
+	// GMRES, full steps for BiCGStab, sweeps for the stationary methods).
+	Iterations int
+	// Reason says why the solve stopped.
+	Reason Reason
+	// Residual is the true ‖b − A·x‖₂ of the returned x, computed at exit.
+	Residual float64
+	// RelativeResidual is Residual/‖b‖₂ (Residual itself when b = 0).
+	RelativeResidual float64
+	Stats            Stats
+}
+
+// Stats counts the work of a solve.
+type Stats struct {
+	MatVecs     int // products with A, including the final residual check
+	PrecApplies int // applications of the preconditioner
+	Runtime     time.Duration
+}
+
+// Method is an iterative solver. Solve writes the solution of A·x = b into
+// dst (len n) and returns the result; on failure it returns the last
+// iterate in dst together with a non-nil error. Mismatched sizes return an
+// error wrapping ErrDimension; a NaN or Inf in b or X0 returns one wrapping
+// sparse.ErrNotFinite.
+//
+// A Method value owns its work vectors and reuses them from one Solve to
+// the next, so a Method must not be used by two goroutines at once.
+type Method interface {
+	Solve(dst []float64, a Operator, b []float64, s *Settings) (Result, error)
+}
+
+// checkInputs validates sizes and finiteness of b and X0.
+func checkInputs(name string, dst []float64, a Operator, b []float64, s *settings) error {
+	n := a.Dim()
+	if len(b) != n || len(dst) != n {
+		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", ErrDimension, name, n, n, len(b), len(dst))
+	}
+	if s.x0 != nil && len(s.x0) != n {
+		return fmt.Errorf("%w: %s: len(X0) = %d, want %d", ErrDimension, name, len(s.x0), n)
+	}
+	if err := sparse.CheckFiniteVec("b", b); err != nil {
+		return fmt.Errorf("linsolve: %s: %w", name, err)
+	}
+	if s.x0 != nil {
+		if err := sparse.CheckFiniteVec("X0", s.x0); err != nil {
+			return fmt.Errorf("linsolve: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// tolerance returns the residual target max(relTol·‖b‖, absTol).
+func (s *settings) tolerance(bnorm float64) float64 {
+	return math.Max(s.relTol*bnorm, s.absTol)
+}
+
+// convergedReason says which tolerance a residual rn satisfies.
+func (s *settings) convergedReason(rn, bnorm float64) Reason {
+	if rn <= s.relTol*bnorm {
+		return ConvergedRelTol
+	}
+	return ConvergedAbsTol
+}
+
+// finish computes the true residual of x into work (len n), fills the
+// residual fields of res and returns the error for a non-converged reason.
+// If the method believed it had converged but the true residual misses the
+// target, finish reports converged=false so that the caller can restart.
+func finish(name string, a Operator, x, b, work []float64, bnorm float64, s *settings, res *Result) (ok bool) {
+	a.MulVecTo(work, x)
+	res.Stats.MatVecs++
+	var rr float64
+	for i, v := range work {
+		d := b[i] - v
+		rr += d * d
+	}
+	res.Residual = math.Sqrt(rr)
+	res.RelativeResidual = res.Residual
+	if bnorm > 0 {
+		res.RelativeResidual = res.Residual / bnorm
+	}
+	if math.IsNaN(res.Residual) || math.IsInf(res.Residual, 0) {
+		res.Reason = DivergedNaN
+		return true
+	}
+	if res.Reason.Converged() {
+		if res.Residual <= s.tolerance(bnorm) {
+			res.Reason = s.convergedReason(res.Residual, bnorm)
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// initX copies X0 (or zeros) into x.
+func initX(x []float64, s *settings) {
+	if s.x0 != nil {
+		copy(x, s.x0)
+	} else {
+		clear(x)
+	}
+}
+
+// resultError wraps a non-converged result in a *ConvergenceError.
+func resultError(name string, res Result) error {
+	if res.Reason.Converged() {
+		return nil
+	}
+	return &ConvergenceError{Method: name, Result: res}
+}
+
+// finalize settles the reason of a solve that stopped while its true
+// residual still missed the target after the allowed restarts (iteration
+// limit, or a recurrence that lost accuracy), records the run time and
+// returns the result with its error.
+func finalize(name string, res *Result, target float64, maxIter int, start time.Time) (Result, error) {
+	if res.Reason.Converged() && res.Residual > target {
+		if res.Iterations >= maxIter {
+			res.Reason = DivergedMaxIter
+		} else {
+			res.Reason = DivergedBreakdown
+		}
+	}
+	res.Stats.Runtime = time.Since(start)
+	return *res, resultError(name, *res)
+}
+
+// maxTrueResidualRestarts bounds how often a Krylov method restarts from
+// the true residual when its recursive residual met the tolerance but the
+// true one did not (loss of accuracy in the recurrences).
+const maxTrueResidualRestarts = 5
+
+func norm(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s)
+}
+
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s float64
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+func isBad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+
+// resize returns a slice of length n, reusing v's storage when it can.
+func resize(v []float64, n int) []float64 {
+	if cap(v) >= n {
+		return v[:n]
+	}
+	return make([]float64, n)
+}

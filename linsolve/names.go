@@ -1,0 +1,76 @@
+package linsolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// MethodNames lists the method names accepted by NewMethod, as used in
+// JSON output, experiment flags and the pdekit command.
+var MethodNames = []string{"cg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
+
+// PreconditionerNames lists the names accepted by NewPreconditioner.
+var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0"}
+
+// IsStationary reports whether the named method is a relaxation method,
+// which takes no preconditioner.
+func IsStationary(method string) bool {
+	switch method {
+	case "jacobi", "gs", "sor", "ssor":
+		return true
+	}
+	return false
+}
+
+// NewMethod returns the method with the given name. omega is the
+// relaxation parameter of "sor" and "ssor" (zero means 1) and is ignored by
+// the others; restart is the GMRES restart length (zero means
+// DefaultRestart).
+func NewMethod(name string, omega float64, restart int) (Method, error) {
+	switch name {
+	case "cg":
+		return &CG{}, nil
+	case "gmres":
+		return &GMRES{Restart: restart}, nil
+	case "bicgstab":
+		return &BiCGStab{}, nil
+	case "jacobi":
+		return &Jacobi{}, nil
+	case "gs":
+		return &GaussSeidel{}, nil
+	case "sor":
+		return &SOR{Omega: omega}, nil
+	case "ssor":
+		return &SSOR{Omega: omega}, nil
+	}
+	return nil, fmt.Errorf("linsolve: unknown method %q (want one of %s)", name, strings.Join(MethodNames, ", "))
+}
+
+// NewPreconditioner builds the named preconditioner for a: "none" gives a
+// nil Preconditioner; omega is the SSOR parameter (zero means 1).
+func NewPreconditioner(name string, a *sparse.CSR, omega float64) (Preconditioner, error) {
+	switch name {
+	case "none", "":
+		return nil, nil
+	case "jacobi":
+		return nonNil(NewJacobiPreconditioner(a))
+	case "ssor":
+		return nonNil(NewSSORPreconditioner(a, omega))
+	case "ic0":
+		return nonNil(NewIC0(a))
+	case "ilu0":
+		return nonNil(NewILU0(a))
+	}
+	return nil, fmt.Errorf("linsolve: unknown preconditioner %q (want one of %s)", name, strings.Join(PreconditionerNames, ", "))
+}
+
+// nonNil turns a failed constructor's typed nil pointer into a nil
+// interface, so that callers may test the Preconditioner against nil.
+func nonNil[P Preconditioner](p P, err error) (Preconditioner, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
