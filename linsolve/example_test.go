@@ -1,0 +1,71 @@
+package linsolve_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/pde"
+)
+
+// Preconditioned CG on the 2D Poisson problem.
+func ExampleCG() {
+	p, _ := pde.PoissonProblem(pde.MustGrid(127, 127), pde.PolyExpSine(2))
+	pc, err := linsolve.NewIC0(p.A)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := make([]float64, p.A.Dim())
+	var hist linsolve.History
+	res, err := (&linsolve.CG{}).Solve(x, p.A, p.B, &linsolve.Settings{
+		RelTol:         1e-8,
+		Preconditioner: pc,
+		Monitor:        hist.Record,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Reason, res.Iterations, len(hist.Residuals), res.RelativeResidual < 1e-8)
+	// Output:
+	// CONVERGED_RTOL 124 125 true
+}
+
+// GMRES with ILU(0) on a nonsymmetric convection–diffusion problem.
+func ExampleGMRES() {
+	p, _ := pde.ConvectionDiffusionProblem(pde.MustGrid(63, 63), pde.PolyExpSine(2), 0.01, []float64{1, 0.5}, pde.Upwind)
+	pc, _ := linsolve.NewILU0(p.A)
+	x := make([]float64, p.A.Dim())
+	res, err := (&linsolve.GMRES{Restart: 30}).Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: pc})
+	fmt.Println(res.Reason, res.Iterations, err)
+	// Output:
+	// CONVERGED_RTOL 30 <nil>
+}
+
+// A solve that hits the iteration limit returns the partial result and an
+// error that says why.
+func ExampleConvergenceError() {
+	p, _ := pde.PoissonProblem(pde.MustGrid(63, 63), pde.PolyExpSine(2))
+	x := make([]float64, p.A.Dim())
+	res, err := (&linsolve.CG{}).Solve(x, p.A, p.B, &linsolve.Settings{MaxIter: 20})
+	fmt.Println(errors.Is(err, linsolve.ErrMaxIter), res.Reason, res.Iterations)
+	fmt.Println(err)
+	// Output:
+	// true DIVERGED_MAX_IT 20
+	// linsolve: CG: iteration limit reached after 20 iterations (relative residual 0.0923, DIVERGED_MAX_IT)
+}
+
+// SOR with Young's optimal ω for the 5-point Laplacian.
+func ExampleSOR() {
+	const n = 31
+	p, _ := pde.PoissonProblem(pde.MustGrid(n, n), pde.PolyExpSine(2))
+	h := p.Grid.H(0)
+	omega := linsolve.OptimalSOROmega(math.Cos(math.Pi * h))
+	x := make([]float64, p.A.Dim())
+	res, err := (&linsolve.SOR{Omega: omega}).Solve(x, p.A, p.B, nil)
+	fmt.Printf("ω = %.4f: %v after %d sweeps, err = %v\n", omega, res.Reason, res.Iterations, err)
+	// Output:
+	// ω = 1.8215: CONVERGED_RTOL after 108 sweeps, err = <nil>
+}
