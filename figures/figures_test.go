@@ -1,0 +1,71 @@
+package figures
+
+import (
+	"bytes"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// render runs draw twice into two files and checks that they are valid
+// PNGs of the fixed size and byte-identical.
+func render(t *testing.T, name string, draw func(path string) error) {
+	t.Helper()
+	dir := t.TempDir()
+	p1, p2 := filepath.Join(dir, "a", name), filepath.Join(dir, "b", name)
+	require.NoError(t, draw(p1))
+	require.NoError(t, draw(p2))
+	b1, err := os.ReadFile(p1)
+	require.NoError(t, err)
+	b2, err := os.ReadFile(p2)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(b1, b2), "%s is not deterministic", name)
+	img, err := png.Decode(bytes.NewReader(b1))
+	require.NoError(t, err)
+	// 6×4 inches at gonum/plot's default 96 dpi for PNG.
+	assert.Equal(t, 576, img.Bounds().Dx())
+	assert.Equal(t, 384, img.Bounds().Dy())
+}
+
+func TestFiguresAreDeterministic(t *testing.T) {
+	hist := []Series{
+		{Label: "cg", Y: []float64{1, 0.1, 0.01, 1e-3, 0}},
+		{Label: "pcg", Y: []float64{1, 1e-3, 1e-9}},
+	}
+	render(t, "conv.png", func(p string) error { return Convergence(p, "residuals", hist) })
+	h := []float64{1.0 / 16, 1.0 / 32, 1.0 / 64}
+	errs := []Series{{Label: "cg", X: h, Y: []float64{4e-3, 1e-3, 2.5e-4}}}
+	render(t, "err.png", func(p string) error { return ErrorVsH(p, "error", errs, 2) })
+	render(t, "bars.png", func(p string) error {
+		return Bars(p, "ratios", "time ratio", []string{"a", "b"}, []float64{2, 0.5}, 1)
+	})
+	f := make([]float64, 20*30)
+	for i := range 20 {
+		for j := range 30 {
+			f[i*30+j] = math.Sin(float64(i)) * float64(j)
+		}
+	}
+	render(t, "heat.png", func(p string) error { return Heatmap(p, "u", f, 20, 30) })
+}
+
+func TestFigureErrors(t *testing.T) {
+	dir := t.TempDir()
+	assert.ErrorIs(t, Convergence(filepath.Join(dir, "x.png"), "", []Series{{Y: []float64{0, -1}}}), ErrNoData)
+	assert.Error(t, Heatmap(filepath.Join(dir, "h.png"), "", []float64{1, 2, 3}, 2, 2))
+	assert.Error(t, Heatmap(filepath.Join(dir, "h.png"), "", []float64{1, 2, math.NaN(), 4}, 2, 2))
+	assert.Error(t, ErrorVsH(filepath.Join(dir, "e.png"), "", []Series{{X: []float64{1}, Y: []float64{1, 2}}}, 2))
+	assert.ErrorIs(t, Bars(filepath.Join(dir, "b.png"), "", "", []string{"a"}, nil, 0), ErrNoData)
+}
+
+func TestClampOnLogAxis(t *testing.T) {
+	pts := points(Series{Y: []float64{1, 0, -2, math.NaN(), 1e-3}}, false, true, 1e-3)
+	require.Len(t, pts, 4)
+	assert.Equal(t, 1e-3, pts[1].Y)
+	assert.Equal(t, 1e-3, pts[2].Y)
+	assert.Equal(t, 4.0, pts[3].X, "x keeps the iteration index")
+}
