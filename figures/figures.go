@@ -18,10 +18,12 @@ package figures
 import (
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -130,6 +132,10 @@ func addLines(p *plot.Plot, series []Series, logX, logY bool, floor float64, mar
 		}
 		l.Color = Color(i)
 		l.Width = vg.Points(1.5)
+		if k := i / len(colors); k > 0 {
+			// Second and later colour cycles are dashed.
+			l.Dashes = []vg.Length{vg.Points(float64(2 + 2*k)), vg.Points(2)}
+		}
 		p.Add(l)
 		p.Legend.Add(s.Label, l)
 		if markers {
@@ -155,11 +161,14 @@ func Convergence(path, title string, series []Series) error {
 	}
 	p := newPlot(title, "iteration", "relative residual")
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = logTicks{}
 	p.Y.Min, p.Y.Max = lo, hi
 	if err := addLines(p, series, false, true, lo, false); err != nil {
 		return err
 	}
+	// Room on the right for the legend.
+	p.X.Min = 0
+	p.X.Max *= 1.45
 	return save(p, path)
 }
 
@@ -173,8 +182,8 @@ func ErrorVsH(path, title string, series []Series, order float64) error {
 	}
 	p := newPlot(title, "h", "error")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = logTicks{}
+	p.Y.Tick.Marker = logTicks{}
 	if err := addLines(p, series, true, true, lo, true); err != nil {
 		return err
 	}
@@ -227,21 +236,9 @@ func Bars(path, title, ylabel string, labels []string, values []float64, ref flo
 	return save(p, path)
 }
 
-// field adapts a row-major nx×ny field on [0, 1]² to plotter.GridXYZ:
-// value (i, j) sits at x_i, y_j (the pde.Grid numbering, first index x).
-type field struct {
-	v      []float64
-	nx, ny int
-}
-
-func (f field) Dims() (c, r int)   { return f.nx, f.ny }
-func (f field) Z(c, r int) float64 { return f.v[c*f.ny+r] }
-func (f field) X(c int) float64    { return float64(c+1) / float64(f.nx+1) }
-func (f field) Y(r int) float64    { return float64(r+1) / float64(f.ny+1) }
-
 // Heatmap draws a 2D field given on the nx×ny interior nodes of the unit
 // square, numbered as pde.Grid numbers them (index i·ny + j at (x_i, y_j)),
-// with a diverging palette centred on the data range.
+// as an image with a diverging palette spanning the data range.
 func Heatmap(path, title string, v []float64, nx, ny int) error {
 	if nx < 1 || ny < 1 || len(v) != nx*ny {
 		return fmt.Errorf("figures: heatmap of %d values is not %d×%d", len(v), nx, ny)
@@ -259,18 +256,59 @@ func Heatmap(path, title string, v []float64, nx, ny int) error {
 	cm := moreland.SmoothBlueRed()
 	cm.SetMin(lo)
 	cm.SetMax(hi)
-	p := newPlot(title, "x", "y")
-	h := plotter.NewHeatMap(field{v, nx, ny}, cm.Palette(255))
-	h.Min, h.Max = lo, hi
-	p.Add(h)
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	// A legend with the value range.
+	img := image.NewRGBA(image.Rect(0, 0, nx, ny))
+	for i := range nx {
+		for j := range ny {
+			c, err := cm.At(v[i*ny+j])
+			if err != nil {
+				return fmt.Errorf("figures: heatmap colour: %w", err)
+			}
+			img.Set(i, ny-1-j, c) // image rows run downwards, y upwards
+		}
+	}
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text, p.Y.Label.Text = "x", "y"
+	hx, hy := 1/float64(nx+1), 1/float64(ny+1)
+	p.Add(plotter.NewImage(img, hx/2, hy/2, 1-hx/2, 1-hy/2))
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1.3, 0, 1 // room for the legend
 	thumbs := plotter.PaletteThumbnailers(cm.Palette(5))
 	for i := len(thumbs) - 1; i >= 0; i-- {
 		z := lo + (hi-lo)*float64(i)/float64(len(thumbs)-1)
 		p.Legend.Add(fmt.Sprintf("%.3g", z), thumbs[i])
 	}
 	p.Legend.Top = true
-	p.X.Max = 1.25 // room for the legend
 	return save(p, path)
+}
+
+// logTicks labels a log axis with powers of ten, and with 2 and 5 times
+// powers of ten when the axis spans less than two decades.
+type logTicks struct{}
+
+// Ticks returns the ticks of [lo, hi].
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi >= lo) {
+		return nil
+	}
+	lo10, hi10 := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
+	mantissas := []float64{1}
+	if hi10-lo10 <= 2 {
+		mantissas = []float64{1, 2, 5}
+	}
+	step := math.Max(1, math.Ceil((hi10-lo10)/8)) // at most ~8 labelled decades
+	var ticks []plot.Tick
+	for e := lo10; e <= hi10; e++ {
+		for _, m := range mantissas {
+			x := m * math.Pow(10, e)
+			if x < lo*(1-1e-9) || x > hi*(1+1e-9) {
+				continue
+			}
+			label := ""
+			if m == 1 && math.Mod(e-lo10, step) == 0 || m != 1 {
+				label = strconv.FormatFloat(x, 'g', 1, 64)
+			}
+			ticks = append(ticks, plot.Tick{Value: x, Label: label})
+		}
+	}
+	return ticks
 }

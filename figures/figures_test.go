@@ -69,3 +69,23 @@ func TestClampOnLogAxis(t *testing.T) {
 	assert.Equal(t, 1e-3, pts[2].Y)
 	assert.Equal(t, 4.0, pts[3].X, "x keeps the iteration index")
 }
+
+func TestLogTicks(t *testing.T) {
+	ticks := logTicks{}.Ticks(3.9e-3, 3e-2)
+	var labels []string
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	assert.Equal(t, []string{"0.005", "0.01", "0.02"}, labels)
+	ticks = logTicks{}.Ticks(1e-9, 10)
+	labels = labels[:0]
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	assert.Equal(t, []string{"1e-09", "1e-07", "1e-05", "0.001", "0.1", "1e+01"}, labels)
+	assert.Nil(t, logTicks{}.Ticks(0, 1))
+}

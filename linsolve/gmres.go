@@ -144,23 +144,27 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 		}
 		res.Stats.MatVecs++
 		col := h[j*ld : (j+1)*ld]
-		wnorm0 := norm(w)
+		// Modified Gram–Schmidt, which is backward stable for GMRES without
+		// re-orthogonalisation (Paige, Rozložník, Strakoš 2006). Each pass
+		// subtracts one projection and computes the next coefficient (or,
+		// last, ‖w‖²) in the same sweep over w.
+		hij := dot(m.v[0], w)
+		var hnext float64
 		for i := 0; i <= j; i++ {
-			hij := dot(m.v[i], w)
 			col[i] = hij
-			axpy(w, -hij, m.v[i])
-		}
-		hnext := norm(w)
-		// One step of re-orthogonalisation when cancellation was severe
-		// (Kahan's "twice is enough" test, as in Giraud et al. 2005).
-		if hnext < 0.7*wnorm0 {
-			for i := 0; i <= j; i++ {
-				c := dot(m.v[i], w)
-				col[i] += c
-				axpy(w, -c, m.v[i])
+			vi := m.v[i]
+			if i < j {
+				hij = axpyDot(w, -hij, vi, m.v[i+1])
+			} else {
+				hnext = math.Sqrt(axpyDot(w, -hij, vi, w))
 			}
-			hnext = norm(w)
 		}
+		// ‖A·v_j‖ before orthogonalisation, the scale of the breakdown test.
+		wnorm0 := hnext * hnext
+		for _, c := range col[:j+1] {
+			wnorm0 += c * c
+		}
+		wnorm0 = math.Sqrt(wnorm0)
 		col[j+1] = hnext
 		// Apply previous rotations to the new column.
 		for i := 0; i < j; i++ {
@@ -240,6 +244,19 @@ func scale(x []float64, alpha float64) {
 	for i := range x {
 		x[i] *= alpha
 	}
+}
+
+// axpyDot sets y += alpha·x and returns zᵀy (z may be y itself).
+func axpyDot(y []float64, alpha float64, x, z []float64) float64 {
+	x = x[:len(y)]
+	z = z[:len(y)]
+	var s float64
+	for i, xi := range x {
+		yi := y[i] + alpha*xi
+		y[i] = yi
+		s += z[i] * yi
+	}
+	return s
 }
 
 // axpy sets y += alpha·x.

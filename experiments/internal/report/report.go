@@ -1,0 +1,133 @@
+// Package report holds what every pdekit experiment shares: parsing of
+// comma-separated filter flags, markdown tables on stdout, medians of
+// repeated timings, and the JSON results file.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Ints parses a comma-separated list of positive integers ("" gives nil).
+func Ints(flag, s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 1 {
+			return nil, fmt.Errorf("-%s: %q is not a positive integer", flag, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Names parses a comma-separated list and checks every entry against the
+// allowed names ("" gives nil).
+func Names(flag, s string, allowed []string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.Contains(allowed, f) {
+			return nil, fmt.Errorf("-%s: unknown value %q (want one of %s)", flag, f, strings.Join(allowed, ", "))
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Keep reports whether v passes a filter (an empty filter keeps all).
+func Keep[T comparable](filter []T, v T) bool {
+	return len(filter) == 0 || slices.Contains(filter, v)
+}
+
+// Median returns the median of xs (the mean of the middle two for an even
+// count); it panics on an empty slice.
+func Median(xs []float64) float64 {
+	if len(xs) == 0 {
+		panic("report: median of nothing")
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return s[m]
+	}
+	return (s[m-1] + s[m]) / 2
+}
+
+// Table is a markdown table.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// Add appends a row; each value is formatted with %v unless it is a
+// string already.
+func (t *Table) Add(cells ...any) {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		if s, ok := c.(string); ok {
+			row[i] = s
+		} else {
+			row[i] = fmt.Sprint(c)
+		}
+	}
+	t.Rows = append(t.Rows, row)
+}
+
+// Write prints the table in GitHub markdown with aligned columns.
+func (t *Table) Write(w io.Writer) error {
+	width := make([]int, len(t.Header))
+	for i, h := range t.Header {
+		width[i] = len([]rune(h))
+	}
+	for _, r := range t.Rows {
+		for i, c := range r {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	line := func(cells []string) string {
+		var b strings.Builder
+		b.WriteString("|")
+		for i, c := range cells {
+			fmt.Fprintf(&b, " %-*s |", width[i], c)
+		}
+		return b.String() + "\n"
+	}
+	var b strings.Builder
+	b.WriteString(line(t.Header))
+	sep := make([]string, len(width))
+	for i, w := range width {
+		sep[i] = strings.Repeat("-", w)
+	}
+	b.WriteString(line(sep))
+	for _, r := range t.Rows {
+		b.WriteString(line(r))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteJSON writes v, indented, to dir/name, creating dir.
+func WriteJSON(dir, name string, v any) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
+}

@@ -1,0 +1,54 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParse(t *testing.T) {
+	v, err := Ints("grid", "256, 512")
+	require.NoError(t, err)
+	assert.Equal(t, []int{256, 512}, v)
+	_, err = Ints("grid", "256,x")
+	assert.ErrorContains(t, err, "-grid")
+	_, err = Ints("grid", "0")
+	assert.Error(t, err)
+	v, err = Ints("grid", "")
+	require.NoError(t, err)
+	assert.Nil(t, v)
+	n, err := Names("pc", "none,ic0", []string{"none", "ic0", "ilu0"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"none", "ic0"}, n)
+	_, err = Names("pc", "amg", []string{"none"})
+	assert.ErrorContains(t, err, `unknown value "amg"`)
+	assert.True(t, Keep(nil, 3))
+	assert.False(t, Keep([]int{1}, 3))
+}
+
+func TestMedian(t *testing.T) {
+	assert.Equal(t, 2.0, Median([]float64{3, 1, 2}))
+	assert.Equal(t, 2.5, Median([]float64{4, 1, 3, 2}))
+	assert.Panics(t, func() { Median(nil) })
+}
+
+func TestTableAndJSON(t *testing.T) {
+	tb := Table{Header: []string{"a", "method"}}
+	tb.Add(1, "cg")
+	tb.Add(22, "bicgstab")
+	var b bytes.Buffer
+	require.NoError(t, tb.Write(&b))
+	assert.Equal(t, "| a  | method   |\n| -- | -------- |\n| 1  | cg       |\n| 22 | bicgstab |\n", b.String())
+	dir := filepath.Join(t.TempDir(), "x")
+	require.NoError(t, WriteJSON(dir, "r.json", map[string]int{"k": 1}))
+	raw, err := os.ReadFile(filepath.Join(dir, "r.json"))
+	require.NoError(t, err)
+	var m map[string]int
+	require.NoError(t, json.Unmarshal(raw, &m))
+	assert.Equal(t, 1, m["k"])
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunTiny(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-grid", "15,31,63"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &stderr))
+	assert.Contains(t, stdout.String(), "| grid")
+	assert.Contains(t, stdout.String(), "observed order")
+
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res struct {
+		Runs []map[string]any `json:"runs"`
+		Order []Order         `json:"order"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &res))
+	// Every method with every admissible preconditioner on each grid:
+	// cg×4 + gmres×5 + bicgstab×5 + 4 relaxation = 18 per grid.
+	require.Len(t, res.Runs, 3*18)
+	for _, r := range res.Runs {
+		for _, k := range []string{"grid", "n", "method", "preconditioner", "iterations", "seconds", "relative_residual", "relative_error"} {
+			assert.Contains(t, r, k)
+		}
+		// The issue's acceptance: every run reaches 1e-8 on the true residual.
+		assert.Equal(t, true, r["converged"], "%v", r)
+		assert.LessOrEqual(t, r["relative_residual"].(float64), 1e-8, "%v", r)
+	}
+	// O(h²): the observed order between h = 1/16, 1/32, 1/64 is 2 ± 0.1.
+	require.Len(t, res.Order, 3)
+	for _, o := range res.Order[1:] {
+		assert.InDelta(t, 2, o.Order, 0.1)
+	}
+	for _, f := range []string{"convergence.png", "error_vs_h.png", "solution.png", "error.png"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+}
+
+func TestFiltersSelectOneRow(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-grid", "31", "-method", "cg", "-pc", "ic0", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Runs, 1)
+	assert.Equal(t, "cg", res.Runs[0].Method)
+	assert.Equal(t, "ic0", res.Runs[0].Preconditioner)
+	assert.Equal(t, 31*31, res.Runs[0].N)
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-grid", "0"}, {"-grid", "a"}, {"-method", "lsqr"}, {"-pc", "amg"},
+		{"-rtol", "2"}, {"-omega", "2.5"}, {"-restart", "0"}, {"extra"},
+	} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		assert.Error(t, err, "%v", args)
+	}
+	cfg, err := parseFlags([]string{"-method", "sor", "-pc", "ic0"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "no method/preconditioner")
+}
