@@ -230,7 +230,7 @@ func (p *IC0) Apply(dst, r []float64) {
 // variant).
 type ILU0 struct {
 	lu   *sparse.CSR // L below the diagonal, U on and above it
-	diag []int      // position of the diagonal in each row
+	diag []int       // position of the diagonal in each row
 }
 
 // NewILU0 factors a. It fails with ErrZeroDiagonal where a row has no

@@ -23,8 +23,8 @@ func TestRunTiny(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	require.NoError(t, err)
 	var res struct {
-		Runs []map[string]any `json:"runs"`
-		Order []Order         `json:"order"`
+		Runs  []map[string]any `json:"runs"`
+		Order []Order          `json:"order"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &res))
 	// Every method with every admissible preconditioner on each grid:
