@@ -65,7 +65,7 @@ func (p *JacobiPreconditioner) Apply(dst, r []float64) {
 // positive definite, so it may be used with CG.
 type SSORPreconditioner struct {
 	a     *sparse.CSR
-	d     []float64
+	wd    []float64 // ω/a_ii
 	dpos  []int
 	omega float64
 }
@@ -91,29 +91,34 @@ func NewSSORPreconditioner(a *sparse.CSR, omega float64) (*SSORPreconditioner, e
 			return nil, fmt.Errorf("%w: %s needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, name, i, i, v)
 		}
 	}
-	return &SSORPreconditioner{a: a, d: d, dpos: a.DiagIndex(), omega: omega}, nil
+	for i, v := range d {
+		d[i] = omega / v
+	}
+	return &SSORPreconditioner{a: a, wd: d, dpos: a.DiagIndex(), omega: omega}, nil
 }
 
 // Apply sets dst = M⁻¹·r by a forward and a backward triangular sweep.
 func (p *SSORPreconditioner) Apply(dst, r []float64) {
-	a, d, w := p.a, p.d, p.omega
+	a, wd, w := p.a, p.wd, p.omega
 	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
 	n := len(dst)
+	wd = wd[:n]
+	dpos := p.dpos[:n]
 	// Forward: (D/ω + L) y = r.
 	for i := range n {
 		s := r[i]
-		for k := rp[i]; k < p.dpos[i]; k++ {
+		for k := rp[i]; k < dpos[i]; k++ {
 			s -= v[k] * dst[ci[k]]
 		}
-		dst[i] = w * s / d[i]
+		dst[i] = wd[i] * s
 	}
 	// Backward: (D/ω + U) z = (D/ω) y, in place; then scale by (2−ω)/ω.
 	for i := n - 1; i >= 0; i-- {
 		var s float64
-		for k := p.dpos[i] + 1; k < rp[i+1]; k++ {
+		for k := dpos[i] + 1; k < rp[i+1]; k++ {
 			s += v[k] * dst[ci[k]]
 		}
-		dst[i] -= w * s / d[i]
+		dst[i] -= wd[i] * s
 	}
 	scale(dst, (2-w)/w)
 }
@@ -123,8 +128,10 @@ func (p *SSORPreconditioner) Apply(dst, r []float64) {
 // der Vorst 1977; Saad 2003, §10.3.5). It is the preconditioner of PETSc's
 // PCICC with zero levels of fill.
 type IC0 struct {
-	l  *sparse.CSR // lower triangle, diagonal last in each row
-	lt *sparse.CSR // its transpose, diagonal first in each row
+	l    *sparse.CSR // strictly lower part of L
+	lt   *sparse.CSR // its transpose (strictly upper part of Lᵀ)
+	dinv []float64   // 1/l_ii: the substitutions multiply, so that no
+	// division sits on their sequential dependency chain
 }
 
 // NewIC0 factors the symmetric positive definite a. Only the lower
@@ -196,32 +203,66 @@ func NewIC0(a *sparse.CSR) (*IC0, error) {
 		}
 		val[hi] = math.Sqrt(s)
 	}
-	l, err := sparse.NewCSR(n, n, rp, ci, val)
+	// Split off the diagonal: strictly lower rows, and 1/l_ii.
+	dinv := make([]float64, n)
+	srp := make([]int, n+1)
+	sci := ci[:0]
+	sval := val[:0]
+	for i := range n {
+		lo, hi := rp[i], rp[i+1]-1
+		dinv[i] = 1 / val[hi]
+		sci = append(sci, ci[lo:hi]...)
+		sval = append(sval, val[lo:hi]...)
+		srp[i+1] = len(sci)
+	}
+	l, err := sparse.NewCSR(n, n, srp, sci, sval)
 	if err != nil {
 		panic("linsolve: IC(0) built an invalid factor: " + err.Error())
 	}
-	return &IC0{l: l, lt: l.T()}, nil
+	return &IC0{l: l, lt: l.T(), dinv: dinv}, nil
 }
 
 // Apply sets dst = (L·Lᵀ)⁻¹·r by forward and backward substitution.
 func (p *IC0) Apply(dst, r []float64) {
-	n := len(dst)
-	l, lt := p.l, p.lt
-	for i := range n {
-		lo, hi := l.RowPtr[i], l.RowPtr[i+1]-1
+	lowerSolve(dst, r, p.l, p.dinv)
+	upperSolve(dst, dst, p.lt, p.dinv)
+}
+
+// lowerSolve sets dst_i = dinv_i·(r_i − Σ_{j<i} l_ij·dst_j) for the
+// strictly lower rows l, in row order.
+func lowerSolve(dst, r []float64, l *sparse.CSR, dinv []float64) {
+	rp, ci, v := l.RowPtr, l.ColIdx, l.Val
+	rp = rp[:len(dst)+1]
+	r = r[:len(dst)]
+	dinv = dinv[:len(dst)]
+	lo := rp[0]
+	for i := range dst {
+		hi := rp[i+1]
 		s := r[i]
 		for k := lo; k < hi; k++ {
-			s -= l.Val[k] * dst[l.ColIdx[k]]
+			s -= v[k] * dst[ci[k]]
 		}
-		dst[i] = s / l.Val[hi]
+		dst[i] = s * dinv[i]
+		lo = hi
 	}
-	for i := n - 1; i >= 0; i-- {
-		lo, hi := lt.RowPtr[i], lt.RowPtr[i+1]
-		s := dst[i]
-		for k := lo + 1; k < hi; k++ {
-			s -= lt.Val[k] * dst[lt.ColIdx[k]]
+}
+
+// upperSolve sets dst_i = dinv_i·(r_i − Σ_{j>i} u_ij·dst_j) for the
+// strictly upper rows u, in reverse row order. dst and r may be the same.
+func upperSolve(dst, r []float64, u *sparse.CSR, dinv []float64) {
+	rp, ci, v := u.RowPtr, u.ColIdx, u.Val
+	rp = rp[:len(dst)+1]
+	r = r[:len(dst)]
+	dinv = dinv[:len(dst)]
+	hi := rp[len(dst)]
+	for i := len(dst) - 1; i >= 0; i-- {
+		lo := rp[i]
+		s := r[i]
+		for k := lo; k < hi; k++ {
+			s -= v[k] * dst[ci[k]]
 		}
-		dst[i] = s / lt.Val[lo]
+		dst[i] = s * dinv[i]
+		hi = lo
 	}
 }
 
@@ -229,8 +270,9 @@ func (p *IC0) Apply(dst, r []float64) {
 // lower L and upper U on the pattern of A (Saad 2003, Alg. 10.4, the IKJ
 // variant).
 type ILU0 struct {
-	lu   *sparse.CSR // L below the diagonal, U on and above it
-	diag []int       // position of the diagonal in each row
+	l, u *sparse.CSR // strictly lower (unit L) and strictly upper parts
+	dinv []float64   // 1/u_ii
+	ones []float64   // the unit diagonal of L
 }
 
 // NewILU0 factors a. It fails with ErrZeroDiagonal where a row has no
@@ -278,25 +320,27 @@ func NewILU0(a *sparse.CSR) (*ILU0, error) {
 			pos[ci[k]] = -1
 		}
 	}
-	return &ILU0{lu: lu, diag: diag}, nil
+	lt := sparse.NewTriplet(n, n, diag[n-1]+1)
+	ut := sparse.NewTriplet(n, n, len(v)-diag[n-1])
+	dinv := make([]float64, n)
+	ones := make([]float64, n)
+	for i := range n {
+		for k := rp[i]; k < rp[i+1]; k++ {
+			switch {
+			case k < diag[i]:
+				lt.Append(i, int(ci[k]), v[k])
+			case k > diag[i]:
+				ut.Append(i, int(ci[k]), v[k])
+			}
+		}
+		dinv[i] = 1 / v[diag[i]]
+		ones[i] = 1
+	}
+	return &ILU0{l: lt.ToCSR(), u: ut.ToCSR(), dinv: dinv, ones: ones}, nil
 }
 
 // Apply sets dst = (L·U)⁻¹·r.
 func (p *ILU0) Apply(dst, r []float64) {
-	n := len(dst)
-	rp, ci, v := p.lu.RowPtr, p.lu.ColIdx, p.lu.Val
-	for i := range n {
-		s := r[i]
-		for k := rp[i]; k < p.diag[i]; k++ {
-			s -= v[k] * dst[ci[k]]
-		}
-		dst[i] = s
-	}
-	for i := n - 1; i >= 0; i-- {
-		s := dst[i]
-		for k := p.diag[i] + 1; k < rp[i+1]; k++ {
-			s -= v[k] * dst[ci[k]]
-		}
-		dst[i] = s / v[p.diag[i]]
-	}
+	lowerSolve(dst, r, p.l, p.ones)
+	upperSolve(dst, dst, p.u, p.dinv)
 }
