@@ -69,3 +69,18 @@ func ExampleSOR() {
 	// Output:
 	// ω = 1.8215: CONVERGED_RTOL after 108 sweeps, err = <nil>
 }
+
+// Methods and preconditioners by the names used in flags and JSON.
+func ExampleNewMethod() {
+	p, _ := pde.ConvectionDiffusionProblem(pde.MustGrid(31, 31), pde.PolyExpSine(2), 0.05, []float64{1, -1}, pde.Central)
+	for _, name := range []string{"gmres", "bicgstab"} {
+		m, _ := linsolve.NewMethod(name, 0, 20)
+		pc, _ := linsolve.NewPreconditioner("ilu0", p.A, 0)
+		x := make([]float64, p.A.Dim())
+		res, err := m.Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: pc})
+		fmt.Println(name, res.Reason, res.Iterations, err == nil)
+	}
+	// Output:
+	// gmres CONVERGED_RTOL 30 true
+	// bicgstab CONVERGED_RTOL 16 true
+}

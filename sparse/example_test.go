@@ -3,6 +3,7 @@ package sparse_test
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -43,4 +44,27 @@ func ExampleWriteMatrixMarket() {
 	// 1 1 4
 	// 2 1 -1
 	// 2 2 4
+}
+
+func ExampleReadMatrixMarket() {
+	const file = `%%MatrixMarket matrix coordinate real symmetric
+% the 1D Laplacian, lower triangle
+3 3 5
+1 1 2
+2 1 -1
+2 2 2
+3 2 -1
+3 3 2
+`
+	a, err := sparse.ReadMatrixMarket(strings.NewReader(file))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a.NNZ(), a.At(0, 1), a.At(1, 0), a.IsSymmetric(0))
+	_, err = sparse.ReadMatrixMarket(strings.NewReader("%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1\n"))
+	fmt.Println(err)
+	// Output:
+	// 7 -1 -1 true
+	// sparse: malformed Matrix Market data: truncated after line 3: missing entry 2 of 2
 }

@@ -2,6 +2,7 @@ package sparse
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -274,4 +275,43 @@ func FuzzReadMatrixMarket(f *testing.F) {
 			t.Fatalf("round trip changed nnz: %d → %d", a.NNZ(), b.NNZ())
 		}
 	})
+}
+
+// BenchmarkMulVecTo times the 5-point Laplacian product (compare with the
+// SpMV line of shared/bench/scipy_cg.py in the same sitting).
+func BenchmarkMulVecTo(b *testing.B) {
+	for _, N := range []int{256, 1024} {
+		t := NewTriplet(N*N, N*N, 5*N*N)
+		for i := range N {
+			for j := range N {
+				r := i*N + j
+				t.Append(r, r, 4)
+				if i > 0 {
+					t.Append(r, r-N, -1)
+				}
+				if j > 0 {
+					t.Append(r, r-1, -1)
+				}
+				if j < N-1 {
+					t.Append(r, r+1, -1)
+				}
+				if i < N-1 {
+					t.Append(r, r+N, -1)
+				}
+			}
+		}
+		a := t.ToCSR()
+		x := make([]float64, N*N)
+		for i := range x {
+			x[i] = float64(i % 7)
+		}
+		y := make([]float64, N*N)
+		b.Run(fmt.Sprintf("n=%d", N*N), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(12*a.NNZ() + 8*(N*N+1) + 16*N*N))
+			for range b.N {
+				a.MulVecTo(y, x)
+			}
+		})
+	}
 }
