@@ -15,7 +15,7 @@ func ExampleConvergence() {
 	p, _ := pde.PoissonProblem(pde.MustGrid(63, 63), pde.PolyExpSine(2))
 	var series []figures.Series
 	for _, name := range []string{"none", "ic0"} {
-		pc, _ := linsolve.NewPreconditioner(name, p.A, 0)
+		pc, _ := linsolve.NewPreconditioner(name, p.A, nil)
 		var h linsolve.History
 		x := make([]float64, p.A.Dim())
 		if _, err := (&linsolve.CG{}).Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: pc, Monitor: h.Record}); err != nil {

@@ -18,7 +18,7 @@ func BenchmarkCG(b *testing.B) {
 		}
 		x := make([]float64, a.Dim())
 		for _, pc := range []string{"none", "ic0"} {
-			p, err := NewPreconditioner(pc, a, 0)
+			p, err := NewPreconditioner(pc, a, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -75,7 +75,7 @@ func ExampleNewMethod() {
 	p, _ := pde.ConvectionDiffusionProblem(pde.MustGrid(31, 31), pde.PolyExpSine(2), 0.05, []float64{1, -1}, pde.Central)
 	for _, name := range []string{"gmres", "bicgstab"} {
 		m, _ := linsolve.NewMethod(name, 0, 20)
-		pc, _ := linsolve.NewPreconditioner("ilu0", p.A, 0)
+		pc, _ := linsolve.NewPreconditioner("ilu0", p.A, nil)
 		x := make([]float64, p.A.Dim())
 		res, err := m.Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: pc})
 		fmt.Println(name, res.Reason, res.Iterations, err == nil)

@@ -22,6 +22,7 @@ type testProblem struct {
 	b    []float64
 	x    []float64 // reference solution (dense LU or exact)
 	spd  bool      // symmetric positive definite
+	grid []int     // structured-grid dimensions, nil for none
 	// mMatrix: a symmetric M-matrix, for which IC(0) and ILU(0) exist
 	// and are positive definite (Meijerink & van der Vorst 1977, Thm 2.3).
 	mMatrix bool
@@ -107,7 +108,7 @@ func problems(t *testing.T) []testProblem {
 		x := randVec(n)
 		b := make([]float64, n)
 		a.MulVecTo(b, x)
-		ps = append(ps, testProblem{name: "laplace1d", a: a, b: b, x: x, spd: true, diagDominant: true, mMatrix: true})
+		ps = append(ps, testProblem{name: "laplace1d", a: a, b: b, x: x, spd: true, diagDominant: true, mMatrix: true, grid: []int{n}})
 	}
 	// 2D Poisson 12×12, smooth right-hand side, dense reference.
 	{
@@ -116,7 +117,7 @@ func problems(t *testing.T) []testProblem {
 		for i := range b {
 			b[i] = 1 + math.Sin(float64(i))
 		}
-		ps = append(ps, testProblem{name: "poisson2d", a: a, b: b, x: denseSolve(t, a, b), spd: true, diagDominant: true, mMatrix: true})
+		ps = append(ps, testProblem{name: "poisson2d", a: a, b: b, x: denseSolve(t, a, b), spd: true, diagDominant: true, mMatrix: true, grid: []int{12, 12}})
 	}
 	// Random sparse SPD: B·Bᵀ + 0.1·I (not diagonally dominant).
 	{
@@ -152,7 +153,7 @@ func problems(t *testing.T) []testProblem {
 	{
 		a := laplace2D(10, [2]float64{100, -50})
 		b := randVec(a.Dim())
-		ps = append(ps, testProblem{name: "convdiff", a: a, b: b, x: denseSolve(t, a, b), diagDominant: true})
+		ps = append(ps, testProblem{name: "convdiff", a: a, b: b, x: denseSolve(t, a, b), diagDominant: true, grid: []int{10, 10}})
 	}
 	return ps
 }
@@ -216,8 +217,11 @@ func TestSuite(t *testing.T) {
 			if mc.pc == "ic0" && !p.mMatrix || mc.pc == "ilu0" && mc.spd && !p.mMatrix {
 				continue // IC(0) may break down off M-matrices (see TestIC0Breakdown)
 			}
+			if mc.pc == "mg" && p.grid == nil {
+				continue // multigrid needs a grid
+			}
 			t.Run(p.name+"/"+mc.name, func(t *testing.T) {
-				pc, err := NewPreconditioner(mc.pc, p.a, 0)
+				pc, err := NewPreconditioner(mc.pc, p.a, &PreconditionerOptions{Grid: p.grid})
 				require.NoError(t, err)
 				n := p.a.Dim()
 				b := slices.Clone(p.b)
@@ -338,9 +342,11 @@ func TestBadInput(t *testing.T) {
 	}
 	// Preconditioners reject NaN/Inf in A.
 	for _, pc := range PreconditionerNames[1:] {
-		_, err := NewPreconditioner(pc, an, 0)
+		_, err := NewPreconditioner(pc, an, &PreconditionerOptions{Grid: []int{5, 5}})
 		assert.ErrorIs(t, err, sparse.ErrNotFinite, pc)
 	}
+	_, err := NewPreconditioner("mg", a, nil)
+	assert.ErrorIs(t, err, ErrDimension, "mg without a grid")
 	// Zero diagonal.
 	az := a.Clone()
 	az.Val[az.DiagIndex()[4]] = 0
@@ -350,12 +356,12 @@ func TestBadInput(t *testing.T) {
 		assert.ErrorIs(t, err, ErrZeroDiagonal, name)
 	}
 	for _, pc := range []string{"jacobi", "ssor"} {
-		_, err := NewPreconditioner(pc, az, 0)
+		_, err := NewPreconditioner(pc, az, nil)
 		assert.ErrorIs(t, err, ErrZeroDiagonal, pc)
 	}
 	// A negative diagonal: IC(0) breaks down, SSOR refuses.
 	neg := sparse.Add(-1, a, 0, a)
-	_, err := NewIC0(neg)
+	_, err = NewIC0(neg)
 	assert.ErrorIs(t, err, ErrPivot)
 	_, err = NewSSORPreconditioner(neg, 1)
 	assert.ErrorIs(t, err, ErrZeroDiagonal)
@@ -509,7 +515,7 @@ func TestPreconditionersReduceIterations(t *testing.T) {
 	}
 	iters := map[string]int{}
 	for _, pc := range []string{"none", "ic0", "ssor"} {
-		p, err := NewPreconditioner(pc, a, 1.8)
+		p, err := NewPreconditioner(pc, a, &PreconditionerOptions{Omega: 1.8})
 		require.NoError(t, err)
 		res, err := (&CG{}).Solve(make([]float64, a.Dim()), a, b, &Settings{Preconditioner: p})
 		require.NoError(t, err)
@@ -537,7 +543,7 @@ func TestIC0ExactOnTridiagonal(t *testing.T) {
 		b[i] = float64(i)
 	}
 	for _, pc := range []string{"ic0", "ilu0"} {
-		p, err := NewPreconditioner(pc, a, 0)
+		p, err := NewPreconditioner(pc, a, nil)
 		require.NoError(t, err)
 		method := Method(&CG{})
 		if pc == "ilu0" {
@@ -577,11 +583,11 @@ func TestNames(t *testing.T) {
 	assert.ErrorContains(t, err, "unknown method")
 	a := laplace2D(3, [2]float64{})
 	for _, n := range PreconditionerNames {
-		p, err := NewPreconditioner(n, a, 0)
+		p, err := NewPreconditioner(n, a, &PreconditionerOptions{Grid: []int{3, 3}})
 		require.NoError(t, err)
 		assert.Equal(t, n == "none", p == nil, n)
 	}
-	_, err = NewPreconditioner("amg", a, 0)
+	_, err = NewPreconditioner("amg", a, nil)
 	assert.ErrorContains(t, err, "unknown preconditioner")
 	assert.Equal(t, "DIVERGED_INDEFINITE_MAT", DivergedIndefiniteMat.String())
 	assert.Equal(t, "CONVERGED_RTOL", ConvergedRelTol.String())

@@ -12,7 +12,19 @@ import (
 var MethodNames = []string{"cg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
 
 // PreconditionerNames lists the names accepted by NewPreconditioner.
-var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0"}
+var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg"}
+
+// PreconditionerOptions carries what some preconditioners need beyond the
+// matrix. The zero value is valid for all but "mg".
+type PreconditionerOptions struct {
+	// Omega is the SSOR relaxation parameter; zero means 1.
+	Omega float64
+	// Grid is the number of interior nodes per dimension of the structured
+	// grid the matrix comes from (pde.Grid.N); "mg" needs it.
+	Grid []int
+	// Multigrid configures "mg"; nil means the defaults.
+	Multigrid *MultigridOptions
+}
 
 // IsStationary reports whether the named method is a relaxation method,
 // which takes no preconditioner.
@@ -49,8 +61,13 @@ func NewMethod(name string, omega float64, restart int) (Method, error) {
 }
 
 // NewPreconditioner builds the named preconditioner for a: "none" gives a
-// nil Preconditioner; omega is the SSOR parameter (zero means 1).
-func NewPreconditioner(name string, a *sparse.CSR, omega float64) (Preconditioner, error) {
+// nil Preconditioner. A nil opt means the zero PreconditionerOptions.
+func NewPreconditioner(name string, a *sparse.CSR, opt *PreconditionerOptions) (Preconditioner, error) {
+	var o PreconditionerOptions
+	if opt != nil {
+		o = *opt
+	}
+	omega := o.Omega
 	switch name {
 	case "none", "":
 		return nil, nil
@@ -62,6 +79,11 @@ func NewPreconditioner(name string, a *sparse.CSR, omega float64) (Preconditione
 		return nonNil(NewIC0(a))
 	case "ilu0":
 		return nonNil(NewILU0(a))
+	case "mg":
+		if o.Grid == nil {
+			return nil, fmt.Errorf("%w: the mg preconditioner needs the grid dimensions of the matrix (PreconditionerOptions.Grid, -grid NxN)", ErrDimension)
+		}
+		return nonNil(NewMultigrid(a, o.Grid, o.Multigrid))
 	}
 	return nil, fmt.Errorf("linsolve: unknown preconditioner %q (want one of %s)", name, strings.Join(PreconditionerNames, ", "))
 }

@@ -315,3 +315,24 @@ func BenchmarkMulVecTo(b *testing.B) {
 		})
 	}
 }
+
+func TestMul(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 1))
+	for _, sz := range [][3]int{{1, 1, 1}, {7, 5, 3}, {30, 40, 20}} {
+		ta, da := randomTriplet(rng, sz[0], sz[1], 0.2)
+		tb, db := randomTriplet(rng, sz[1], sz[2], 0.2)
+		c := Mul(ta.ToCSR(), tb.ToCSR())
+		_, err := NewCSR(sz[0], sz[2], c.RowPtr, c.ColIdx, c.Val)
+		require.NoError(t, err, "product is a valid CSR")
+		want := make([]float64, sz[0]*sz[2])
+		for i := range sz[0] {
+			for k := range sz[1] {
+				for j := range sz[2] {
+					want[i*sz[2]+j] += da[i*sz[1]+k] * db[k*sz[2]+j]
+				}
+			}
+		}
+		assert.InDeltaSlice(t, want, c.Dense(), 1e-12)
+	}
+	assert.Panics(t, func() { Mul(Identity(2), Identity(3)) })
+}

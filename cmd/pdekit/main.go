@@ -3,6 +3,7 @@
 // files.
 //
 //	pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc ic0] [-rtol 1e-8] [-x x.mtx] [-json]
+//	pdekit solve -A A.mtx -pc mg -grid 1024x1024
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
 //
 // solve reports iterations, the true relative residual, seconds and the
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +34,7 @@ func main() {
 }
 
 const usage = `usage:
-  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json]
+  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
 run "pdekit solve -h" or "pdekit gen -h" for the flags`
 
@@ -126,6 +128,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	omega := fs.Float64("omega", 0, "ω for sor, ssor and the ssor preconditioner (0 means 1)")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -149,6 +152,13 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	m, err := linsolve.NewMethod(*method, *omega, *restart)
 	if err != nil {
 		return errUsage{err}
+	}
+	dims, err := parseGrid(*gridFlag)
+	if err != nil {
+		return errUsage{err}
+	}
+	if *pcName == "mg" && dims == nil {
+		return errUsage{errors.New("solve: -pc mg needs -grid NxN (or NxNxN) for the grid the matrix comes from")}
 	}
 	a, err := readMatrix(*aPath)
 	if err != nil {
@@ -175,7 +185,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		a.MulVecTo(b, ones)
 	}
 	t0 := time.Now()
-	pc, err := linsolve.NewPreconditioner(*pcName, a, *omega)
+	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") {
 			return errUsage{err}
@@ -208,6 +218,26 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return solveErr
+}
+
+// parseGrid parses "N", "NxN" or "NxNxN" ("" gives nil).
+func parseGrid(s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(strings.ToLower(s), "x")
+	if len(parts) > 3 {
+		return nil, fmt.Errorf("solve: -grid %q: at most three dimensions", s)
+	}
+	dims := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("solve: -grid %q: %q is not a positive integer", s, p)
+		}
+		dims[i] = n
+	}
+	return dims, nil
 }
 
 func writeFile(path string, write func(io.Writer) error) error {

@@ -71,6 +71,12 @@ func TestGenAndSolve(t *testing.T) {
 		assert.InDelta(t, 1, v, 1e-6)
 	}
 
+	// Multigrid needs the grid.
+	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "mg", "-grid", "31x31", "-json")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
+
 	for _, p := range []string{"darcy", "darcy-skr", "convdiff"} {
 		code, _, errOut = pdekit("gen", "-problem", p, "-grid", "16", "-A", A)
 		require.Equal(t, 0, code, errOut)
@@ -93,6 +99,7 @@ func TestCLIErrors(t *testing.T) {
 	nanB := write("nanb.mtx", "%%MatrixMarket matrix array real general\n2 1\n1\nNaN\n")
 	shortB := write("shortb.mtx", "%%MatrixMarket matrix array real general\n1 1\n1\n")
 	zeroDiag := write("zd.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 1\n")
+	nonGrid := write("nongrid.mtx", "%%MatrixMarket matrix coordinate real symmetric\n4 4 5\n1 1 2\n2 2 2\n3 3 2\n4 4 2\n4 1 -1\n")
 	b01 := write("b01.mtx", "%%MatrixMarket matrix array real general\n2 1\n0\n1\n")
 
 	for name, tc := range map[string]struct {
@@ -116,6 +123,10 @@ func TestCLIErrors(t *testing.T) {
 		"IC(0) breakdown":  {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "pivot"},
 		"zero diagonal":    {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
 		"max iterations":   {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
+		"mg without grid":  {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
+		"bad grid":         {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
+		"grid mismatch":    {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},
+		"non-grid matrix":  {[]string{"solve", "-A", nonGrid, "-pc", "mg", "-grid", "4"}, 1, "does not match the grid"},
 	} {
 		code, _, errOut := pdekit(tc.args...)
 		assert.Equal(t, tc.code, code, name+": "+errOut)

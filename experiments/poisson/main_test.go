@@ -28,8 +28,8 @@ func TestRunTiny(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(raw, &res))
 	// Every method with every admissible preconditioner on each grid:
-	// cg×4 + gmres×5 + bicgstab×5 + 4 relaxation = 18 per grid.
-	require.Len(t, res.Runs, 3*18)
+	// cg×5 (no ilu0) + gmres×6 + bicgstab×6 + 4 relaxation = 21 per grid.
+	require.Equal(t, 3*21, len(res.Runs))
 	for _, r := range res.Runs {
 		for _, k := range []string{"grid", "n", "method", "preconditioner", "iterations", "seconds", "relative_residual", "relative_error"} {
 			assert.Contains(t, r, k)
@@ -68,6 +68,7 @@ func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-grid", "0"}, {"-grid", "a"}, {"-method", "lsqr"}, {"-pc", "amg"},
 		{"-rtol", "2"}, {"-omega", "2.5"}, {"-restart", "0"}, {"extra"},
+		{"-problem", "heat"}, {"-dim", "4"},
 	} {
 		_, err := parseFlags(args, &bytes.Buffer{})
 		assert.Error(t, err, "%v", args)
@@ -75,4 +76,28 @@ func TestBadFlags(t *testing.T) {
 	cfg, err := parseFlags([]string{"-method", "sor", "-pc", "ic0"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "no method/preconditioner")
+}
+
+func TestDarcy3DWithMultigrid(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-problem", "darcy", "-dim", "3", "-grid", "8,16",
+		"-method", "cg", "-pc", "mg,ic0", "-seed", "3"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	assert.Contains(t, stdout.String(), "3D Darcy")
+	assert.Contains(t, stdout.String(), "16³")
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Runs, 4)
+	for _, r := range res.Runs {
+		assert.True(t, r.Converged, "%+v", r)
+		assert.Nil(t, r.RelativeError, "Darcy has no exact solution")
+		if r.Preconditioner == "mg" {
+			assert.LessOrEqual(t, r.Iterations, 20) // the Darcy bound
+		}
+	}
+	assert.Empty(t, res.Order)
 }

@@ -1,0 +1,633 @@
+package linsolve
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// Smoother selects the relaxation used on each multigrid level.
+type Smoother int
+
+const (
+	// RedBlackGaussSeidel sweeps the nodes whose index sum is even, then
+	// the odd ones (and in reverse order after the coarse-grid correction,
+	// so the cycle is symmetric). On the 5- and 7-point stencils the two
+	// colours are decoupled; on Galerkin coarse stencils it is Gauss–Seidel
+	// in red–black order.
+	RedBlackGaussSeidel Smoother = iota
+	// WeightedJacobi is x ← x + ω·D⁻¹(b − A·x).
+	WeightedJacobi
+	// Chebyshev is the Chebyshev polynomial in D⁻¹A that damps the upper
+	// part [β/10, β] of its spectrum, with β from a few power iterations
+	// (Adams, Brezina, Hu, Tuminaro 2003).
+	Chebyshev
+)
+
+// String returns the smoother's name.
+func (s Smoother) String() string {
+	switch s {
+	case WeightedJacobi:
+		return "jacobi"
+	case Chebyshev:
+		return "chebyshev"
+	}
+	return "rbgs"
+}
+
+// Cycle selects the multigrid cycle.
+type Cycle int
+
+const (
+	VCycle Cycle = iota // one coarse-grid correction per level
+	WCycle              // two coarse-grid corrections per level
+	FCycle              // an F-cycle on the coarse level, then a V-cycle
+)
+
+// String returns "V", "W" or "F".
+func (c Cycle) String() string { return [...]string{"V", "W", "F"}[c] }
+
+// MultigridOptions configures NewMultigrid. The zero value is a V(1,1)
+// cycle with red–black Gauss–Seidel, coarsened to at most 128 unknowns.
+type MultigridOptions struct {
+	Smoother Smoother
+	Cycle    Cycle
+	// PreSmooth and PostSmooth are the sweeps before and after the
+	// coarse-grid correction (for Chebyshev, the polynomial degree). Zero
+	// means 1 (2 for Chebyshev).
+	PreSmooth, PostSmooth int
+	// JacobiWeight is ω of WeightedJacobi; zero means 4/5.
+	JacobiWeight float64
+	// CoarseSize stops coarsening once a level has at most this many
+	// unknowns; that level is solved by dense LU. Zero means 128.
+	CoarseSize int
+	// MaxLevels bounds the number of levels; zero means no bound.
+	MaxLevels int
+}
+
+// ErrNotGrid reports a matrix that does not come from the structured grid
+// it was said to come from.
+var ErrNotGrid = errors.New("linsolve: matrix does not match the grid")
+
+type mgLevel struct {
+	a      *sparse.CSR
+	dims   []int
+	p, r   *sparse.CSR // prolongation from the next coarser level, and Pᵀ
+	dinv   []float64
+	colors [][]int32 // Gauss–Seidel colour classes, swept in order
+	lmax   float64 // Chebyshev: upper bound of the spectrum of D⁻¹A
+	x, b   []float64
+	res    []float64
+	t1, t2 []float64 // Chebyshev work vectors
+}
+
+// Multigrid is geometric multigrid for matrices from the structured grids
+// of package pde: coarse grids take every other node in each dimension of
+// at least three nodes (so any size is accepted, not only 2^k−1),
+// prolongation is d-linear interpolation, restriction its transpose (full
+// weighting up to a factor 2^d), and coarse operators are Galerkin products
+// A_c = Pᵀ·A·P, so variable coefficients need nothing special. The
+// coarsest level is solved by dense LU with partial pivoting.
+//
+// As a Preconditioner, Apply runs one cycle from a zero initial guess;
+// with a symmetric smoothing (the default) it is symmetric positive
+// definite for SPD A and may be used with CG. As a Method, Solve iterates
+// cycles until the true residual meets the tolerance (Trottenberg,
+// Oosterlee, Schüller, Multigrid, 2001, ch. 2; Briggs, Henson, McCormick,
+// A Multigrid Tutorial, 2000).
+//
+// Apply and Solve allocate nothing; a Multigrid must not be used by two
+// goroutines at once.
+type Multigrid struct {
+	opt    MultigridOptions
+	levels []mgLevel
+	lu     []float64 // dense LU of the coarsest matrix, row-major
+	piv    []int
+	corr   []float64 // Solve's correction vector
+	// forward makes post-smoothing sweep the colours in the same order as
+	// pre-smoothing: a non-symmetric cycle that converges about four times
+	// faster per cycle with red–black Gauss–Seidel (factor ≈ 0.06 against
+	// ≈ 0.24 for the symmetric V(1,1) on the 5-point Laplacian). Solve uses
+	// it; Apply keeps the cycle symmetric, as CG requires.
+	forward bool
+}
+
+var (
+	_ Preconditioner = (*Multigrid)(nil)
+	_ Method         = (*Multigrid)(nil)
+)
+
+// NewMultigrid builds the hierarchy for a, the matrix of a problem on a
+// grid with dims interior nodes per dimension, numbered as pde.Grid
+// numbers them (first dimension slowest). It returns an error wrapping
+// ErrDimension if the product of dims is not a's size, ErrNotGrid if a
+// couples nodes that are not grid neighbours, ErrZeroDiagonal for a
+// non-positive diagonal entry, sparse.ErrNotFinite for NaN/Inf entries and
+// ErrPivot if the coarsest matrix is singular.
+func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid, error) {
+	const name = "multigrid"
+	if err := checkSquare(name, a); err != nil {
+		return nil, err
+	}
+	var o MultigridOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.PreSmooth < 0 || o.PostSmooth < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || o.JacobiWeight < 0 ||
+		o.Smoother < RedBlackGaussSeidel || o.Smoother > Chebyshev || o.Cycle < VCycle || o.Cycle > FCycle {
+		panic("linsolve: invalid MultigridOptions")
+	}
+	def := 1
+	if o.Smoother == Chebyshev {
+		def = 2
+	}
+	if o.PreSmooth == 0 {
+		o.PreSmooth = def
+	}
+	if o.PostSmooth == 0 {
+		o.PostSmooth = def
+	}
+	if o.JacobiWeight == 0 {
+		o.JacobiWeight = 0.8
+	}
+	if o.CoarseSize == 0 {
+		o.CoarseSize = 128
+	}
+	if err := checkGrid(a, dims); err != nil {
+		return nil, err
+	}
+	m := &Multigrid{opt: o}
+	cur, curDims := a, append([]int(nil), dims...)
+	for {
+		lv, err := newLevel(cur, curDims, o)
+		if err != nil {
+			return nil, err
+		}
+		m.levels = append(m.levels, lv)
+		coarseDims, ok := coarsen(curDims)
+		if !ok || cur.Dim() <= o.CoarseSize || (o.MaxLevels > 0 && len(m.levels) == o.MaxLevels) {
+			break
+		}
+		p := prolongation(curDims, coarseDims)
+		r := p.T()
+		fine := &m.levels[len(m.levels)-1]
+		fine.p, fine.r = p, r
+		cur = sparse.Mul(r, sparse.Mul(cur, p))
+		curDims = coarseDims
+	}
+	if err := m.factorCoarse(); err != nil {
+		return nil, err
+	}
+	m.corr = make([]float64, a.Dim())
+	return m, nil
+}
+
+// Levels returns the number of levels, finest first.
+func (m *Multigrid) Levels() int { return len(m.levels) }
+
+// LevelDims returns the grid dimensions of level l (0 is the finest).
+func (m *Multigrid) LevelDims(l int) []int { return append([]int(nil), m.levels[l].dims...) }
+
+// OperatorComplexity returns Σ nnz(A_l)/nnz(A_0), the memory and
+// smoothing cost of the hierarchy relative to the fine matrix.
+func (m *Multigrid) OperatorComplexity() float64 {
+	var s float64
+	for _, l := range m.levels {
+		s += float64(l.a.NNZ())
+	}
+	return s / float64(m.levels[0].a.NNZ())
+}
+
+// checkGrid verifies that dims describe a's size and that every stored
+// entry couples nodes at most one step apart in each dimension.
+func checkGrid(a *sparse.CSR, dims []int) error {
+	if len(dims) < 1 || len(dims) > 3 {
+		return fmt.Errorf("%w: multigrid needs 1–3 grid dimensions, got %d", ErrDimension, len(dims))
+	}
+	size := 1
+	for _, d := range dims {
+		if d < 1 {
+			return fmt.Errorf("%w: grid dimension %d", ErrDimension, d)
+		}
+		size *= d
+	}
+	if size != a.Dim() {
+		return fmt.Errorf("%w: grid %v has %d nodes but the matrix is %d×%d", ErrDimension, dims, size, a.Dim(), a.Dim())
+	}
+	var ii, jj [3]int
+	for i := range a.Dim() {
+		unravel(i, dims, ii[:])
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			unravel(int(a.ColIdx[k]), dims, jj[:])
+			for d := range dims {
+				if ii[d]-jj[d] > 1 || jj[d]-ii[d] > 1 {
+					return fmt.Errorf("%w %v: entry (%d, %d) couples nodes %v and %v", ErrNotGrid, dims, i, a.ColIdx[k], ii[:len(dims)], jj[:len(dims)])
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func unravel(idx int, dims []int, out []int) {
+	for d := len(dims) - 1; d >= 0; d-- {
+		out[d] = idx % dims[d]
+		idx /= dims[d]
+	}
+}
+
+// coarsen halves every dimension of at least three nodes; ok is false
+// when none can be halved.
+func coarsen(dims []int) ([]int, bool) {
+	c := make([]int, len(dims))
+	ok := false
+	for d, n := range dims {
+		c[d] = n
+		if n >= 3 {
+			c[d] = n / 2
+			ok = true
+		}
+	}
+	return c, ok
+}
+
+// prolongation returns the d-linear interpolation from the coarse grid
+// (nodes at the odd fine indices of each halved dimension) to the fine
+// grid, as a fine×coarse matrix. A fine node between two coarse nodes gets
+// half of each; a missing neighbour is the zero Dirichlet boundary.
+func prolongation(fine, coarse []int) *sparse.CSR {
+	d := len(fine)
+	type w struct {
+		c   int
+		val float64
+	}
+	// weights1D[k][j] are the coarse weights of fine index j in dimension k.
+	weights := make([][][]w, d)
+	for k := range d {
+		weights[k] = make([][]w, fine[k])
+		for j := range fine[k] {
+			switch {
+			case fine[k] == coarse[k]:
+				weights[k][j] = []w{{j, 1}}
+			case j%2 == 1:
+				weights[k][j] = []w{{(j - 1) / 2, 1}}
+			default:
+				var ws []w
+				if c := j/2 - 1; c >= 0 {
+					ws = append(ws, w{c, 0.5})
+				}
+				if c := j / 2; c < coarse[k] {
+					ws = append(ws, w{c, 0.5})
+				}
+				weights[k][j] = ws
+			}
+		}
+	}
+	nf, nc := 1, 1
+	for k := range d {
+		nf *= fine[k]
+		nc *= coarse[k]
+	}
+	t := sparse.NewTriplet(nf, nc, nf*(1<<d))
+	var ii [3]int
+	for i := range nf {
+		unravel(i, fine, ii[:])
+		// Tensor product of the per-dimension weights.
+		var rec func(k, col int, val float64)
+		rec = func(k, col int, val float64) {
+			if k == d {
+				t.Append(i, col, val)
+				return
+			}
+			for _, x := range weights[k][ii[k]] {
+				rec(k+1, col*coarse[k]+x.c, val*x.val)
+			}
+		}
+		rec(0, 0, 1)
+	}
+	return t.ToCSR()
+}
+
+func newLevel(a *sparse.CSR, dims []int, o MultigridOptions) (mgLevel, error) {
+	n := a.Dim()
+	lv := mgLevel{a: a, dims: dims, x: make([]float64, n), b: make([]float64, n), res: make([]float64, n)}
+	lv.dinv = a.DiagTo(nil)
+	for i, v := range lv.dinv {
+		if !(v > 0) {
+			return lv, fmt.Errorf("%w: multigrid smoother needs a positive diagonal, level with grid %v has A[%d, %d] = %v",
+				ErrZeroDiagonal, dims, i, i, v)
+		}
+		lv.dinv[i] = 1 / v
+	}
+	// Red–black colouring decouples the (2d+1)-point stencils; the
+	// Galerkin coarse operators couple diagonal neighbours too, and need
+	// the 2^d colours of the index parities (Trottenberg et al. 2001,
+	// §5.6 on multicolour relaxation).
+	ncol := 2
+	if !isStarStencil(a, dims) {
+		ncol = 1 << len(dims)
+	}
+	lv.colors = make([][]int32, ncol)
+	var ii [3]int
+	for i := range n {
+		unravel(i, dims, ii[:])
+		var c int
+		if ncol == 2 {
+			c = (ii[0] + ii[1] + ii[2]) % 2
+		} else {
+			for d := range dims {
+				c = 2*c + ii[d]%2
+			}
+		}
+		lv.colors[c] = append(lv.colors[c], int32(i))
+	}
+	if o.Smoother == Chebyshev {
+		lv.t1, lv.t2 = make([]float64, n), make([]float64, n)
+		lv.lmax = estimateLambdaMax(a, lv.dinv, lv.t1, lv.t2)
+	}
+	return lv, nil
+}
+
+// isStarStencil reports whether a couples each node only with neighbours
+// along one axis (no diagonal neighbours), as the (2d+1)-point stencils do.
+func isStarStencil(a *sparse.CSR, dims []int) bool {
+	var ii, jj [3]int
+	for i := range a.Dim() {
+		unravel(i, dims, ii[:])
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			unravel(int(a.ColIdx[k]), dims, jj[:])
+			diff := 0
+			for d := range dims {
+				if ii[d] != jj[d] {
+					diff++
+				}
+			}
+			if diff > 1 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// estimateLambdaMax returns 1.1 times a 15-step power-iteration estimate
+// of the largest eigenvalue of D⁻¹A (the safety factor PETSc's Chebyshev
+// smoother also uses), capped by the Gershgorin bound.
+func estimateLambdaMax(a *sparse.CSR, dinv, v, w []float64) float64 {
+	var gersh float64
+	for i := range a.Dim() {
+		var s float64
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			s += math.Abs(a.Val[k])
+		}
+		gersh = math.Max(gersh, s*dinv[i])
+	}
+	// A fixed, deterministic start vector rich in the oscillatory modes
+	// whose eigenvalue is sought.
+	for i := range v {
+		v[i] = float64(1-2*(i%2)) * (1 + 0.5*math.Sin(float64(i)*0.7))
+	}
+	lam := 0.0
+	for range 15 {
+		nv := norm(v)
+		scale(v, 1/nv)
+		a.MulVecTo(w, v)
+		for i := range w {
+			w[i] *= dinv[i]
+		}
+		lam = dot(v, w)
+		v, w = w, v
+	}
+	return math.Min(1.1*lam, gersh)
+}
+
+// factorCoarse computes the dense LU factorisation, with partial
+// pivoting, of the coarsest matrix.
+func (m *Multigrid) factorCoarse() error {
+	c := m.levels[len(m.levels)-1].a
+	n := c.Dim()
+	lu := c.Dense()
+	piv := make([]int, n)
+	for k := range n {
+		p := k
+		for i := k + 1; i < n; i++ {
+			if math.Abs(lu[i*n+k]) > math.Abs(lu[p*n+k]) {
+				p = i
+			}
+		}
+		piv[k] = p
+		if lu[p*n+k] == 0 {
+			return fmt.Errorf("%w: multigrid coarsest matrix (%d×%d) is singular", ErrPivot, n, n)
+		}
+		if p != k {
+			for j := range n {
+				lu[k*n+j], lu[p*n+j] = lu[p*n+j], lu[k*n+j]
+			}
+		}
+		inv := 1 / lu[k*n+k]
+		for i := k + 1; i < n; i++ {
+			l := lu[i*n+k] * inv
+			lu[i*n+k] = l
+			if l == 0 {
+				continue
+			}
+			for j := k + 1; j < n; j++ {
+				lu[i*n+j] -= l * lu[k*n+j]
+			}
+		}
+	}
+	m.lu, m.piv = lu, piv
+	return nil
+}
+
+// coarseSolve sets x = A_c⁻¹·b with the stored LU factors.
+func (m *Multigrid) coarseSolve(x, b []float64) {
+	n := len(x)
+	copy(x, b)
+	lu := m.lu
+	for k, p := range m.piv {
+		if p != k {
+			x[k], x[p] = x[p], x[k]
+		}
+	}
+	for i := range n {
+		s := x[i]
+		row := lu[i*n : i*n+i]
+		for j, l := range row {
+			s -= l * x[j]
+		}
+		x[i] = s
+	}
+	for i := n - 1; i >= 0; i-- {
+		s := x[i]
+		row := lu[i*n : (i+1)*n]
+		for j := i + 1; j < n; j++ {
+			s -= row[j] * x[j]
+		}
+		x[i] = s / row[i]
+	}
+}
+
+// Apply sets dst = M⁻¹·r: one cycle for A·x = r from x = 0.
+func (m *Multigrid) Apply(dst, r []float64) {
+	m.cycle(0, dst, r, m.opt.Cycle, true)
+}
+
+// cycle improves x for A_l·x = b on level l (x = 0 on entry when zero).
+func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
+	lv := &m.levels[l]
+	if l == len(m.levels)-1 {
+		m.coarseSolve(x, b)
+		return
+	}
+	if zero {
+		clear(x)
+	}
+	m.smooth(lv, x, b, m.opt.PreSmooth, false)
+	// Residual, restricted to the coarse right-hand side.
+	lv.a.MulVecTo(lv.res, x)
+	for i, v := range lv.res {
+		lv.res[i] = b[i] - v
+	}
+	next := &m.levels[l+1]
+	lv.r.MulVecTo(next.b, lv.res)
+	switch kind {
+	case VCycle:
+		m.cycle(l+1, next.x, next.b, VCycle, true)
+	case WCycle:
+		m.cycle(l+1, next.x, next.b, WCycle, true)
+		m.cycle(l+1, next.x, next.b, WCycle, false)
+	case FCycle:
+		m.cycle(l+1, next.x, next.b, FCycle, true)
+		m.cycle(l+1, next.x, next.b, VCycle, false)
+	}
+	// x += P·x_c.
+	addMulVec(x, lv.p, next.x)
+	m.smooth(lv, x, b, m.opt.PostSmooth, !m.forward)
+}
+
+// addMulVec sets y += A·x.
+func addMulVec(y []float64, a *sparse.CSR, x []float64) {
+	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	rp = rp[:len(y)+1]
+	lo := rp[0]
+	for i := range y {
+		hi := rp[i+1]
+		s := y[i]
+		for k := lo; k < hi; k++ {
+			s += v[k] * x[ci[k]]
+		}
+		y[i] = s
+		lo = hi
+	}
+}
+
+// smooth applies sweeps of the smoother; reverse selects the adjoint
+// order used after the coarse-grid correction.
+func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse bool) {
+	switch m.opt.Smoother {
+	case RedBlackGaussSeidel:
+		nc := len(lv.colors)
+		for range sweeps {
+			for c := range nc {
+				if reverse {
+					c = nc - 1 - c
+				}
+				gsColor(lv.a, lv.dinv, x, b, lv.colors[c])
+			}
+		}
+	case WeightedJacobi:
+		w := m.opt.JacobiWeight
+		for range sweeps {
+			lv.a.MulVecTo(lv.res, x)
+			for i, v := range lv.res {
+				x[i] += w * lv.dinv[i] * (b[i] - v)
+			}
+		}
+	case Chebyshev:
+		chebyshev(lv, x, b, sweeps)
+	}
+}
+
+// gsColor does Gauss–Seidel updates of the rows in rows, in order.
+func gsColor(a *sparse.CSR, dinv, x, b []float64, rows []int32) {
+	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	for _, i := range rows {
+		s := b[i]
+		for k := rp[i]; k < rp[i+1]; k++ {
+			s -= v[k] * x[ci[k]]
+		}
+		x[i] += s * dinv[i]
+	}
+}
+
+// chebyshev applies the degree-k Chebyshev iteration for D⁻¹A on
+// [lmax/10, lmax] (Saad 2003, Alg. 12.1).
+func chebyshev(lv *mgLevel, x, b []float64, k int) {
+	beta := lv.lmax
+	alpha := beta / 10
+	theta, delta := (beta+alpha)/2, (beta-alpha)/2
+	sigma := theta / delta
+	rho := 1 / sigma
+	r, d := lv.res, lv.t1
+	lv.a.MulVecTo(r, x)
+	for i := range r {
+		d[i] = lv.dinv[i] * (b[i] - r[i]) / theta
+	}
+	for step := 1; ; step++ {
+		axpy(x, 1, d)
+		if step == k {
+			return
+		}
+		lv.a.MulVecTo(r, x)
+		rhoNew := 1 / (2*sigma - rho)
+		c1, c2 := rhoNew*rho, 2*rhoNew/delta
+		for i := range d {
+			d[i] = c1*d[i] + c2*lv.dinv[i]*(b[i]-r[i])
+		}
+		rho = rhoNew
+	}
+}
+
+// Solve iterates multigrid cycles x ← x + M⁻¹(b − A·x) until the true
+// residual meets the tolerance. a must be the matrix the hierarchy was
+// built from (or one of the same size that it approximates). See Method.
+func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Settings) (Result, error) {
+	const name = "Multigrid"
+	start := time.Now()
+	n := a.Dim()
+	s := resolve(settings, n)
+	if s.pc != nil {
+		panic("linsolve: Multigrid.Solve takes no preconditioner; use the Multigrid as one")
+	}
+	if err := checkInputs(name, dst, a, b, &s); err != nil {
+		return Result{}, err
+	}
+	if n != m.levels[0].a.Dim() {
+		return Result{}, fmt.Errorf("%w: multigrid hierarchy is for n = %d, operator has n = %d", ErrDimension, m.levels[0].a.Dim(), n)
+	}
+	x, r := dst, m.corr // the fine level's own vectors are the cycle's work space
+	initX(x, &s)
+	res, err := stationary(name, x, b, &s, start,
+		func() float64 {
+			a.MulVecTo(r, x)
+			var rr float64
+			for i, v := range r {
+				d := b[i] - v
+				r[i] = d
+				rr += d * d
+			}
+			return math.Sqrt(rr)
+		},
+		func() {
+			lv := &m.levels[0]
+			m.forward = true
+			m.cycle(0, lv.x, r, m.opt.Cycle, true)
+			m.forward = false
+			axpy(x, 1, lv.x)
+		})
+	return res, err
+}
