@@ -154,8 +154,8 @@ type Run struct {
 	// for Darcy, which has none.
 	RelativeError *float64 `json:"relative_error,omitempty"`
 	Reason        string   `json:"reason"`
-	Converged        bool    `json:"converged"`
-	Error            string  `json:"error,omitempty"`
+	Converged     bool     `json:"converged"`
+	Error         string   `json:"error,omitempty"`
 
 	history []float64
 }
