@@ -39,3 +39,31 @@ func BenchmarkCG(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMGPCG times multigrid-preconditioned CG on the 2D Laplacian,
+// setup (the Galerkin hierarchy) and solve to rtol 1e-8 together, the
+// quantity compared with shared/bench/ccg.c and PETSc + BoomerAMG.
+func BenchmarkMGPCG(b *testing.B) {
+	for _, N := range []int{256, 1024} {
+		a := laplace2D(N, [2]float64{})
+		rhs := onesRHS(a.Dim())
+		x := make([]float64, a.Dim())
+		b.Run(fmt.Sprintf("n=%d", N*N), func(b *testing.B) {
+			var cg CG
+			b.ReportAllocs()
+			var iters int
+			for range b.N {
+				mg, err := NewMultigrid(a, []int{N, N}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := cg.Solve(x, a, rhs, &Settings{Preconditioner: mg})
+				if err != nil {
+					b.Fatal(err)
+				}
+				iters = res.Iterations
+			}
+			b.ReportMetric(float64(iters), "iters")
+		})
+	}
+}

@@ -22,6 +22,7 @@ import (
 // solves.
 type CG struct {
 	r, z, p, q []float64
+	k          kernels
 }
 
 var _ Method = (*CG)(nil)
@@ -116,7 +117,7 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 		}
 		var pq float64
 		if csr != nil {
-			pq = csr.MulVecDotTo(q, p)
+			pq = m.k.mulVecDot(csr, q, p)
 		} else {
 			a.MulVecTo(q, p)
 			pq = dot(p, q)

@@ -77,7 +77,7 @@ type mgLevel struct {
 	dims   []int
 	p, r   *sparse.CSR // prolongation from the next coarser level, and Pᵀ
 	dinv   []float64
-	colors [][]int32 // Gauss–Seidel colour classes, swept in order
+	colors []colorBlock // Gauss–Seidel colour classes, swept in order
 	lmax   float64   // Chebyshev: upper bound of the spectrum of D⁻¹A
 	x, b   []float64
 	res    []float64
@@ -113,6 +113,7 @@ type Multigrid struct {
 	// ≈ 0.24 for the symmetric V(1,1) on the 5-point Laplacian). Solve uses
 	// it; Apply keeps the cycle symmetric, as CG requires.
 	forward bool
+	k       kernels
 }
 
 var (
@@ -156,13 +157,20 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 	if o.CoarseSize == 0 {
 		o.CoarseSize = 128
 	}
-	if err := checkGrid(a, dims); err != nil {
+	if err := checkDims(a, dims); err != nil {
+		return nil, err
+	}
+	shape := newGridShape(dims)
+	_, star, err := shape.codes(a)
+	if err != nil {
 		return nil, err
 	}
 	m := &Multigrid{opt: o}
 	cur, curDims := a, append([]int(nil), dims...)
 	for {
-		lv, err := newLevel(cur, curDims, o)
+		// Galerkin coarse operators of d-linear interpolation couple
+		// diagonal neighbours, so only the finest level can be a star.
+		lv, err := newLevel(cur, curDims, o, star && len(m.levels) == 0)
 		if err != nil {
 			return nil, err
 		}
@@ -171,12 +179,12 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 		if !ok || cur.Dim() <= o.CoarseSize || (o.MaxLevels > 0 && len(m.levels) == o.MaxLevels) {
 			break
 		}
-		p := prolongation(curDims, coarseDims)
-		r := p.T()
+		coarse := newGridShape(coarseDims)
+		p := prolongation(&shape, &coarse)
 		fine := &m.levels[len(m.levels)-1]
-		fine.p, fine.r = p, r
-		cur = sparse.Mul(r, sparse.Mul(cur, p))
-		curDims = coarseDims
+		fine.p, fine.r = p, p.T()
+		cur = sparse.Mul(fine.r, sparse.Mul(cur, p))
+		curDims, shape = coarseDims, coarse
 	}
 	if err := m.factorCoarse(); err != nil {
 		return nil, err
@@ -201,9 +209,8 @@ func (m *Multigrid) OperatorComplexity() float64 {
 	return s / float64(m.levels[0].a.NNZ())
 }
 
-// checkGrid verifies that dims describe a's size and that every stored
-// entry couples nodes at most one step apart in each dimension.
-func checkGrid(a *sparse.CSR, dims []int) error {
+// checkDims verifies that dims describe a grid of a's size.
+func checkDims(a *sparse.CSR, dims []int) error {
 	if len(dims) < 1 || len(dims) > 3 {
 		return fmt.Errorf("%w: multigrid needs 1–3 grid dimensions, got %d", ErrDimension, len(dims))
 	}
@@ -216,18 +223,6 @@ func checkGrid(a *sparse.CSR, dims []int) error {
 	}
 	if size != a.Dim() {
 		return fmt.Errorf("%w: grid %v has %d nodes but the matrix is %d×%d", ErrDimension, dims, size, a.Dim(), a.Dim())
-	}
-	var ii, jj [3]int
-	for i := range a.Dim() {
-		unravel(i, dims, ii[:])
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			unravel(int(a.ColIdx[k]), dims, jj[:])
-			for d := range dims {
-				if ii[d]-jj[d] > 1 || jj[d]-ii[d] > 1 {
-					return fmt.Errorf("%w %v: entry (%d, %d) couples nodes %v and %v", ErrNotGrid, dims, i, a.ColIdx[k], ii[:len(dims)], jj[:len(dims)])
-				}
-			}
-		}
 	}
 	return nil
 }
@@ -254,64 +249,7 @@ func coarsen(dims []int) ([]int, bool) {
 	return c, ok
 }
 
-// prolongation returns the d-linear interpolation from the coarse grid
-// (nodes at the odd fine indices of each halved dimension) to the fine
-// grid, as a fine×coarse matrix. A fine node between two coarse nodes gets
-// half of each; a missing neighbour is the zero Dirichlet boundary.
-func prolongation(fine, coarse []int) *sparse.CSR {
-	d := len(fine)
-	type w struct {
-		c   int
-		val float64
-	}
-	// weights1D[k][j] are the coarse weights of fine index j in dimension k.
-	weights := make([][][]w, d)
-	for k := range d {
-		weights[k] = make([][]w, fine[k])
-		for j := range fine[k] {
-			switch {
-			case fine[k] == coarse[k]:
-				weights[k][j] = []w{{j, 1}}
-			case j%2 == 1:
-				weights[k][j] = []w{{(j - 1) / 2, 1}}
-			default:
-				var ws []w
-				if c := j/2 - 1; c >= 0 {
-					ws = append(ws, w{c, 0.5})
-				}
-				if c := j / 2; c < coarse[k] {
-					ws = append(ws, w{c, 0.5})
-				}
-				weights[k][j] = ws
-			}
-		}
-	}
-	nf, nc := 1, 1
-	for k := range d {
-		nf *= fine[k]
-		nc *= coarse[k]
-	}
-	t := sparse.NewTriplet(nf, nc, nf*(1<<d))
-	var ii [3]int
-	for i := range nf {
-		unravel(i, fine, ii[:])
-		// Tensor product of the per-dimension weights.
-		var rec func(k, col int, val float64)
-		rec = func(k, col int, val float64) {
-			if k == d {
-				t.Append(i, col, val)
-				return
-			}
-			for _, x := range weights[k][ii[k]] {
-				rec(k+1, col*coarse[k]+x.c, val*x.val)
-			}
-		}
-		rec(0, 0, 1)
-	}
-	return t.ToCSR()
-}
-
-func newLevel(a *sparse.CSR, dims []int, o MultigridOptions) (mgLevel, error) {
+func newLevel(a *sparse.CSR, dims []int, o MultigridOptions, star bool) (mgLevel, error) {
 	n := a.Dim()
 	lv := mgLevel{a: a, dims: dims, x: make([]float64, n), b: make([]float64, n), res: make([]float64, n)}
 	lv.dinv = a.DiagTo(nil)
@@ -327,13 +265,16 @@ func newLevel(a *sparse.CSR, dims []int, o MultigridOptions) (mgLevel, error) {
 	// the 2^d colours of the index parities (Trottenberg et al. 2001,
 	// §5.6 on multicolour relaxation).
 	ncol := 2
-	if !isStarStencil(a, dims) {
+	if !star {
 		ncol = 1 << len(dims)
 	}
-	lv.colors = make([][]int32, ncol)
+	rows := make([][]int32, ncol)
+	for c := range rows {
+		rows[c] = make([]int32, 0, n/ncol+1)
+	}
+	shape := newGridShape(dims)
 	var ii [3]int
 	for i := range n {
-		unravel(i, dims, ii[:])
 		var c int
 		if ncol == 2 {
 			c = (ii[0] + ii[1] + ii[2]) % 2
@@ -342,35 +283,18 @@ func newLevel(a *sparse.CSR, dims []int, o MultigridOptions) (mgLevel, error) {
 				c = 2*c + ii[d]%2
 			}
 		}
-		lv.colors[c] = append(lv.colors[c], int32(i))
+		rows[c] = append(rows[c], int32(i))
+		shape.next(&ii)
+	}
+	lv.colors = make([]colorBlock, ncol)
+	for c, r := range rows {
+		lv.colors[c] = newColorBlock(a, r, lv.dinv)
 	}
 	if o.Smoother == Chebyshev {
 		lv.t1, lv.t2 = make([]float64, n), make([]float64, n)
 		lv.lmax = estimateLambdaMax(a, lv.dinv, lv.t1, lv.t2)
 	}
 	return lv, nil
-}
-
-// isStarStencil reports whether a couples each node only with neighbours
-// along one axis (no diagonal neighbours), as the (2d+1)-point stencils do.
-func isStarStencil(a *sparse.CSR, dims []int) bool {
-	var ii, jj [3]int
-	for i := range a.Dim() {
-		unravel(i, dims, ii[:])
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			unravel(int(a.ColIdx[k]), dims, jj[:])
-			diff := 0
-			for d := range dims {
-				if ii[d] != jj[d] {
-					diff++
-				}
-			}
-			if diff > 1 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // estimateLambdaMax returns 1.1 times a 15-step power-iteration estimate
@@ -486,14 +410,27 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 	if zero {
 		clear(x)
 	}
-	m.smooth(lv, x, b, m.opt.PreSmooth, false)
+	m.smooth(lv, x, b, m.opt.PreSmooth, false, zero)
 	// Residual, restricted to the coarse right-hand side.
-	lv.a.MulVecTo(lv.res, x)
-	for i, v := range lv.res {
-		lv.res[i] = b[i] - v
+	if m.opt.Smoother == RedBlackGaussSeidel && m.opt.PreSmooth > 0 {
+		// A Gauss–Seidel sweep of a colour zeroes the residual on that
+		// colour (its rows do not couple), so only the others are computed.
+		last := len(lv.colors) - 1
+		for c := range lv.colors {
+			if c == last {
+				lv.colors[c].zero(lv.res)
+			} else {
+				m.k.residual(&lv.colors[c], lv.res, x, b)
+			}
+		}
+	} else {
+		m.k.mulVec(lv.a, lv.res, x)
+		for i, v := range lv.res {
+			lv.res[i] = b[i] - v
+		}
 	}
 	next := &m.levels[l+1]
-	lv.r.MulVecTo(next.b, lv.res)
+	m.k.mulVec(lv.r, next.b, lv.res)
 	switch kind {
 	case VCycle:
 		m.cycle(l+1, next.x, next.b, VCycle, true)
@@ -505,44 +442,33 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 		m.cycle(l+1, next.x, next.b, VCycle, false)
 	}
 	// x += P·x_c.
-	addMulVec(x, lv.p, next.x)
-	m.smooth(lv, x, b, m.opt.PostSmooth, !m.forward)
-}
-
-// addMulVec sets y += A·x.
-func addMulVec(y []float64, a *sparse.CSR, x []float64) {
-	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
-	rp = rp[:len(y)+1]
-	lo := rp[0]
-	for i := range y {
-		hi := rp[i+1]
-		s := y[i]
-		for k := lo; k < hi; k++ {
-			s += v[k] * x[ci[k]]
-		}
-		y[i] = s
-		lo = hi
-	}
+	m.k.addMulVec(lv.p, x, next.x)
+	m.smooth(lv, x, b, m.opt.PostSmooth, !m.forward, false)
 }
 
 // smooth applies sweeps of the smoother; reverse selects the adjoint
-// order used after the coarse-grid correction.
-func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse bool) {
+// order used after the coarse-grid correction, and zero says that x = 0 on
+// entry (the first Gauss–Seidel colour then needs no product with A).
+func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse, zero bool) {
 	switch m.opt.Smoother {
 	case RedBlackGaussSeidel:
 		nc := len(lv.colors)
-		for range sweeps {
+		for s := range sweeps {
 			for c := range nc {
 				if reverse {
 					c = nc - 1 - c
 				}
-				gsColor(lv.a, lv.dinv, x, b, lv.colors[c])
+				if zero && s == 0 && c == 0 {
+					lv.colors[c].scaled(x, b)
+					continue
+				}
+				m.k.sweep(&lv.colors[c], x, b)
 			}
 		}
 	case WeightedJacobi:
 		w := m.opt.JacobiWeight
 		for range sweeps {
-			lv.a.MulVecTo(lv.res, x)
+			m.k.mulVec(lv.a, lv.res, x)
 			for i, v := range lv.res {
 				x[i] += w * lv.dinv[i] * (b[i] - v)
 			}
@@ -552,15 +478,48 @@ func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse bool
 	}
 }
 
-// gsColor does Gauss–Seidel updates of the rows in rows, in order.
-func gsColor(a *sparse.CSR, dinv, x, b []float64, rows []int32) {
-	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+// colorBlock holds the rows of one Gauss–Seidel colour contiguously, so
+// that sweeping a colour reads only its own rows of the matrix.
+type colorBlock struct {
+	rows []int32
+	a    *sparse.CSR // rows of A in this colour (global columns)
+	dinv []float64   // 1/a_ii for those rows
+}
+
+func newColorBlock(a *sparse.CSR, rows []int32, dinv []float64) colorBlock {
+	rp := make([]int, len(rows)+1)
+	nnz := 0
 	for _, i := range rows {
-		s := b[i]
-		for k := rp[i]; k < rp[i+1]; k++ {
-			s -= v[k] * x[ci[k]]
-		}
-		x[i] += s * dinv[i]
+		nnz += a.RowPtr[i+1] - a.RowPtr[i]
+	}
+	ci := make([]int32, 0, nnz)
+	val := make([]float64, 0, nnz)
+	d := make([]float64, len(rows))
+	for k, i := range rows {
+		ci = append(ci, a.ColIdx[a.RowPtr[i]:a.RowPtr[i+1]]...)
+		val = append(val, a.Val[a.RowPtr[i]:a.RowPtr[i+1]]...)
+		rp[k+1] = len(ci)
+		d[k] = dinv[i]
+	}
+	_, cols := a.Dims()
+	sub, err := sparse.NewCSR(len(rows), cols, rp, ci, val)
+	if err != nil {
+		panic("linsolve: invalid colour block: " + err.Error())
+	}
+	return colorBlock{rows: rows, a: sub, dinv: d}
+}
+
+// scaled is the sweep from x = 0: x_i = b_i/a_ii.
+func (cb *colorBlock) scaled(x, b []float64) {
+	for k, i := range cb.rows {
+		x[i] = b[i] * cb.dinv[k]
+	}
+}
+
+// zero sets r_i = 0 for the block's rows.
+func (cb *colorBlock) zero(r []float64) {
+	for _, i := range cb.rows {
+		r[i] = 0
 	}
 }
 

@@ -193,7 +193,8 @@ func TestProlongationIsLinearInterpolation(t *testing.T) {
 	// interpolate.
 	for _, N := range []int{7, 8} {
 		c, _ := coarsen([]int{N})
-		p := prolongation([]int{N}, c)
+		fs, cs := newGridShape([]int{N}), newGridShape(c)
+		p := prolongation(&fs, &cs)
 		h := 1 / float64(N+1)
 		xc := make([]float64, c[0])
 		for i := range xc {

@@ -335,4 +335,18 @@ func TestMul(t *testing.T) {
 		assert.InDeltaSlice(t, want, c.Dense(), 1e-12)
 	}
 	assert.Panics(t, func() { Mul(Identity(2), Identity(3)) })
+
+	// Large enough for the parallel path: same result as sequential.
+	n := 3 * parallelMulRows
+	tr := NewTriplet(n, n, 3*n)
+	for i := range n {
+		tr.Append(i, i, 2)
+		tr.Append(i, (i*7+3)%n, -1)
+		tr.Append(i, (i*13+1)%n, 0.5)
+	}
+	a := tr.ToCSR()
+	par, seq := Mul(a, a), mulRows(a, a, 0, n)
+	assert.Equal(t, seq.RowPtr, par.RowPtr)
+	assert.Equal(t, seq.ColIdx, par.ColIdx)
+	assert.Equal(t, seq.Val, par.Val)
 }

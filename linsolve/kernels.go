@@ -1,0 +1,126 @@
+package linsolve
+
+import (
+	"github.com/pdekit/pdekit/internal/parallel"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// parallelRows is the row count from which the kernels below split their
+// rows over two goroutines. Below it the hand-off costs more than it
+// saves (BenchmarkKernels, 2 cores: no gain at 16k rows, 1.4–1.8× from
+// 64k rows up).
+const parallelRows = 1 << 15
+
+type kernel int
+
+const (
+	kMulDot kernel = iota // dst = A·x, dot = xᵀ·dst
+	kMul                  // dst = A·x
+	kAddMul               // dst += A·x
+	kSweep                // Gauss–Seidel on a colour block
+	kResidual             // dst = b − A·x on a colour block
+)
+
+// kernels runs row-wise sparse kernels, on two goroutines for large
+// matrices. It owns its task, so it allocates nothing per call; a value
+// must not be used by two goroutines at once.
+type kernels struct {
+	job *parallel.Job
+	t   rowTask
+}
+
+type rowTask struct {
+	kind    kernel
+	a       *sparse.CSR
+	cb      *colorBlock
+	dst, x  []float64
+	b       []float64
+	partDot [2]float64
+}
+
+func (k *kernels) run(n int) {
+	if n < parallelRows || parallel.Workers() < 2 {
+		k.t.Run(0, 1)
+		return
+	}
+	if k.job == nil {
+		k.job = parallel.NewJob(&k.t)
+	}
+	parallel.Run2(k.job)
+}
+
+func (k *kernels) mulVecDot(a *sparse.CSR, dst, x []float64) float64 {
+	k.t = rowTask{kind: kMulDot, a: a, dst: dst, x: x}
+	k.run(len(dst))
+	return k.t.partDot[0] + k.t.partDot[1]
+}
+
+func (k *kernels) mulVec(a *sparse.CSR, dst, x []float64) {
+	k.t = rowTask{kind: kMul, a: a, dst: dst, x: x}
+	k.run(len(dst))
+}
+
+func (k *kernels) addMulVec(a *sparse.CSR, dst, x []float64) {
+	k.t = rowTask{kind: kAddMul, a: a, dst: dst, x: x}
+	k.run(len(dst))
+}
+
+func (k *kernels) sweep(cb *colorBlock, x, b []float64) {
+	k.t = rowTask{kind: kSweep, cb: cb, x: x, b: b}
+	k.run(len(cb.rows))
+}
+
+func (k *kernels) residual(cb *colorBlock, r, x, b []float64) {
+	k.t = rowTask{kind: kResidual, cb: cb, dst: r, x: x, b: b}
+	k.run(len(cb.rows))
+}
+
+// Run does rows part·n/parts … (part+1)·n/parts − 1 of the task.
+func (t *rowTask) Run(part, parts int) {
+	switch t.kind {
+	case kMulDot, kMul, kAddMul:
+		lo, hi := parallel.Range(len(t.dst), part, parts)
+		rp, ci, v := t.a.RowPtr, t.a.ColIdx, t.a.Val
+		dst, x := t.dst, t.x
+		var dot float64
+		start := rp[lo]
+		for i := lo; i < hi; i++ {
+			end := rp[i+1]
+			var s float64
+			for k := start; k < end; k++ {
+				s += v[k] * x[ci[k]]
+			}
+			switch t.kind {
+			case kMulDot:
+				dst[i] = s
+				dot += x[i] * s
+			case kMul:
+				dst[i] = s
+			default:
+				dst[i] += s
+			}
+			start = end
+		}
+		t.partDot[part] = dot
+	case kSweep, kResidual:
+		cb := t.cb
+		lo, hi := parallel.Range(len(cb.rows), part, parts)
+		rp, ci, v := cb.a.RowPtr, cb.a.ColIdx, cb.a.Val
+		x, b, dst := t.x, t.b, t.dst
+		start := rp[lo]
+		for k := lo; k < hi; k++ {
+			i := cb.rows[k]
+			end := rp[k+1]
+			s := b[i]
+			for q := start; q < end; q++ {
+				s -= v[q] * x[ci[q]]
+			}
+			if t.kind == kSweep {
+				x[i] += s * cb.dinv[k]
+			} else {
+				dst[i] = s
+			}
+			start = end
+		}
+	}
+}
