@@ -14,11 +14,11 @@ const parallelRows = 1 << 15
 type kernel int
 
 const (
-	kMulDot kernel = iota // dst = A·x, dot = xᵀ·dst
-	kMul                  // dst = A·x
-	kAddMul               // dst += A·x
-	kSweep                // Gauss–Seidel on a colour block
-	kResidual             // dst = b − A·x on a colour block
+	kMulDot   kernel = iota // dst = A·x, dot = xᵀ·dst
+	kMul                    // dst = A·x
+	kAddMul                 // dst += A·x
+	kSweep                  // Gauss–Seidel on a colour block
+	kResidual               // dst = b − A·x on a colour block
 )
 
 // kernels runs row-wise sparse kernels, on two goroutines for large

@@ -78,7 +78,7 @@ type mgLevel struct {
 	p, r   *sparse.CSR // prolongation from the next coarser level, and Pᵀ
 	dinv   []float64
 	colors []colorBlock // Gauss–Seidel colour classes, swept in order
-	lmax   float64   // Chebyshev: upper bound of the spectrum of D⁻¹A
+	lmax   float64      // Chebyshev: upper bound of the spectrum of D⁻¹A
 	x, b   []float64
 	res    []float64
 	t1, t2 []float64 // Chebyshev work vectors
