@@ -19,6 +19,7 @@ const (
 	kAddMul                 // dst += A·x
 	kSweep                  // Gauss–Seidel on a colour block
 	kResidual               // dst = b − A·x on a colour block
+	kAxis                   // one pass of a matrix-free grid transfer
 )
 
 // kernels runs row-wise sparse kernels, on two goroutines for large
@@ -33,6 +34,7 @@ type rowTask struct {
 	kind    kernel
 	a       *sparse.CSR
 	cb      *colorBlock
+	pass    *axisPass
 	dst, x  []float64
 	b       []float64
 	partDot [2]float64
@@ -75,6 +77,29 @@ func (k *kernels) residual(cb *colorBlock, r, x, b []float64) {
 	k.run(len(cb.rows))
 }
 
+// prolongAdd sets dst += P·xc.
+func (k *kernels) prolongAdd(tr *transfer, dst, xc []float64) {
+	k.transfer(tr.plan(dst, xc, true))
+}
+
+// restrict sets dst = Pᵀ·r.
+func (k *kernels) restrict(tr *transfer, dst, r []float64) {
+	k.transfer(tr.plan(dst, r, false))
+}
+
+func (k *kernels) transfer(ps []axisPass) {
+	for i := range ps {
+		k.t = rowTask{kind: kAxis, pass: &ps[i]}
+		n := ps[i].units()
+		if n < 2 {
+			n = 0
+		} else {
+			n = len(ps[i].out) // the work, for the parallel threshold
+		}
+		k.run(n)
+	}
+}
+
 // Run does rows part·n/parts … (part+1)·n/parts − 1 of the task.
 func (t *rowTask) Run(part, parts int) {
 	switch t.kind {
@@ -102,6 +127,9 @@ func (t *rowTask) Run(part, parts int) {
 			start = end
 		}
 		t.partDot[part] = dot
+	case kAxis:
+		lo, hi := parallel.Range(t.pass.units(), part, parts)
+		t.pass.run(lo, hi)
 	case kSweep, kResidual:
 		cb := t.cb
 		lo, hi := parallel.Range(len(cb.rows), part, parts)

@@ -2,6 +2,8 @@ package linsolve
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -71,17 +73,12 @@ func (g *gridShape) next(ii *[3]int) {
 	}
 }
 
-// codes returns the neighbour code of every stored entry of a (the
-// multigrid setup uses them only to validate the matrix and detect a star
-// stencil), and
-// whether a is a star stencil (no entry couples diagonal neighbours). It
-// fails with ErrNotGrid when an entry couples nodes that are not
-// neighbours: since the numbering is a bijection, at most one in-grid δ
-// matches an entry's index offset.
-func (g *gridShape) codes(a *sparse.CSR) (codes []uint8, star bool, err error) {
-	codes = make([]uint8, a.NNZ())
-	star = true
-	var ii [3]int
+// check verifies that every stored entry of a couples grid neighbours
+// (ErrNotGrid otherwise: since the numbering is a bijection, at most one
+// in-grid δ matches an entry's index offset), and reports whether a is a
+// star stencil (no entry couples diagonal neighbours). Rows are split over
+// GOMAXPROCS goroutines.
+func (g *gridShape) check(a *sparse.CSR) (star bool, err error) {
 	// Candidate codes: those valid in this dimension (δ = 0 in padding).
 	var cand []int
 	for c := range 27 {
@@ -94,7 +91,34 @@ func (g *gridShape) codes(a *sparse.CSR) (codes []uint8, star bool, err error) {
 			cand = append(cand, c)
 		}
 	}
-	for i := range a.Dim() {
+	n := a.Dim()
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/(1<<15)))
+	stars := make([]bool, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stars[w], errs[w] = g.checkRows(a, cand, w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
+	star = true
+	for w := range workers {
+		if errs[w] != nil {
+			return false, errs[w]
+		}
+		star = star && stars[w]
+	}
+	return star, nil
+}
+
+func (g *gridShape) checkRows(a *sparse.CSR, cand []int, lo, hi int) (star bool, err error) {
+	star = true
+	var ii [3]int
+	unravel(lo, g.n[:], ii[:])
+	for i := lo; i < hi; i++ {
 		// Away from the boundary every δ stays in the grid.
 		interior := true
 		for k := range g.d {
@@ -112,15 +136,14 @@ func (g *gridShape) codes(a *sparse.CSR) (codes []uint8, star bool, err error) {
 			if found < 0 {
 				var jj [3]int
 				unravel(int(a.ColIdx[k]), g.n[:g.d], jj[:])
-				return nil, false, fmt.Errorf("%w %v: entry (%d, %d) couples nodes %v and %v",
+				return false, fmt.Errorf("%w %v: entry (%d, %d) couples nodes %v and %v",
 					ErrNotGrid, g.n[:g.d], i, a.ColIdx[k], ii[:g.d], jj[:g.d])
 			}
-			codes[k] = uint8(found)
 			star = star && axial[found]
 		}
 		g.next(&ii)
 	}
-	return codes, star, nil
+	return star, nil
 }
 
 // parent is a coarse node and its interpolation weight.
@@ -165,9 +188,41 @@ func interp3(fine, coarse *gridShape) [3][][]parent {
 	return w
 }
 
+// link is a fine–coarse interpolation pair of one dimension: an index on
+// the other grid and its weight.
+type link struct {
+	i int32
+	w float64
+}
+
+// links holds at most three links (a coarse node has up to three fine
+// children per dimension, a fine node up to two coarse parents).
+type links struct {
+	n int
+	l [3]link
+}
+
+// transfer1D returns the parents of every fine index and the children of
+// every coarse index of one dimension (see interp1D).
+func transfer1D(fine, coarse int) (parents, children []links) {
+	parents = make([]links, fine)
+	children = make([]links, coarse)
+	for j, ps := range interp1D(fine, coarse) {
+		for _, p := range ps {
+			parents[j].l[parents[j].n] = link{int32(p.c), p.w}
+			parents[j].n++
+			ch := &children[p.c]
+			ch.l[ch.n] = link{int32(j), p.w}
+			ch.n++
+		}
+	}
+	return parents, children
+}
+
 // prolongation returns the d-linear interpolation from the coarse grid
 // to the fine grid as a fine×coarse matrix, rows in order with sorted
-// columns.
+// columns: the P of the Galerkin product. (The cycles apply P and Pᵀ
+// matrix-free, see transfer.)
 func prolongation(fine, coarse *gridShape) *sparse.CSR {
 	w := interp3(fine, coarse)
 	nf := fine.size()
@@ -196,4 +251,137 @@ func prolongation(fine, coarse *gridShape) *sparse.CSR {
 		panic("linsolve: multigrid built an invalid prolongation: " + err.Error())
 	}
 	return p
+}
+
+// transfer is the grid-transfer pair between a fine level and the next
+// coarser one, applied matrix-free and dimension by dimension: the d-linear
+// P is the tensor product P₀⊗P₁⊗P₂ of the one-dimensional interpolations,
+// so P·x is three passes of 1D interpolation (one per halved dimension),
+// each streaming over contiguous rows, and Pᵀ likewise.
+type transfer struct {
+	fine, coarse gridShape
+	par, chi     [3][]links
+	t1, t2       []float64 // intermediate tensors
+	pro, res     []axisPass
+}
+
+func newTransfer(fine, coarse gridShape) *transfer {
+	t := &transfer{fine: fine, coarse: coarse}
+	for d := range 3 {
+		t.par[d], t.chi[d] = transfer1D(fine.n[d], coarse.n[d])
+	}
+	t.t1 = make([]float64, fine.size())
+	t.t2 = make([]float64, fine.size())
+	t.pro = t.passes(true)
+	t.res = t.passes(false)
+	return t
+}
+
+// plan returns the passes of P·src (prolong, added to dst) or Pᵀ·src
+// into dst, with the caller's vectors patched into the stored plan.
+func (t *transfer) plan(dst, src []float64, prolong bool) []axisPass {
+	ps := t.res
+	if prolong {
+		ps = t.pro
+	}
+	ps[0].in = src
+	ps[len(ps)-1].out = dst
+	return ps
+}
+
+// axisPass is one 1D pass: out = op(in) along axis d of a tensor of shape
+// in, where op maps index j of the output axis to Σ_l w_l·in[l.i]; with add
+// the result is added to out.
+type axisPass struct {
+	out, in []float64
+	shape   [3]int // shape of in
+	d       int
+	lk      []links
+	add     bool
+}
+
+// units is the number of independent output rows of the pass (each unit
+// writes one contiguous run of out), which is what is split in parallel.
+func (p *axisPass) units() int {
+	outer := 1
+	for k := range p.d {
+		outer *= p.shape[k]
+	}
+	return outer * len(p.lk)
+}
+
+// run does units [lo, hi) of the pass.
+func (p *axisPass) run(lo, hi int) {
+	inner := 1
+	for k := p.d + 1; k < 3; k++ {
+		inner *= p.shape[k]
+	}
+	nIn, nOut := p.shape[p.d], len(p.lk)
+	for u := lo; u < hi; u++ {
+		o, j := u/nOut, u%nOut
+		dst := p.out[(o*nOut+j)*inner : (o*nOut+j+1)*inner]
+		lk := &p.lk[j]
+		if inner == 1 {
+			var s float64
+			for q := range lk.n {
+				s += lk.l[q].w * p.in[o*nIn+int(lk.l[q].i)]
+			}
+			if p.add {
+				dst[0] += s
+			} else {
+				dst[0] = s
+			}
+			continue
+		}
+		for q := range lk.n {
+			l := lk.l[q]
+			src := p.in[(o*nIn+int(l.i))*inner : (o*nIn+int(l.i)+1)*inner]
+			src = src[:len(dst)]
+			if q == 0 && !p.add {
+				for i, v := range src {
+					dst[i] = l.w * v
+				}
+				continue
+			}
+			for i, v := range src {
+				dst[i] += l.w * v
+			}
+		}
+	}
+}
+
+// passes plans the 1D passes of P (prolong) or Pᵀ, skipping dimensions
+// that were not halved. The first pass reads the caller's vector and the
+// last writes the caller's (adding for the prolongation), both patched in
+// by plan; the others go through t1 and t2.
+func (t *transfer) passes(prolong bool) []axisPass {
+	var dims []int
+	for d := range 3 {
+		if t.fine.n[d] != t.coarse.n[d] {
+			dims = append(dims, d)
+		}
+	}
+	shape := t.fine.n
+	if prolong {
+		shape = t.coarse.n
+	}
+	var ps []axisPass
+	var in []float64
+	bufs := [2][]float64{t.t1, t.t2}
+	for k, d := range dims {
+		lk := t.chi[d]
+		if prolong {
+			lk = t.par[d]
+		}
+		next := shape
+		next[d] = len(lk)
+		var out []float64
+		last := k == len(dims)-1
+		if !last {
+			out = bufs[k%2][:next[0]*next[1]*next[2]]
+		}
+		ps = append(ps, axisPass{out: out, in: in, shape: shape, d: d, lk: lk, add: prolong && last})
+		in, shape = out, next
+	}
+	return ps
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/pdekit/pdekit/sparse"
@@ -75,7 +76,7 @@ var ErrNotGrid = errors.New("linsolve: matrix does not match the grid")
 type mgLevel struct {
 	a      *sparse.CSR
 	dims   []int
-	p, r   *sparse.CSR // prolongation from the next coarser level, and Pᵀ
+	tr     *transfer // to and from the next coarser level
 	dinv   []float64
 	colors []colorBlock // Gauss–Seidel colour classes, swept in order
 	lmax   float64      // Chebyshev: upper bound of the spectrum of D⁻¹A
@@ -161,7 +162,7 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 		return nil, err
 	}
 	shape := newGridShape(dims)
-	_, star, err := shape.codes(a)
+	star, err := shape.check(a)
 	if err != nil {
 		return nil, err
 	}
@@ -180,10 +181,9 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 			break
 		}
 		coarse := newGridShape(coarseDims)
+		m.levels[len(m.levels)-1].tr = newTransfer(shape, coarse)
 		p := prolongation(&shape, &coarse)
-		fine := &m.levels[len(m.levels)-1]
-		fine.p, fine.r = p, p.T()
-		cur = sparse.Mul(fine.r, sparse.Mul(cur, p))
+		cur = sparse.Mul(p.T(), sparse.Mul(cur, p))
 		curDims, shape = coarseDims, coarse
 	}
 	if err := m.factorCoarse(); err != nil {
@@ -287,9 +287,15 @@ func newLevel(a *sparse.CSR, dims []int, o MultigridOptions, star bool) (mgLevel
 		shape.next(&ii)
 	}
 	lv.colors = make([]colorBlock, ncol)
+	var wg sync.WaitGroup
 	for c, r := range rows {
-		lv.colors[c] = newColorBlock(a, r, lv.dinv)
+		wg.Add(1)
+		go func() { // each colour copies its own rows
+			defer wg.Done()
+			lv.colors[c] = newColorBlock(a, r, lv.dinv)
+		}()
 	}
+	wg.Wait()
 	if o.Smoother == Chebyshev {
 		lv.t1, lv.t2 = make([]float64, n), make([]float64, n)
 		lv.lmax = estimateLambdaMax(a, lv.dinv, lv.t1, lv.t2)
@@ -430,7 +436,7 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 		}
 	}
 	next := &m.levels[l+1]
-	m.k.mulVec(lv.r, next.b, lv.res)
+	m.k.restrict(lv.tr, next.b, lv.res)
 	switch kind {
 	case VCycle:
 		m.cycle(l+1, next.x, next.b, VCycle, true)
@@ -442,7 +448,7 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 		m.cycle(l+1, next.x, next.b, VCycle, false)
 	}
 	// x += P·x_c.
-	m.k.addMulVec(lv.p, x, next.x)
+	m.k.prolongAdd(lv.tr, x, next.x)
 	m.smooth(lv, x, b, m.opt.PostSmooth, !m.forward, false)
 }
 

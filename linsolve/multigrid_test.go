@@ -224,3 +224,34 @@ func TestMultigridAllocatesNothing(t *testing.T) {
 	allocs = testing.AllocsPerRun(3, func() { cg.Solve(x, a, b, s) })
 	assert.Equal(t, 0.0, allocs)
 }
+
+// TestTransferMatchesMatrix checks the matrix-free prolongation and
+// restriction against the explicit P and Pᵀ.
+func TestTransferMatchesMatrix(t *testing.T) {
+	for _, dims := range [][]int{{9}, {10}, {7, 8}, {5, 6, 7}, {2, 9}, {300, 301}, {40, 41, 42}} {
+		fine := newGridShape(dims)
+		cd, _ := coarsen(dims)
+		coarse := newGridShape(cd)
+		p := prolongation(&fine, &coarse)
+		tr := newTransfer(fine, coarse)
+		xc := make([]float64, coarse.size())
+		for i := range xc {
+			xc[i] = math.Sin(float64(i) + 1)
+		}
+		want := make([]float64, fine.size())
+		p.MulVecTo(want, xc)
+		got := make([]float64, fine.size())
+		var k kernels
+		k.prolongAdd(tr, got, xc)
+		assert.InDeltaSlice(t, want, got, 1e-14, "%v", dims)
+		r := make([]float64, fine.size())
+		for i := range r {
+			r[i] = math.Cos(float64(i))
+		}
+		wantC := make([]float64, coarse.size())
+		p.T().MulVecTo(wantC, r)
+		gotC := make([]float64, coarse.size())
+		k.restrict(tr, gotC, r)
+		assert.InDeltaSlice(t, wantC, gotC, 1e-14, "%v", dims)
+	}
+}

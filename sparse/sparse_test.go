@@ -345,8 +345,26 @@ func TestMul(t *testing.T) {
 		tr.Append(i, (i*13+1)%n, 0.5)
 	}
 	a := tr.ToCSR()
-	par, seq := Mul(a, a), mulRows(a, a, 0, n)
+	par := Mul(a, a)
+	seq := Mul(a.rowBlock(0, n/2), a) // under the threshold: sequential
+	seq2 := Mul(a.rowBlock(n/2, n), a)
+	seq.rows += seq2.rows
+	for _, p := range seq2.RowPtr[1:] {
+		seq.RowPtr = append(seq.RowPtr, seq.RowPtr[n/2]+p)
+	}
+	seq.ColIdx = append(seq.ColIdx, seq2.ColIdx...)
+	seq.Val = append(seq.Val, seq2.Val...)
 	assert.Equal(t, seq.RowPtr, par.RowPtr)
 	assert.Equal(t, seq.ColIdx, par.ColIdx)
 	assert.Equal(t, seq.Val, par.Val)
+}
+
+// rowBlock returns rows lo..hi−1 of a as a new matrix.
+func (a *CSR) rowBlock(lo, hi int) *CSR {
+	rp := make([]int, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		rp[i-lo] = a.RowPtr[i] - a.RowPtr[lo]
+	}
+	return &CSR{rows: hi - lo, cols: a.cols, RowPtr: rp,
+		ColIdx: a.ColIdx[a.RowPtr[lo]:a.RowPtr[hi]], Val: a.Val[a.RowPtr[lo]:a.RowPtr[hi]]}
 }
