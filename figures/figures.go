@@ -172,6 +172,33 @@ func Convergence(path, title string, series []Series) error {
 	return save(p, path)
 }
 
+// Lines draws series on linear axes (log y with logY), with the given
+// axis labels; values ≤ 0 on a log axis are clamped to the smallest
+// positive value shown.
+func Lines(path, title, xlabel, ylabel string, series []Series, logY bool) error {
+	lo, _ := positiveRange(series)
+	if logY && math.IsInf(lo, 1) {
+		return ErrNoData
+	}
+	n := 0
+	for _, s := range series {
+		n += len(s.Y)
+	}
+	if n == 0 {
+		return ErrNoData
+	}
+	p := newPlot(title, xlabel, ylabel)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+	}
+	if err := addLines(p, series, false, logY, lo, false); err != nil {
+		return err
+	}
+	p.Legend.Left = true
+	return save(p, path)
+}
+
 // ErrorVsH draws errors against the grid spacing on log–log axes, with a
 // dashed guide line of slope order through the first point of the first
 // series (order 0 draws no guide).

@@ -41,6 +41,9 @@ func TestFiguresAreDeterministic(t *testing.T) {
 	h := []float64{1.0 / 16, 1.0 / 32, 1.0 / 64}
 	errs := []Series{{Label: "cg", X: h, Y: []float64{4e-3, 1e-3, 2.5e-4}}}
 	render(t, "err.png", func(p string) error { return ErrorVsH(p, "error", errs, 2) })
+	render(t, "lines.png", func(p string) error {
+		return Lines(p, "cumulative cost", "instance", "cost", []Series{{Label: "a", Y: []float64{1, 3, 6}}, {Label: "b", X: []float64{0, 2}, Y: []float64{0, 4}}}, false)
+	})
 	render(t, "bars.png", func(p string) error {
 		return Bars(p, "ratios", "time ratio", []string{"a", "b"}, []float64{2, 0.5}, 1)
 	})
@@ -60,6 +63,7 @@ func TestFigureErrors(t *testing.T) {
 	assert.Error(t, Heatmap(filepath.Join(dir, "h.png"), "", []float64{1, 2, math.NaN(), 4}, 2, 2))
 	assert.Error(t, ErrorVsH(filepath.Join(dir, "e.png"), "", []Series{{X: []float64{1}, Y: []float64{1, 2}}}, 2))
 	assert.ErrorIs(t, Bars(filepath.Join(dir, "b.png"), "", "", []string{"a"}, nil, 0), ErrNoData)
+	assert.ErrorIs(t, Lines(filepath.Join(dir, "l.png"), "", "", "", nil, false), ErrNoData)
 }
 
 func TestClampOnLogAxis(t *testing.T) {

@@ -3,6 +3,8 @@ package linsolve
 import (
 	"fmt"
 	"testing"
+
+	"github.com/pdekit/pdekit/internal/parallel"
 )
 
 // BenchmarkCG times CG iterations on the 2D Laplacian (compare with
@@ -65,5 +67,33 @@ func BenchmarkMGPCG(b *testing.B) {
 			}
 			b.ReportMetric(float64(iters), "iters")
 		})
+	}
+}
+
+// BenchmarkKernels compares the row kernels on one and on two goroutines
+// (the measurement behind parallelRows).
+func BenchmarkKernels(b *testing.B) {
+	for _, N := range []int{64, 128, 256, 512, 1024} {
+		a := laplace2D(N, [2]float64{})
+		x := onesRHS(a.Dim())
+		y := make([]float64, a.Dim())
+		for _, par := range []bool{false, true} {
+			b.Run(fmt.Sprintf("mulvec/n=%d/parallel=%v", N*N, par), func(b *testing.B) {
+				var k kernels
+				for range b.N {
+					if par {
+						k.t = rowTask{kind: kMul, a: a, dst: y, x: x}
+						if k.job == nil {
+							k.run(1 << 30) // creates the job
+							continue
+						}
+						parallel.Run2(k.job)
+					} else {
+						k.t = rowTask{kind: kMul, a: a, dst: y, x: x}
+						k.t.Run(0, 1)
+					}
+				}
+			})
+		}
 	}
 }
