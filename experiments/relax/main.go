@@ -122,8 +122,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg.heatSteps = *heatSteps
 	}
 	cfg.trend = []int{cfg.instances / 4, cfg.instances}
-	if *full {
-		cfg.trend = []int{1000, 5000}
+	if cfg.instances >= 2000 {
+		cfg.trend = []int{1000, cfg.instances}
 	}
 	var err error
 	if cfg.settings, err = report.Names("setting", *setting, settingNames); err != nil {
