@@ -577,16 +577,7 @@ func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Sett
 	x, r := dst, m.corr // the fine level's own vectors are the cycle's work space
 	initX(x, &s)
 	res, err := stationary(name, x, b, &s, start,
-		func() float64 {
-			a.MulVecTo(r, x)
-			var rr float64
-			for i, v := range r {
-				d := b[i] - v
-				r[i] = d
-				rr += d * d
-			}
-			return math.Sqrt(rr)
-		},
+		func() float64 { return trueResidual(a, x, b, r) },
 		func() {
 			lv := &m.levels[0]
 			m.forward = true

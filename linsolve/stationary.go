@@ -138,7 +138,7 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 }
 
 // trueResidual sets r = b − A·x and returns ‖r‖₂.
-func trueResidual(a *sparse.CSR, x, b, r []float64) float64 {
+func trueResidual(a Operator, x, b, r []float64) float64 {
 	a.MulVecTo(r, x)
 	var rr float64
 	for i, v := range r {

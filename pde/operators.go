@@ -115,10 +115,7 @@ func assemble(g Grid, st stencil, bc Dirichlet) (*sparse.CSR, []float64) {
 // symmetric positive definite, and the right-hand-side contribution of the
 // Dirichlet data bc.
 func Laplacian(g Grid, bc Dirichlet) (*sparse.CSR, []float64) {
-	var ih2 [3]float64
-	for k := range g.Dim() {
-		ih2[k] = 1 / (g.H(k) * g.H(k))
-	}
+	ih2 := inverseH2(g)
 	return assemble(g, func(ii []int, off *[3][2]float64) float64 {
 		var c float64
 		for k := range ii {
@@ -139,17 +136,11 @@ func Laplacian(g Grid, bc Dirichlet) (*sparse.CSR, []float64) {
 // for a field of another length and with an error for a non-positive or
 // non-finite value.
 func Diffusion(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error) {
-	f, err := newField(g, "a", a)
+	f, err := coefficient(g, a)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkPositive("a", a); err != nil {
-		return nil, nil, err
-	}
-	var ih2 [3]float64
-	for k := range g.Dim() {
-		ih2[k] = 1 / (g.H(k) * g.H(k))
-	}
+	ih2 := inverseH2(g)
 	nb := make([]int, g.Dim())
 	A, bnd := assemble(g, func(ii []int, off *[3][2]float64) float64 {
 		ac := f.at(ii)
@@ -175,17 +166,11 @@ func Diffusion(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error
 // boundary values of a (see Diffusion for the field convention). It is the
 // operator u ↦ −Δ(a·u), not the physical −∇·(a∇u) of Diffusion.
 func DarcySKR(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error) {
-	f, err := newField(g, "a", a)
+	f, err := coefficient(g, a)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkPositive("a", a); err != nil {
-		return nil, nil, err
-	}
-	var ih2 [3]float64
-	for k := range g.Dim() {
-		ih2[k] = 1 / (g.H(k) * g.H(k))
-	}
+	ih2 := inverseH2(g)
 	nb := make([]int, g.Dim())
 	A, bnd := assemble(g, func(ii []int, off *[3][2]float64) float64 {
 		copy(nb, ii)
@@ -252,6 +237,24 @@ func ConvectionDiffusion(g Grid, eps float64, beta []float64, scheme Scheme, bc 
 		return c
 	}, bc)
 	return A, bnd, nil
+}
+
+// inverseH2 returns 1/h_k² for each dimension k of g.
+func inverseH2(g Grid) [3]float64 {
+	var ih2 [3]float64
+	for k := range g.Dim() {
+		ih2[k] = 1 / (g.H(k) * g.H(k))
+	}
+	return ih2
+}
+
+// coefficient validates a positive coefficient field a on g.
+func coefficient(g Grid, a []float64) (field, error) {
+	f, err := newField(g, "a", a)
+	if err != nil {
+		return field{}, err
+	}
+	return f, checkPositive("a", a)
 }
 
 func checkPositive(name string, v []float64) error {

@@ -24,7 +24,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -58,20 +57,7 @@ var (
 	fullGrids  = map[int][]int{2: {32, 64, 128, 256, 512, 1024}, 3: {16, 32, 64, 128}}
 )
 
-func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "poisson:", err)
-		os.Exit(2)
-	}
-	if err := run(cfg, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "poisson:", err)
-		os.Exit(1)
-	}
-}
+func main() { report.Main("poisson", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("poisson", flag.ContinueOnError)

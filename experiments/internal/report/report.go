@@ -5,6 +5,8 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -130,4 +132,22 @@ func WriteJSON(dir, name string, v any) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
+}
+
+// Main is the body of every experiment's main: parse the flags (exit 2 on
+// bad usage, 0 after -h), run, and exit 1 with a one-line message on
+// failure.
+func Main[C any](name string, parse func(args []string, stderr io.Writer) (C, error), run func(C, io.Writer, io.Writer) error) {
+	cfg, err := parse(os.Args[1:], os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(2)
+	}
+	if err := run(cfg, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
 }
