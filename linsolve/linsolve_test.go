@@ -614,6 +614,20 @@ func TestCGAllocatesNothing(t *testing.T) {
 		})
 		assert.Equal(t, 0.0, allocs)
 	}
+	// Large enough for the two-goroutine kernels (parallelRows): still
+	// nothing allocated once the job exists.
+	big := laplace2D(256, [2]float64{})
+	bb := onesRHS(big.Dim())
+	xb := make([]float64, big.Dim())
+	var cg CG
+	sb := &Settings{RelTol: 1e-3}
+	_, err = cg.Solve(xb, big, bb, sb)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, testing.AllocsPerRun(3, func() {
+		if _, err := cg.Solve(xb, big, bb, sb); err != nil {
+			t.Fatal(err)
+		}
+	}))
 	for _, m := range []Method{&GMRES{}, &BiCGStab{}, &SOR{Omega: 1.8}} {
 		_, err := m.Solve(x, a, b, nil)
 		require.NoError(t, err)

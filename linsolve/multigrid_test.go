@@ -209,7 +209,12 @@ func TestProlongationIsLinearInterpolation(t *testing.T) {
 }
 
 func TestMultigridAllocatesNothing(t *testing.T) {
-	dims := []int{63, 63}
+	for _, N := range []int{63, 255} { // 255²: the parallel kernels too
+		multigridAllocs(t, []int{N, N})
+	}
+}
+
+func multigridAllocs(t *testing.T, dims []int) {
 	a := laplaceND(dims, nil)
 	mg, err := NewMultigrid(a, dims, nil)
 	require.NoError(t, err)
