@@ -1,0 +1,43 @@
+// Package ot solves discrete optimal transport between histograms a (n)
+// and b (m) with a cost matrix C (n×m, row-major): the entropic problem
+//
+//	min_P ⟨C, P⟩ + (1/η)·Σ P_ij log P_ij   subject to P·1 = a, Pᵀ·1 = b
+//
+// by Sinkhorn's algorithm in the log domain (LogSinkhorn), by the
+// stabilised (absorption) Sinkhorn of Schmitzer (StabilizedSinkhorn), and
+// by Sinkhorn–Newton–Sparse (SinkhornNewtonSparse: a Sinkhorn warm start,
+// then Newton steps on the dual with a sparsified Hessian solved by CG);
+// and the unregularised problem exactly, for reference (Assignment, the
+// Hungarian algorithm for uniform histograms with n = m; W1D, the closed
+// form on the line).
+//
+// All three entropic solvers work with the dual potentials (x, y) of
+//
+//	f(x, y) = −(1/η)·Σ_ij exp(η(x_i + y_j − C_ij) − 1) + aᵀx + bᵀy,
+//
+// whose maximiser gives the plan P_ij = exp(η(x_i + y_j − C_ij) − 1).
+// They stop when the marginal error ‖P·1 − a‖₁ + ‖Pᵀ·1 − b‖₁ reaches
+// Settings.Tol and record it per iteration with the elapsed time, so that
+// methods can be compared at equal accuracy.
+//
+// # Choosing
+//
+// For large η (small regularisation 1/η) Sinkhorn needs a number of
+// iterations that grows with η; SinkhornNewtonSparse converges in a few
+// dozen steps to machine accuracy. StabilizedSinkhorn is the fastest
+// Sinkhorn per iteration (products with a kernel instead of exponentials);
+// LogSinkhorn is the most robust.
+//
+// # References
+//
+//   - M. Cuturi, Sinkhorn Distances: Lightspeed Computation of Optimal
+//     Transport, NeurIPS 2013.
+//   - B. Schmitzer, Stabilized Sparse Scaling Algorithms for Entropy
+//     Regularized Transport Problems, SIAM J. Sci. Comput. 41 (2019).
+//   - X. Tang et al., Accelerating Sinkhorn Algorithm with Sparse Newton
+//     Iterations, ICLR 2024 (arXiv 2401.12253).
+//   - G. Peyré, M. Cuturi, Computational Optimal Transport, Found. Trends
+//     Mach. Learn. 11 (2019).
+//   - H. W. Kuhn, The Hungarian method for the assignment problem, Naval
+//     Res. Logist. Q. 2 (1955); R. Jonker, A. Volgenant, Computing 38 (1987).
+package ot
