@@ -15,7 +15,9 @@ import (
 // warm start, then Newton steps on the concave dual f. The Hessian
 // ∇²f = −η·[[diag(P·1), P], [Pᵀ, diag(Pᵀ·1)]] is sparsified by keeping
 // its diagonal and the ⌈λ·n·m⌉ largest entries of P (λ = Settings.Density,
-// default 2/max(n, m)); the sparsified matrix stays positive semidefinite
+// default 2/max(n, m), doubled whenever a Newton step cuts the marginal
+// error by less than 4×, up to a quarter of the entries); the sparsified
+// matrix stays positive semidefinite
 // (diagonally dominant), and the Newton system is solved by
 // Jacobi-preconditioned CG from linsolve. The step is accepted by
 // backtracking (Armijo) line search on f; if no step length increases f,
@@ -57,6 +59,7 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 	xt, yt := make([]float64, n), make([]float64, m)
 	var cg linsolve.CG
 	f := p.planDual(eta, r.X, r.Y, P, rs, cs)
+	prevErr := math.Inf(1)
 	for r.Iterations < s.MaxIter {
 		// Gradient and marginal error of the current potentials.
 		var e float64
@@ -78,6 +81,13 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 		if e <= s.Tol {
 			return done(nil)
 		}
+		// Adaptive density: a Newton step that did not cut the error by 4
+		// means the sparsified Hessian misses too much of P (spread plans
+		// at moderate η); keep twice as many entries from then on.
+		if r.NewtonIterations > 0 && e > prevErr/4 && keep < n*m/4 {
+			keep = min(n*m/4, 2*keep)
+		}
+		prevErr = e
 		// The sparsified Hessian is singular along (1, −1) when nothing is
 		// dropped and nearly so otherwise: shift it by min(e, 10⁻³) times
 		// its mean diagonal (a Levenberg–Marquardt term, as regot does),
@@ -95,7 +105,7 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 			return done(fmt.Errorf("%w: Newton system: %v", ErrPrecision, err))
 		}
 		res, err := cg.Solve(dz, h, g, &linsolve.Settings{RelTol: math.Max(1e-12, math.Min(1e-2, e)),
-			MaxIter: 20 * (n + m), DivTol: 1e300, Preconditioner: pc})
+			MaxIter: 4 * (n + m), DivTol: 1e300, Preconditioner: pc})
 		r.CGIterations += res.Iterations
 		cgFailed := err != nil && !errors.Is(err, linsolve.ErrMaxIter)
 		slope := 0.0

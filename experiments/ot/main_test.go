@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunTiny(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-n", "40", "-eta", "100"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	cfg.imageSide = 7
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Runs, 3*3) // random-assignment, image-l2, 1d × three solvers
+	byCase := map[string][]Run{}
+	for _, r := range res.Runs {
+		assert.True(t, r.Converged, "%+v", r)
+		assert.LessOrEqual(t, r.MarginalErrorL1, 1e-9)
+		byCase[r.Case] = append(byCase[r.Case], r)
+		if r.ExactCost != 0 {
+			// The entropic plan is feasible, so it cannot beat the exact optimum.
+			assert.GreaterOrEqual(t, r.TransportCost, r.ExactCost*(1-1e-9), r.Case)
+		}
+	}
+	for c, runs := range byCase {
+		for _, r := range runs[1:] {
+			assert.InEpsilon(t, runs[0].EntropicCost, r.EntropicCost, 1e-7, c)
+		}
+	}
+	assert.FileExists(t, filepath.Join(dir, "random-assignment_n40_eta100_seconds.png"))
+}
+
+func TestUserProblem(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	c := write("c.csv", "0,1,2\n1,0,1\n")
+	a := write("a.csv", "1,3\n")
+	b := write("b.csv", "1\n1\n2\n")
+	cfg, err := parseFlags([]string{"-out", dir, "-cost", c, "-a", a, "-b", b, "-eta", "50", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	assert.Contains(t, stdout.String(), "user")
+	bad := write("bad.csv", "0,x\n")
+	cfg.costPath = bad
+	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "not a number")
+	short := write("short.csv", "0,1\n1,0\n")
+	cfg.costPath = short
+	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "b has 3 entries")
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-case", "mnist"}, {"-eta", "0"}, {"-eta", "x"}, {"-solver", "emd"}, {"-cost", "c.csv"}, {"-n", "0"}, {"-tol", "0"}} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		assert.Error(t, err, "%v", args)
+	}
+}
