@@ -20,6 +20,10 @@
 // Settings.Tol and record it per iteration with the elapsed time, so that
 // methods can be compared at equal accuracy.
 //
+// Problem.Round projects any approximate plan onto the transport
+// polytope (exact marginals) by the rounding of Altschuler, Weed and
+// Rigollet.
+//
 // # Choosing
 //
 // For large η (small regularisation 1/η) Sinkhorn needs a number of
@@ -38,6 +42,8 @@
 //     Iterations, ICLR 2024 (arXiv 2401.12253).
 //   - G. Peyré, M. Cuturi, Computational Optimal Transport, Found. Trends
 //     Mach. Learn. 11 (2019).
+//   - J. Altschuler, J. Weed, P. Rigollet, Near-linear time approximation
+//     algorithms for optimal transport via Sinkhorn iteration, NeurIPS 2017.
 //   - H. W. Kuhn, The Hungarian method for the assignment problem, Naval
 //     Res. Logist. Q. 2 (1955); R. Jonker, A. Volgenant, Computing 38 (1987).
 package ot

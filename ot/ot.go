@@ -380,3 +380,74 @@ func sinkhornCols(p *Problem, eta float64, lb, x, y, tmp []float64) {
 		y[j] = (lb[j] + 1 - mx[j] - math.Log(sum[j])) / eta
 	}
 }
+
+// Round returns a copy of the full n×m plan projected onto the transport
+// polytope by the rounding of Altschuler, Weed and Rigollet (2017, Alg. 2):
+// scale rows down to a, then columns down to b, and add the rank-one
+// correction err_r·err_cᵀ/‖err_r‖₁. The result has the marginals a and b
+// up to rounding, stays non-negative, and moves the plan by at most
+// 2·(‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁) in L1.
+func (p *Problem) Round(plan []float64) []float64 {
+	n, m := p.Dims()
+	if len(plan) != p.n0*p.m0 {
+		panic("ot: Round: plan has the wrong size")
+	}
+	q := make([]float64, n*m)
+	for i := range n {
+		for j := range m {
+			q[i*m+j] = plan[p.Rows[i]*p.m0+p.Cols[j]]
+		}
+	}
+	for i := range n {
+		var s float64
+		for _, v := range q[i*m : (i+1)*m] {
+			s += v
+		}
+		if s > p.A[i] {
+			f := p.A[i] / s
+			for j := range m {
+				q[i*m+j] *= f
+			}
+		}
+	}
+	cs := make([]float64, m)
+	for i := range n {
+		for j := range m {
+			cs[j] += q[i*m+j]
+		}
+	}
+	for j := range m {
+		if cs[j] > p.B[j] {
+			f := p.B[j] / cs[j]
+			for i := range n {
+				q[i*m+j] *= f
+			}
+		}
+	}
+	er, ec := make([]float64, n), make([]float64, m)
+	clear(cs)
+	var norm float64
+	for i := range n {
+		var s float64
+		for j := range m {
+			s += q[i*m+j]
+			cs[j] += q[i*m+j]
+		}
+		er[i] = p.A[i] - s
+		norm += er[i]
+	}
+	for j := range m {
+		ec[j] = p.B[j] - cs[j]
+	}
+	out := make([]float64, p.n0*p.m0)
+	for i := range n {
+		for j := range m {
+			v := q[i*m+j]
+			if norm > 0 {
+				v += er[i] * ec[j] / norm
+			}
+			out[p.Rows[i]*p.m0+p.Cols[j]] = v
+		}
+	}
+	return out
+}

@@ -232,3 +232,31 @@ func TestKthLargest(t *testing.T) {
 		}
 	}
 }
+
+// TestRound checks the rounding of Altschuler, Weed and Rigollet (2017):
+// exact marginals, non-negative entries, and an L1 change of at most twice
+// the marginal error of the unrounded plan (their Lemma 7).
+func TestRound(t *testing.T) {
+	p := randomAssignment(30, 9)
+	r, err := LogSinkhorn(p, Settings{Eta: 50, Tol: 1e-2}) // deliberately loose
+	require.NoError(t, err)
+	P := p.Plan(r, 50)
+	Q := p.Round(P)
+	n := 30
+	var change float64
+	for k := range P {
+		require.GreaterOrEqual(t, Q[k], 0.0)
+		change += math.Abs(Q[k] - P[k])
+	}
+	for i := range n {
+		var rs, cs float64
+		for j := range n {
+			rs += Q[i*n+j]
+			cs += Q[j*n+i]
+		}
+		assert.InDelta(t, p.A[i], rs, 1e-15)
+		assert.InDelta(t, p.B[i], cs, 1e-15)
+	}
+	assert.LessOrEqual(t, change, 2*r.MarginalError*(1+1e-9))
+	assert.Greater(t, r.MarginalError, 1e-4, "the test needs an inexact plan")
+}
