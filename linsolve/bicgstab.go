@@ -35,10 +35,7 @@ func (m *BiCGStab) Solve(dst []float64, a Operator, b []float64, settings *Setti
 	initX(x, &st)
 	bnorm := norm(b)
 	if bnorm == 0 {
-		clear(x)
-		res.Reason = ConvergedAbsTol
-		res.Stats.Runtime = time.Since(start)
-		return res, nil
+		return zeroRHS(x, start), nil
 	}
 	target := st.tolerance(bnorm)
 	for restart := 0; ; restart++ {
@@ -150,19 +147,10 @@ func (m *BiCGStab) iterate(a Operator, x []float64, rnorm, target, divLimit floa
 			r[i] = ri
 			rr += ri * ri
 		}
-		res.Iterations++
-		rnorm = math.Sqrt(rr)
-		if st.monitor != nil {
-			st.monitor(res.Iterations, rnorm)
+		if reason, stop := st.afterStep(res, math.Sqrt(rr), target, divLimit); stop {
+			return reason
 		}
-		switch {
-		case isBad(rnorm):
-			return DivergedNaN
-		case rnorm <= target:
-			return Iterating
-		case rnorm > divLimit:
-			return DivergedDivTol
-		case omega == 0:
+		if omega == 0 {
 			return DivergedBreakdown
 		}
 	}

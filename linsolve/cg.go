@@ -46,10 +46,7 @@ func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (
 	initX(x, &s)
 	bnorm := norm(b)
 	if bnorm == 0 {
-		clear(x)
-		res.Reason = ConvergedAbsTol
-		res.Stats.Runtime = time.Since(start)
-		return res, nil
+		return zeroRHS(x, start), nil
 	}
 	target := s.tolerance(bnorm)
 	csr, _ := a.(*sparse.CSR)
@@ -137,18 +134,8 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 			r[i] = ri
 			rr += ri * ri
 		}
-		res.Iterations++
-		rnorm = math.Sqrt(rr)
-		if s.monitor != nil {
-			s.monitor(res.Iterations, rnorm)
-		}
-		switch {
-		case isBad(rnorm):
-			return DivergedNaN
-		case rnorm <= target:
-			return Iterating
-		case rnorm > divLimit:
-			return DivergedDivTol
+		if reason, stop := s.afterStep(res, math.Sqrt(rr), target, divLimit); stop {
+			return reason
 		}
 		if s.pc == nil {
 			beta := rr / rz

@@ -67,10 +67,7 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 	initX(x, &s)
 	bnorm := norm(b)
 	if bnorm == 0 {
-		clear(x)
-		res.Reason = ConvergedAbsTol
-		res.Stats.Runtime = time.Since(start)
-		return res, nil
+		return zeroRHS(x, start), nil
 	}
 	target := s.tolerance(bnorm)
 	divLimit := math.Inf(1)

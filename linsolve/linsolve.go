@@ -356,6 +356,33 @@ func finalize(name string, res *Result, target float64, maxIter int, start time.
 	return *res, resultError(name, *res)
 }
 
+// zeroRHS handles b = 0, whose solution is x = 0: it clears x and returns
+// the converged result.
+func zeroRHS(x []float64, start time.Time) Result {
+	clear(x)
+	return Result{Reason: ConvergedAbsTol, Stats: Stats{Runtime: time.Since(start)}}
+}
+
+// afterStep counts an iteration, reports it to the monitor and applies
+// the stopping tests the Krylov recurrences share. stop is false while the
+// method should go on; the reason Iterating with stop true means the
+// recursive residual met the target (to be confirmed on the true one).
+func (s *settings) afterStep(res *Result, rnorm, target, divLimit float64) (reason Reason, stop bool) {
+	res.Iterations++
+	if s.monitor != nil {
+		s.monitor(res.Iterations, rnorm)
+	}
+	switch {
+	case isBad(rnorm):
+		return DivergedNaN, true
+	case rnorm <= target:
+		return Iterating, true
+	case rnorm > divLimit:
+		return DivergedDivTol, true
+	}
+	return Iterating, false
+}
+
 // maxTrueResidualRestarts bounds how often a Krylov method restarts from
 // the true residual when its recursive residual met the tolerance but the
 // true one did not (loss of accuracy in the recurrences).

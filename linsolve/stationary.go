@@ -100,10 +100,7 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 	bnorm := norm(b)
 	target := s.tolerance(bnorm)
 	if bnorm == 0 {
-		clear(x)
-		res.Reason = ConvergedAbsTol
-		res.Stats.Runtime = time.Since(start)
-		return res, nil
+		return zeroRHS(x, start), nil
 	}
 	var divLimit float64
 	for {
