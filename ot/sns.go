@@ -89,13 +89,15 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 		}
 		prevErr = e
 		// The sparsified Hessian is singular along (1, −1) when nothing is
-		// dropped and nearly so otherwise: shift it by min(e, 10⁻³) times
-		// its mean diagonal (a Levenberg–Marquardt term, as regot does),
+		// dropped and nearly so otherwise: shift it by min(e, 10⁻³)/100 times
+		// its mean diagonal (a Levenberg–Marquardt term, as regot does; the
+		// factor 1/100 was measured: 27 → 11 Newton steps on the 28×28 L2
+		// image pair at η = 1200, 21 → 17 on random assignment n = 200),
 		// which vanishes as the marginal error does, and solve to a relative
 		// tolerance proportional to e (an inexact Newton forcing term that
 		// keeps the local convergence quadratic; Dembo, Eisenstat and
 		// Steihaug 1982).
-		h := sparsified(P, rs, cs, n, m, keep, scratch, math.Min(e, 1e-3))
+		h := sparsified(P, rs, cs, n, m, keep, scratch, math.Min(e, 1e-3)/100)
 		r.HessianNNZ = h.NNZ()
 		for k := range h.Val {
 			h.Val[k] *= eta
