@@ -40,16 +40,7 @@ func (m *BiCGStab) Solve(dst []float64, a Operator, b []float64, settings *Setti
 	target := st.tolerance(bnorm)
 	for restart := 0; ; restart++ {
 		r := m.r
-		if restart == 0 && st.x0 == nil {
-			copy(r, b)
-		} else {
-			a.MulVecTo(r, x)
-			res.Stats.MatVecs++
-			for i := range r {
-				r[i] = b[i] - r[i]
-			}
-		}
-		rnorm := norm(r)
+		rnorm := residual(r, a, x, b, restart == 0 && st.x0 == nil, &res)
 		if restart == 0 && st.monitor != nil {
 			st.monitor(0, rnorm)
 		}

@@ -52,17 +52,7 @@ func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (
 	csr, _ := a.(*sparse.CSR)
 
 	for restart := 0; ; restart++ {
-		// r = b − A·x.
-		if s.x0 == nil && restart == 0 {
-			copy(r, b)
-		} else {
-			a.MulVecTo(r, x)
-			res.Stats.MatVecs++
-			for i := range r {
-				r[i] = b[i] - r[i]
-			}
-		}
-		rnorm := norm(r)
+		rnorm := residual(r, a, x, b, s.x0 == nil && restart == 0, &res)
 		if restart == 0 && s.monitor != nil {
 			s.monitor(0, rnorm)
 		}

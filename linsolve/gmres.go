@@ -74,17 +74,7 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 	restarts := 0
 	for cycle := 0; ; cycle++ {
 		// r = b − A·x into v[0].
-		v0 := m.v[0]
-		if cycle == 0 && s.x0 == nil {
-			copy(v0, b)
-		} else {
-			a.MulVecTo(v0, x)
-			res.Stats.MatVecs++
-			for i := range v0 {
-				v0[i] = b[i] - v0[i]
-			}
-		}
-		beta := norm(v0)
+		beta := residual(m.v[0], a, x, b, cycle == 0 && s.x0 == nil, &res)
 		if cycle == 0 {
 			divLimit = s.divTol * math.Max(bnorm, beta)
 			if s.monitor != nil {

@@ -292,19 +292,12 @@ func (s *settings) convergedReason(rn, bnorm float64) Reason {
 	return ConvergedAbsTol
 }
 
-// finish computes the true residual of x into work (len n), fills the
+// finish computes the true residual of x into work (len n, overwritten), fills the
 // residual fields of res and returns the error for a non-converged reason.
 // If the method believed it had converged but the true residual misses the
 // target, finish reports converged=false so that the caller can restart.
 func finish(name string, a Operator, x, b, work []float64, bnorm float64, s *settings, res *Result) (ok bool) {
-	a.MulVecTo(work, x)
-	res.Stats.MatVecs++
-	var rr float64
-	for i, v := range work {
-		d := b[i] - v
-		rr += d * d
-	}
-	res.Residual = math.Sqrt(rr)
+	res.Residual = residual(work, a, x, b, false, res)
 	res.RelativeResidual = res.Residual
 	if bnorm > 0 {
 		res.RelativeResidual = res.Residual / bnorm
@@ -354,6 +347,29 @@ func finalize(name string, res *Result, target float64, maxIter int, start time.
 	}
 	res.Stats.Runtime = time.Since(start)
 	return *res, resultError(name, *res)
+}
+
+// trueResidual sets r = b − A·x and returns ‖r‖₂.
+func trueResidual(a Operator, x, b, r []float64) float64 {
+	a.MulVecTo(r, x)
+	var rr float64
+	for i, v := range r {
+		d := b[i] - v
+		r[i] = d
+		rr += d * d
+	}
+	return math.Sqrt(rr)
+}
+
+// residual sets r = b − A·x and returns ‖r‖₂, counting the product in
+// res; with xZero (x known to be zero) it copies b instead.
+func residual(r []float64, a Operator, x, b []float64, xZero bool, res *Result) float64 {
+	if xZero {
+		copy(r, b)
+		return norm(r)
+	}
+	res.Stats.MatVecs++
+	return trueResidual(a, x, b, r)
 }
 
 // zeroRHS handles b = 0, whose solution is x = 0: it clears x and returns

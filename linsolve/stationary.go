@@ -80,6 +80,27 @@ func stationaryMatrix(name string, a Operator, omega, maxOmega float64) (*sparse
 	return csr, omega
 }
 
+// stationarySetup is the common start of the relaxation methods: resolve
+// the settings (a preconditioner is a programmer error), check the inputs,
+// size the residual and diagonal vectors r and d, read the diagonal, and
+// set the initial guess into dst.
+func stationarySetup(name string, dst []float64, a *sparse.CSR, b []float64, settings *Settings, r, d *[]float64) (settings, error) {
+	n := a.Dim()
+	s := resolve(settings, n)
+	if s.pc != nil {
+		panic("linsolve: " + name + " takes no preconditioner")
+	}
+	if err := checkInputs(name, dst, a, b, &s); err != nil {
+		return s, err
+	}
+	*r, *d = resize(*r, n), resize(*d, n)
+	if err := diagOf(name, a, *d); err != nil {
+		return s, err
+	}
+	initX(dst, &s)
+	return s, nil
+}
+
 // diagOf fills d with the diagonal of a and checks that it has no zero.
 func diagOf(name string, a *sparse.CSR, d []float64) error {
 	a.DiagTo(d)
@@ -134,37 +155,16 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 	return res, resultError(name, res)
 }
 
-// trueResidual sets r = b − A·x and returns ‖r‖₂.
-func trueResidual(a Operator, x, b, r []float64) float64 {
-	a.MulVecTo(r, x)
-	var rr float64
-	for i, v := range r {
-		d := b[i] - v
-		r[i] = d
-		rr += d * d
-	}
-	return math.Sqrt(rr)
-}
-
 // Solve solves A·x = b into dst. See Method.
 func (m *Jacobi) Solve(dst []float64, a Operator, b []float64, settings *Settings) (Result, error) {
 	const name = "Jacobi"
 	start := time.Now()
 	csr, omega := stationaryMatrix(name, a, m.Omega, 1+1e-12)
-	n := a.Dim()
-	s := resolve(settings, n)
-	if s.pc != nil {
-		panic("linsolve: Jacobi takes no preconditioner")
-	}
-	if err := checkInputs(name, dst, a, b, &s); err != nil {
-		return Result{}, err
-	}
-	m.r, m.d = resize(m.r, n), resize(m.d, n)
-	if err := diagOf(name, csr, m.d); err != nil {
+	s, err := stationarySetup(name, dst, csr, b, settings, &m.r, &m.d)
+	if err != nil {
 		return Result{}, err
 	}
 	x, r, d := dst, m.r, m.d
-	initX(x, &s)
 	return stationary(name, x, b, &s, start,
 		func() float64 { return trueResidual(csr, x, b, r) },
 		func() {
@@ -194,20 +194,11 @@ func (m *SSOR) Solve(dst []float64, a Operator, b []float64, settings *Settings)
 func (m *SOR) solve(name string, dst []float64, a Operator, b []float64, settings *Settings, symmetric bool) (Result, error) {
 	start := time.Now()
 	csr, omega := stationaryMatrix(name, a, m.Omega, 2)
-	n := a.Dim()
-	s := resolve(settings, n)
-	if s.pc != nil {
-		panic("linsolve: " + name + " takes no preconditioner")
-	}
-	if err := checkInputs(name, dst, a, b, &s); err != nil {
-		return Result{}, err
-	}
-	m.r, m.d = resize(m.r, n), resize(m.d, n)
-	if err := diagOf(name, csr, m.d); err != nil {
+	s, err := stationarySetup(name, dst, csr, b, settings, &m.r, &m.d)
+	if err != nil {
 		return Result{}, err
 	}
 	x, r, d := dst, m.r, m.d
-	initX(x, &s)
 	return stationary(name, x, b, &s, start,
 		func() float64 { return trueResidual(csr, x, b, r) },
 		func() {
