@@ -18,7 +18,6 @@ package main
 import (
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -57,9 +56,7 @@ type config struct {
 func main() { report.Main("ot", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("ot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", filepath.Join("figures", "ot"), "directory for results.json and figures")
+	fs, out := report.NewFlags("ot", stderr)
 	full := fs.Bool("full", false, "n ∈ {100, 250, 500, 1000}, η ∈ {100, 300, 1200, 3000}, 28×28 images")
 	cs := fs.String("case", "", "comma-separated cases: "+strings.Join(caseNames, ","))
 	n := fs.String("n", "", "comma-separated sizes of random-assignment")
@@ -72,15 +69,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	aPath := fs.String("a", "", "histogram a, CSV (one row or one column)")
 	bPath := fs.String("b", "", "histogram b, CSV")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./experiments/ot [flags]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := config{out: *out, seed: *seed, tol: *tol, maxIter: 20000, imageSide: 14, ns: []int{100},
 		etas: []float64{300}, costPath: *cost, aPath: *aPath, bPath: *bPath, noFigures: *noFig}

@@ -19,7 +19,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -60,9 +59,7 @@ var (
 func main() { report.Main("poisson", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("poisson", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", filepath.Join("figures", "poisson"), "directory for results.json and figures")
+	fs, out := report.NewFlags("poisson", stderr)
 	full := fs.Bool("full", false, "run grids up to 1024² (minutes) instead of the quick set up to 256²")
 	seed := fs.Uint64("seed", 1, "seed of the Darcy coefficient field (poisson draws no random numbers)")
 	problem := fs.String("problem", "poisson", "poisson (manufactured solution) or darcy (a = exp(GRF), f = 1)")
@@ -76,15 +73,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	repeat := fs.Int("repeat", 1, "solve each case this many times and report the median time")
 	slowMax := fs.Int("slow-max-grid", 64, "largest grid for jacobi, gs and unpreconditioned gmres, whose iterations grow like N²; an explicit -grid lifts it")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./experiments/poisson [flags]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := config{problem: *problem, dim: *dim, seed: *seed, out: *out, rtol: *rtol, omega: *omega, restart: *restart, repeat: *repeat,
 		slowMax: *slowMax, noFigures: *noFig, fieldLimit: 256}

@@ -32,7 +32,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -71,9 +70,7 @@ type config struct {
 func main() { report.Main("relax", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("relax", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", filepath.Join("figures", "relax"), "directory for results.json and figures")
+	fs, out := report.NewFlags("relax", stderr)
 	full := fs.Bool("full", false, "paper size: 5000 instances × 40 seeds, 5000 heat steps (about half an hour)")
 	setting := fs.String("setting", "", "comma-separated settings: "+strings.Join(settingNames, ","))
 	instances := fs.Int("instances", 0, "SOR sequence length (default 500, -full 5000)")
@@ -81,15 +78,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	seed := fs.Uint64("seed", 1, "base seed of every random draw")
 	heatSteps := fs.Int("heat-steps", 0, "heat time steps (default 1000, -full 5000)")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run ./experiments/relax [flags]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
-	}
-	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg := config{out: *out, seed: *seed, instances: 500, seeds: 2, heatSteps: 1000, heatNX: 50, noFigures: *noFig}
 	if *full {

@@ -134,6 +134,31 @@ func WriteJSON(dir, name string, v any) error {
 	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
 }
 
+// NewFlags returns the flag set of experiment name, writing to stderr,
+// with the -out flag every experiment has (default figures/<name>) and a
+// usage line.
+func NewFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", filepath.Join("figures", name), "directory for results.json and figures")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./experiments/%s [flags]\n", name)
+		fs.PrintDefaults()
+	}
+	return fs, out
+}
+
+// Parse parses args into fs and rejects positional arguments.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
 // Main is the body of every experiment's main: parse the flags (exit 2 on
 // bad usage, 0 after -h), run, and exit 1 with a one-line message on
 // failure.

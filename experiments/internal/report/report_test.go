@@ -52,3 +52,15 @@ func TestTableAndJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &m))
 	assert.Equal(t, 1, m["k"])
 }
+
+func TestFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	fs, out := NewFlags("demo", &stderr)
+	require.NoError(t, Parse(fs, nil))
+	assert.Equal(t, filepath.Join("figures", "demo"), *out)
+	fs, _ = NewFlags("demo", &stderr)
+	assert.ErrorContains(t, Parse(fs, []string{"extra"}), `unexpected argument "extra"`)
+	fs, _ = NewFlags("demo", &stderr)
+	assert.Error(t, Parse(fs, []string{"-h"}))
+	assert.Contains(t, stderr.String(), "usage: go run ./experiments/demo [flags]")
+}
