@@ -3,6 +3,8 @@ package linsolve
 import (
 	"math"
 	"time"
+
+	"github.com/pdekit/pdekit/internal/vec"
 )
 
 // DefaultRestart is the restart length GMRES uses when Restart is zero
@@ -135,15 +137,15 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 		// re-orthogonalisation (Paige, Rozložník, Strakoš 2006). Each pass
 		// subtracts one projection and computes the next coefficient (or,
 		// last, ‖w‖²) in the same sweep over w.
-		hij := dot(m.v[0], w)
+		hij := vec.Dot(m.v[0], w)
 		var hnext float64
 		for i := 0; i <= j; i++ {
 			col[i] = hij
 			vi := m.v[i]
 			if i < j {
-				hij = axpyDot(w, -hij, vi, m.v[i+1])
+				hij = vec.AxpyDot(w, -hij, vi, m.v[i+1])
 			} else {
-				hnext = math.Sqrt(axpyDot(w, -hij, vi, w))
+				hnext = math.Sqrt(vec.AxpyDot(w, -hij, vi, w))
 			}
 		}
 		// ‖A·v_j‖ before orthogonalisation, the scale of the breakdown test.
@@ -216,7 +218,7 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 	u := m.w
 	clear(u)
 	for i, yi := range y {
-		axpy(u, yi, m.v[i])
+		vec.Axpy(u, yi, m.v[i])
 	}
 	if s.pc != nil {
 		s.pc.Apply(m.z, u)
@@ -231,19 +233,6 @@ func scale(x []float64, alpha float64) {
 	for i := range x {
 		x[i] *= alpha
 	}
-}
-
-// axpyDot sets y += alpha·x and returns zᵀy (z may be y itself).
-func axpyDot(y []float64, alpha float64, x, z []float64) float64 {
-	x = x[:len(y)]
-	z = z[:len(y)]
-	var s float64
-	for i, xi := range x {
-		yi := y[i] + alpha*xi
-		y[i] = yi
-		s += z[i] * yi
-	}
-	return s
 }
 
 // axpy sets y += alpha·x.

@@ -1,0 +1,36 @@
+package vec
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestKernelsAgreeWithLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{0, 1, 7, 1000, cacheLimit + 3} {
+		x, y, z := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range x {
+			x[i], y[i], z[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		}
+		want := make([]float64, n)
+		var wantDot, scale float64
+		for i := range y {
+			want[i] = y[i] + 0.5*x[i]
+			wantDot += z[i] * want[i]
+			scale += z[i]*z[i] + want[i]*want[i]
+		}
+		got := AxpyDot(y, 0.5, x, z)
+		// Summation order differs between the kernels: allow n·ε of the scale.
+		assert.InDelta(t, wantDot, got, 1e-15*float64(n+1)*scale, "n=%d", n)
+		assert.InDeltaSlice(t, want, y, 1e-14, "n=%d", n)
+		assert.InDelta(t, wantDot, Dot(z, y), 1e-15*float64(n+1)*scale)
+		Axpy(y, -0.5, x)
+		Scale(y, 2)
+		if n > 0 {
+			assert.InDelta(t, 2*(want[0]-0.5*x[0]), y[0], 1e-14)
+		}
+	}
+	assert.Panics(t, func() { Dot(make([]float64, 2), make([]float64, 3)) })
+}
