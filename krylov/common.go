@@ -1,0 +1,204 @@
+package krylov
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+
+	"github.com/pdekit/pdekit/internal/vec"
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// Errors of the recycling solvers. Convergence failures are returned as a
+// *linsolve.ConvergenceError that wraps the linsolve sentinels
+// (linsolve.ErrMaxIter, linsolve.ErrIndefinite, ...).
+var (
+	// ErrRecycleDim reports a recycle dimension that does not fit the
+	// restart length (GCRO-DR needs 0 ≤ K < M).
+	ErrRecycleDim = errors.New("krylov: recycle dimension must satisfy 0 ≤ k < m")
+	// ErrSpaceSize reports a recycle space built for systems of another
+	// size; call Reset on the space (or use a fresh solver) between
+	// sequences of different sizes.
+	ErrSpaceSize = errors.New("krylov: recycle space was built for another system size")
+)
+
+// settings is a linsolve.Settings with the defaults filled in.
+type settings struct {
+	relTol, absTol, divTol float64
+	maxIter                int
+	x0                     []float64
+	pc                     linsolve.Preconditioner
+	monitor                linsolve.Monitor
+}
+
+func resolve(s *linsolve.Settings, n int) settings {
+	var r settings
+	if s != nil {
+		if s.RelTol < 0 || s.AbsTol < 0 || s.DivTol < 0 || s.MaxIter < 0 ||
+			math.IsNaN(s.RelTol) || math.IsNaN(s.AbsTol) || math.IsNaN(s.DivTol) {
+			panic("krylov: negative or NaN value in Settings")
+		}
+		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor}
+	}
+	if r.relTol == 0 {
+		r.relTol = linsolve.DefaultRelTol
+	}
+	if r.divTol == 0 {
+		r.divTol = linsolve.DefaultDivTol
+	}
+	if r.maxIter == 0 {
+		r.maxIter = linsolve.DefaultMaxIter(n)
+	}
+	return r
+}
+
+func (s *settings) target(bnorm float64) float64 { return math.Max(s.relTol*bnorm, s.absTol) }
+
+// checkInputs validates sizes and the finiteness of b and X0.
+func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *settings) error {
+	n := a.Dim()
+	if len(b) != n || len(dst) != n {
+		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", linsolve.ErrDimension, name, n, n, len(b), len(dst))
+	}
+	if s.x0 != nil && len(s.x0) != n {
+		return fmt.Errorf("%w: %s: len(X0) = %d, want %d", linsolve.ErrDimension, name, len(s.x0), n)
+	}
+	if err := sparse.CheckFiniteVec("b", b); err != nil {
+		return fmt.Errorf("krylov: %s: %w", name, err)
+	}
+	if s.x0 != nil {
+		if err := sparse.CheckFiniteVec("X0", s.x0); err != nil {
+			return fmt.Errorf("krylov: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// solveState carries what every exit path needs.
+type solveState struct {
+	name  string
+	start time.Time
+	bnorm float64
+	res   linsolve.Result
+}
+
+// done fills the residual fields from the true residual rnorm, settles the
+// reason and wraps a failure in a *linsolve.ConvergenceError.
+func (st *solveState) done(reason linsolve.Reason, rnorm float64, s *settings) (linsolve.Result, error) {
+	st.res.Residual = rnorm
+	st.res.RelativeResidual = rnorm / st.bnorm
+	if reason.Converged() && rnorm > 0 {
+		if rnorm <= s.relTol*st.bnorm {
+			reason = linsolve.ConvergedRelTol
+		} else {
+			reason = linsolve.ConvergedAbsTol
+		}
+	}
+	st.res.Reason = reason
+	st.res.Stats.Runtime = time.Since(st.start)
+	if reason.Converged() {
+		return st.res, nil
+	}
+	return st.res, &linsolve.ConvergenceError{Method: st.name, Result: st.res}
+}
+
+// trueResidual sets r = b − A·x, counts the product and returns ‖r‖₂.
+func trueResidual(r []float64, a linsolve.Operator, x, b []float64, res *linsolve.Result) float64 {
+	a.MulVecTo(r, x)
+	res.Stats.MatVecs++
+	var rr float64
+	for i, v := range r {
+		d := b[i] - v
+		r[i] = d
+		rr += d * d
+	}
+	return math.Sqrt(rr)
+}
+
+func isBad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+
+// same reports whether two operator or preconditioner values are the same
+// object: identical comparable values (pointers, in practice).
+func same(a, b any) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || !ta.Comparable() {
+		return false
+	}
+	return a == b
+}
+
+// block is k vectors of length n stored contiguously, row i being vector
+// i, so that products with small dense matrices are single BLAS-3 calls.
+type block struct {
+	n, k int
+	data []float64
+}
+
+func (b *block) resize(n, k int) {
+	b.n, b.k = n, k
+	if cap(b.data) < n*k {
+		b.data = make([]float64, n*k, n*max(k, 1))
+	}
+	b.data = b.data[:n*k]
+}
+
+// reserve makes room for up to k vectors without changing the count.
+func (b *block) reserve(n, k int) {
+	if cap(b.data) < n*k {
+		d := make([]float64, len(b.data), n*k)
+		copy(d, b.data)
+		b.data = d
+	}
+	b.n = n
+}
+
+func (b *block) row(i int) []float64 { return b.data[i*b.n : (i+1)*b.n] }
+
+// rows returns the first k vectors as a blas64.General view (k×n).
+func (b *block) first(k int) general {
+	return general{Rows: k, Cols: b.n, Stride: b.n, Data: b.data[:k*b.n]}
+}
+
+// mgsQR orthonormalises the first k rows of c in place by modified
+// Gram–Schmidt with one re-orthogonalisation pass (Giraud, Langou,
+// Rozložník 2005: "twice is enough"), and applies the same column
+// operations to u so that u·R⁻¹ and c·R⁻¹ stay paired (A·u = c is kept).
+// Rows whose norm falls below tol times their original norm are linearly
+// dependent on the earlier ones and are dropped from both blocks; it
+// returns the number of rows kept.
+func mgsQR(c, u *block, k int, tol float64) int {
+	kept := 0
+	for j := range k {
+		cj, uj := c.row(j), u.row(j)
+		norm0 := vec.Norm(cj)
+		if norm0 == 0 || isBad(norm0) {
+			continue
+		}
+		for range 2 {
+			for i := range kept {
+				ci := c.row(i)
+				h := vec.Dot(ci, cj)
+				vec.Axpy(cj, -h, ci)
+				vec.Axpy(uj, -h, u.row(i))
+			}
+		}
+		nrm := vec.Norm(cj)
+		if nrm <= tol*norm0 || isBad(nrm) {
+			continue
+		}
+		vec.Scale(cj, 1/nrm)
+		vec.Scale(uj, 1/nrm)
+		if kept != j {
+			copy(c.row(kept), cj)
+			copy(u.row(kept), uj)
+		}
+		kept++
+	}
+	return kept
+}

@@ -1,0 +1,417 @@
+package krylov
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// convDiff returns the upwind convection–diffusion matrix −Δ + β·∇ on an
+// s×s grid: nonsymmetric, with an M-matrix structure so ILU(0) exists.
+func convDiff(t *testing.T, s int, beta float64) *sparse.CSR {
+	g, err := pde.NewGrid(s, s)
+	require.NoError(t, err)
+	a, _, err := pde.ConvectionDiffusion(g, 1, []float64{beta, beta / 2}, pde.Upwind, nil)
+	require.NoError(t, err)
+	return a
+}
+
+// darcySKR returns the SKR paper's nonsymmetric Darcy matrix L·diag(a)
+// for one seeded coefficient field.
+func darcySKR(t *testing.T, s int) *sparse.CSR {
+	f, err := pde.DarcyFamily(s, 1, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	require.NoError(t, err)
+	p, err := f.Problem(0)
+	require.NoError(t, err)
+	return p.A
+}
+
+func poisson(t *testing.T, s int) *sparse.CSR {
+	g, err := pde.NewGrid(s, s)
+	require.NoError(t, err)
+	a, _ := pde.Laplacian(g, nil)
+	return a
+}
+
+func randVec(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	return v
+}
+
+// denseSolve solves a·x = b by LU, the reference for small systems.
+func denseSolve(t *testing.T, a *sparse.CSR, b []float64) []float64 {
+	var x mat.VecDense
+	require.NoError(t, x.SolveVec(mat.NewDense(a.Dim(), a.Dim(), a.Dense()), mat.NewVecDense(len(b), append([]float64(nil), b...))))
+	return x.RawVector().Data
+}
+
+func relErr(x, y []float64) float64 {
+	var d, s float64
+	for i := range x {
+		d += (x[i] - y[i]) * (x[i] - y[i])
+		s += y[i] * y[i]
+	}
+	return math.Sqrt(d / s)
+}
+
+func trueRel(a *sparse.CSR, x, b []float64) float64 {
+	r := make([]float64, len(b))
+	a.MulVecTo(r, x)
+	var d, s float64
+	for i := range r {
+		d += (b[i] - r[i]) * (b[i] - r[i])
+		s += b[i] * b[i]
+	}
+	return math.Sqrt(d / s)
+}
+
+// TestGCRODRWithoutRecyclingIsGMRES: with K < 0 GCRO-DR(m, 0) is GMRES(m)
+// (Parks et al. 2006, §2.4), so the two must produce the same residual
+// estimate at every iteration up to rounding.
+func TestGCRODRWithoutRecyclingIsGMRES(t *testing.T) {
+	a := convDiff(t, 20, 30)
+	b := randVec(rand.New(rand.NewPCG(1, 1)), a.Dim())
+	for _, pc := range []string{"none", "ilu0"} {
+		t.Run(pc, func(t *testing.T) {
+			p, err := linsolve.NewPreconditioner(pc, a, nil)
+			require.NoError(t, err)
+			var h1, h2 linsolve.History
+			x1, x2 := make([]float64, len(b)), make([]float64, len(b))
+			r1, err1 := (&linsolve.GMRES{Restart: 10}).Solve(x1, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h1.Record})
+			r2, err2 := (&GCRODR{M: 10, K: -1}).Solve(x2, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h2.Record})
+			require.NoError(t, err1)
+			require.NoError(t, err2)
+			assert.Equal(t, r1.Iterations, r2.Iterations)
+			require.Equal(t, len(h1.Residuals), len(h2.Residuals))
+			for i := range h1.Residuals {
+				// The kernels differ only in summation order: 1e-9
+				// relative after hundreds of rotations is generous.
+				assert.InEpsilon(t, h1.Residuals[i], h2.Residuals[i], 1e-9, "iteration %d", i)
+			}
+			assert.Less(t, relErr(x2, x1), 1e-9)
+		})
+	}
+}
+
+// TestAgainstDenseSolve checks both solvers against LU on small systems.
+func TestAgainstDenseSolve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	ns := convDiff(t, 12, 50)
+	spd := poisson(t, 12)
+	b := randVec(rng, ns.Dim())
+	for _, tc := range []struct {
+		name   string
+		method linsolve.Method
+		a      *sparse.CSR
+	}{
+		{"gcrodr", &GCRODR{M: 20, K: 8}, ns},
+		{"gcrodr-spd", &GCRODR{M: 20, K: 8}, spd},
+		{"rcg", &RCG{K: 6, S: 15}, spd},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := denseSolve(t, tc.a, b)
+			// Two solves: the second runs with the recycled space.
+			for range 2 {
+				x := make([]float64, len(b))
+				res, err := tc.method.Solve(x, tc.a, b, &linsolve.Settings{RelTol: 1e-12})
+				require.NoError(t, err)
+				assert.LessOrEqual(t, res.RelativeResidual, 1e-12)
+				assert.InDelta(t, trueRel(tc.a, x, b), res.RelativeResidual, 1e-14)
+				// Forward error ≤ κ·relative residual; κ(A) < 1e3 here.
+				assert.Less(t, relErr(x, want), 1e-9)
+			}
+		})
+	}
+}
+
+// TestRecyclingRepeatedSystem: solving the same system again from zero
+// with the recycled space needs far fewer iterations, because the space
+// deflates the slow part of the spectrum (Parks et al. 2006, §4).
+func TestRecyclingRepeatedSystem(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, tc := range []struct {
+		name   string
+		method linsolve.Method
+		a      *sparse.CSR
+		ratio  float64
+	}{
+		{"gcrodr", &GCRODR{M: 30, K: 10}, darcySKR(t, 40), 0.7},
+		{"rcg", &RCG{K: 10, S: 40}, poisson(t, 40), 0.8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := randVec(rng, tc.a.Dim())
+			x := make([]float64, len(b))
+			var its []int
+			for range 3 {
+				res, err := tc.method.Solve(x, tc.a, b, nil)
+				require.NoError(t, err)
+				its = append(its, res.Iterations)
+			}
+			t.Logf("iterations %v", its)
+			assert.Less(t, float64(its[2]), tc.ratio*float64(its[0]))
+		})
+	}
+}
+
+// TestRCGWithoutRecyclingIsCG: RCG with K < 0 is PCG.
+func TestRCGWithoutRecyclingIsCG(t *testing.T) {
+	a := poisson(t, 30)
+	b := randVec(rand.New(rand.NewPCG(4, 4)), a.Dim())
+	for _, pc := range []string{"none", "ic0"} {
+		p, err := linsolve.NewPreconditioner(pc, a, nil)
+		require.NoError(t, err)
+		var h1, h2 linsolve.History
+		x1, x2 := make([]float64, len(b)), make([]float64, len(b))
+		r1, err := (&linsolve.CG{}).Solve(x1, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h1.Record})
+		require.NoError(t, err)
+		r2, err := (&RCG{K: -1}).Solve(x2, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h2.Record})
+		require.NoError(t, err)
+		assert.Equal(t, r1.Iterations, r2.Iterations, pc)
+		for i := range h1.Residuals {
+			assert.InEpsilon(t, h1.Residuals[i], h2.Residuals[i], 1e-8, "%s iteration %d", pc, i)
+		}
+	}
+}
+
+// TestRCGKeepsDirectionsDeflated: after the refresh, the recycled
+// vectors are A-conjugate and M-orthonormal Ritz vectors (E = UᵀAU
+// diagonal up to rounding) and A·U assembled from the CG products equals
+// the product computed directly.
+func TestRCGKeepsDirectionsDeflated(t *testing.T) {
+	a := poisson(t, 20)
+	b := randVec(rand.New(rand.NewPCG(5, 5)), a.Dim())
+	m := &RCG{K: 5, S: 15}
+	x := make([]float64, len(b))
+	for range 4 {
+		_, err := m.Solve(x, a, b, nil)
+		require.NoError(t, err)
+	}
+	sp := m.Space
+	k := sp.Dim()
+	require.Equal(t, 5, k)
+	w := make([]float64, a.Dim())
+	for i := range k {
+		a.MulVecTo(w, sp.u.row(i))
+		assert.Less(t, relErr(sp.au.row(i), w), 1e-10)
+		for j := range k {
+			if i != j {
+				assert.Less(t, math.Abs(sp.e[i*k+j]), 1e-10*sp.e[i*k+i])
+			}
+		}
+	}
+	// The smallest Ritz value is a Rayleigh quotient, so it lies above
+	// λ_min = 8(n+1)²·sin²(π/(2(n+1))), and after four solves within a few
+	// per cent of it.
+	lmin := 8 * 21 * 21 * math.Pow(math.Sin(math.Pi/42), 2)
+	theta := sp.e[0] / sp.gu[0]
+	assert.GreaterOrEqual(t, theta, lmin*(1-1e-12))
+	assert.Less(t, theta, 1.05*lmin)
+}
+
+func TestBadInput(t *testing.T) {
+	a := poisson(t, 6)
+	n := a.Dim()
+	b := make([]float64, n)
+	b[0] = 1
+	x := make([]float64, n)
+
+	_, err := (&GCRODR{M: 10, K: 10}).Solve(x, a, b, nil)
+	assert.ErrorIs(t, err, ErrRecycleDim)
+	_, err = (&GCRODR{M: 5, K: 20}).Solve(x, a, b, nil)
+	assert.ErrorIs(t, err, ErrRecycleDim)
+
+	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}} {
+		_, err = m.Solve(x[:n-1], a, b, nil)
+		assert.ErrorIs(t, err, linsolve.ErrDimension)
+		bad := append([]float64(nil), b...)
+		bad[3] = math.NaN()
+		_, err = m.Solve(x, a, bad, nil)
+		assert.ErrorIs(t, err, sparse.ErrNotFinite)
+		_, err = m.Solve(x, a, b, &linsolve.Settings{X0: make([]float64, 3)})
+		assert.ErrorIs(t, err, linsolve.ErrDimension)
+	}
+
+	// A recycle space from one size used on another.
+	g := &GCRODR{M: 10, K: 4}
+	_, err = g.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	big := poisson(t, 7)
+	_, err = g.Solve(make([]float64, big.Dim()), big, make([]float64, big.Dim()), nil)
+	assert.ErrorIs(t, err, ErrSpaceSize)
+	g.Space.Reset()
+	bb := make([]float64, big.Dim())
+	bb[1] = 1
+	_, err = g.Solve(make([]float64, big.Dim()), big, bb, nil)
+	assert.NoError(t, err)
+
+	r := &RCG{K: 3, S: 10}
+	_, err = r.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	_, err = r.Solve(make([]float64, big.Dim()), big, bb, nil)
+	assert.ErrorIs(t, err, ErrSpaceSize)
+}
+
+// TestRCGIndefinite: a symmetric indefinite matrix makes E indefinite, so
+// the recycled space is dropped, and CG then stops with ErrIndefinite and
+// the partial iterate; no panic, no NaN.
+func TestRCGIndefinite(t *testing.T) {
+	a := poisson(t, 10)
+	b := randVec(rand.New(rand.NewPCG(6, 6)), a.Dim())
+	m := &RCG{K: 4, S: 10}
+	x := make([]float64, len(b))
+	_, err := m.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	require.Equal(t, 4, m.Space.Dim())
+	shifted := pde.Shift(a, -500) // λ_min ≈ 19.6, so several negative eigenvalues
+	res, err := m.Solve(x, shifted, b, nil)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, linsolve.ErrIndefinite)
+	assert.Equal(t, linsolve.DivergedIndefiniteMat, res.Reason)
+	for _, v := range x {
+		require.False(t, math.IsNaN(v))
+	}
+}
+
+// TestGCRODRDependentRecycleSpace: a recycle space whose image C = A·U is
+// rank deficient (two equal vectors) loses the dependent vector in the QR
+// step, and the solve still converges to the right answer.
+func TestGCRODRDependentRecycleSpace(t *testing.T) {
+	a := convDiff(t, 10, 10)
+	n := a.Dim()
+	b := randVec(rand.New(rand.NewPCG(7, 7)), n)
+	g := &GCRODR{M: 12, K: 4}
+	x := make([]float64, n)
+	_, err := g.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	sp := g.Space
+	require.Equal(t, 4, sp.Dim())
+	copy(sp.u.row(1), sp.u.row(0))
+	sp.Invalidate()
+	res, err := g.Solve(x, a, b, &linsolve.Settings{RelTol: 1e-10})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.RelativeResidual, 1e-10)
+	assert.Less(t, relErr(x, denseSolve(t, a, b)), 1e-8)
+}
+
+func TestGCRODRMaxIter(t *testing.T) {
+	a := convDiff(t, 20, 5)
+	b := randVec(rand.New(rand.NewPCG(8, 8)), a.Dim())
+	x := make([]float64, len(b))
+	res, err := (&GCRODR{M: 10, K: 4}).Solve(x, a, b, &linsolve.Settings{MaxIter: 15})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, linsolve.ErrMaxIter)
+	assert.Equal(t, linsolve.DivergedMaxIter, res.Reason)
+	assert.LessOrEqual(t, res.Iterations, 15)
+	assert.Less(t, res.RelativeResidual, 1.0)
+	assert.InDelta(t, trueRel(a, x, b), res.RelativeResidual, 1e-12)
+}
+
+func TestDefaultsAreUsed(t *testing.T) {
+	m, k, err := (&GCRODR{}).dims(1000)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultRestart, m)
+	assert.Equal(t, DefaultRecycle, k)
+	k, s := (&RCG{}).dims()
+	assert.Equal(t, DefaultRCGRecycle, k)
+	assert.Equal(t, DefaultRCGStore, s)
+	// A system smaller than the restart length shrinks both.
+	m, k, err = (&GCRODR{}).dims(8)
+	require.NoError(t, err)
+	assert.Equal(t, 8, m)
+	assert.Equal(t, 7, k)
+	// The defaults of linsolve.Settings apply: RelTol 1e-8.
+	a := poisson(t, 8)
+	b := randVec(rand.New(rand.NewPCG(9, 9)), a.Dim())
+	res, err := (&GCRODR{}).Solve(make([]float64, len(b)), a, b, nil)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol)
+}
+
+func TestZeroRHS(t *testing.T) {
+	a := poisson(t, 5)
+	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}} {
+		x := make([]float64, a.Dim())
+		x[0] = 3
+		res, err := m.Solve(x, a, make([]float64, a.Dim()), &linsolve.Settings{X0: x})
+		require.NoError(t, err)
+		assert.Equal(t, linsolve.ConvergedAbsTol, res.Reason)
+		assert.Equal(t, 0.0, x[0])
+	}
+}
+
+func TestSort(t *testing.T) {
+	params := [][]float64{{0}, {10}, {1}, {9}, {2.5}}
+	order, err := Sort(params, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 2, 4, 3, 1}, order)
+	assert.InDelta(t, 10.0, PathLength(params, order, nil), 1e-15)
+	assert.InDelta(t, 10+9+8+6.5, PathLength(params, []int{0, 1, 2, 3, 4}, nil), 1e-15)
+	_, err = Sort([][]float64{{1}, {math.NaN()}}, nil)
+	assert.Error(t, err)
+	_, err = Sort([][]float64{{1}, {}}, nil)
+	assert.Error(t, err)
+	order, err = Sort(nil, nil)
+	require.NoError(t, err)
+	assert.Empty(t, order)
+	assert.InDelta(t, 5.0, Frobenius([]float64{3, 4}, nil), 1e-15)
+	assert.InDelta(t, 5.0, Frobenius([]float64{0}, []float64{3, 4}), 1e-15)
+}
+
+func TestSequence(t *testing.T) {
+	f, err := pde.DarcyFamily(12, 6, 1, pde.DarcyOptions{})
+	require.NoError(t, err)
+	var sys []System
+	for p, err := range f.All() {
+		require.NoError(t, err)
+		sys = append(sys, System{A: p.A, B: p.B, Params: p.Params})
+	}
+	params := make([][]float64, len(sys))
+	for i, s := range sys {
+		params[i] = s.Params
+	}
+	order, err := Sort(params, nil)
+	require.NoError(t, err)
+	dst := make([][]float64, len(sys))
+	q := Sequence{Method: &RCG{K: 4, S: 10}, WarmStart: true,
+		NewPreconditioner: func(a linsolve.Operator) (linsolve.Preconditioner, error) {
+			return linsolve.NewPreconditioner("ic0", a.(*sparse.CSR), nil)
+		}}
+	rep, err := q.Run(sys, order, dst)
+	require.NoError(t, err)
+	require.Len(t, rep.Systems, len(sys))
+	for k, st := range rep.Systems {
+		assert.Equal(t, order[k], st.Index)
+		assert.LessOrEqual(t, st.RelativeResidual, linsolve.DefaultRelTol)
+		assert.InDelta(t, trueRel(sys[st.Index].A.(*sparse.CSR), dst[st.Index], sys[st.Index].B), st.RelativeResidual, 1e-14)
+		assert.Greater(t, st.SetupSeconds, 0.0) // every operator differs
+	}
+	assert.Equal(t, 0, rep.Failed)
+
+	// Malformed sequences.
+	_, err = q.Run(append(sys[:2:2], System{A: poisson(t, 5), B: make([]float64, 25)}), nil, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	_, err = q.Run(sys, []int{0, 1, 2, 3, 4, 4}, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	_, err = q.Run(sys, nil, make([][]float64, 2))
+	assert.ErrorIs(t, err, ErrSequence)
+
+	// A non-converging system is reported and the run goes on.
+	q2 := Sequence{Method: &linsolve.CG{}, Settings: linsolve.Settings{MaxIter: 3}}
+	rep, err = q2.Run(sys[:2], nil, nil)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, linsolve.ErrMaxIter))
+	assert.Equal(t, 2, rep.Failed)
+	assert.Len(t, rep.Systems, 2)
+}

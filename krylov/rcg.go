@@ -1,0 +1,572 @@
+package krylov
+
+import (
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/pdekit/pdekit/internal/vec"
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// Defaults of RCG.
+const (
+	DefaultRCGRecycle = 10
+	DefaultRCGStore   = 20
+)
+
+// CGSpace is the recycle space of RCG: vectors U with A·U, the Gram
+// matrix E = UᵀA·U and, when a preconditioner M is used, M·U. Like Space
+// it is recomputed (A·U and E) when the operator changes by identity; call
+// Invalidate after changing a matrix in place and Reset to forget it.
+type CGSpace struct {
+	u, au, mu block
+	dim       int
+	e, l, gu  []float64 // E, its Cholesky factor, UᵀM·U (dim×dim, row-major)
+	op        linsolve.Operator
+	valid     bool
+	withPC    bool // built with a preconditioner (M·U is kept)
+}
+
+// Dim returns the number of recycled vectors.
+func (s *CGSpace) Dim() int { return s.dim }
+
+// Reset empties the space.
+func (s *CGSpace) Reset() { s.dim, s.valid, s.op = 0, false, nil }
+
+// Invalidate marks A·U as stale.
+func (s *CGSpace) Invalidate() { s.valid = false }
+
+// RCG is recycled (deflated) preconditioned conjugate gradients for
+// sequences of symmetric positive definite systems: the deflated CG of
+// Saad, Yeung, Erhel and Guyomarc'h (2000), which starts from the Galerkin
+// solution in span U and keeps every search direction A-orthogonal to U,
+// with U carried from system to system and refreshed after each solve
+// from the first S preconditioned residuals, as in the recycling CG of
+// Wang, de Sturler and Paulino (2007).
+//
+// The refresh is a Rayleigh–Ritz step for the pencil (A, M) over
+// Φ = [U, Z_S]: FΦ·y = θ·GΦ·y with F = ΦᵀA·Φ and G = ΦᵀM·Φ, keeping the K
+// smallest θ. Both matrices come from quantities the iteration already
+// has: the Z block of F from the CG coefficients (p_jᵀA·p_j, β_j) and the
+// deflation coefficients μ_j, and the Z block of G is diag(r_jᵀz_j)
+// because PCG's residuals are M⁻¹-orthogonal. The new A·U is assembled
+// from the stored products A·p_j, so a fixed operator costs no extra
+// matrix–vector products; a new operator costs K of them (A·U) and the
+// Cholesky factorization of E. When the preconditioner changes, the UᵀM·U
+// block of G is carried over from the previous M (a documented
+// approximation that only affects which vectors are kept).
+//
+// Each iteration costs one product and one preconditioner application
+// like CG, plus 2K vector operations for the deflation. A matrix that is
+// not positive definite makes E indefinite (the space is then dropped and
+// the solve goes on as plain CG) or stops the solve with
+// linsolve.DivergedIndefiniteMat, as CG does.
+type RCG struct {
+	// K is the number of recycled vectors; zero means DefaultRCGRecycle,
+	// a negative value means none (RCG is then CG).
+	K int
+	// S is the number of iterations of each solve whose directions enter
+	// the refresh; zero means DefaultRCGStore.
+	S int
+	// Space is the recycle space, created on the first solve when nil.
+	Space *CGSpace
+
+	r, z, p, q, w []float64
+	zs, rs, qs    block
+	mus           []float64 // μ_j, S×K
+	pis, rhos     []float64 // p_jᵀA·p_j, r_jᵀz_j
+	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
+	spare         CGSpace
+	comb          combiner
+	rows, outRows [][]float64
+}
+
+var _ linsolve.Method = (*RCG)(nil)
+
+func (m *RCG) dims() (k, s int) {
+	k, s = m.K, m.S
+	if k == 0 {
+		k = DefaultRCGRecycle
+	}
+	if k < 0 {
+		k = 0
+	}
+	if s == 0 {
+		s = DefaultRCGStore
+	}
+	if s < 0 {
+		panic("krylov: RCG: negative S")
+	}
+	return k, s
+}
+
+// Solve solves A·x = b into dst. See linsolve.Method.
+func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsolve.Settings) (linsolve.Result, error) {
+	st := solveState{name: "RCG", start: time.Now()}
+	n := a.Dim()
+	s := resolve(set, n)
+	kmax, smax := m.dims()
+	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
+		return linsolve.Result{}, err
+	}
+	if m.Space == nil {
+		m.Space = new(CGSpace)
+	}
+	sp := m.Space
+	if sp.dim > 0 && sp.u.n != n {
+		return linsolve.Result{}, ErrSpaceSize
+	}
+	if kmax == 0 || (sp.dim > 0 && sp.withPC != (s.pc != nil)) {
+		sp.Reset() // M·U is unknown when a preconditioner appears or goes
+	}
+	m.r, m.z, m.p, m.q, m.w = grow(m.r, n), grow(m.z, n), grow(m.p, n), grow(m.q, n), grow(m.w, max(kmax, 1))
+	smax = min(smax, n)
+	if kmax > 0 {
+		m.zs.resize(n, smax)
+		m.qs.resize(n, smax)
+		if s.pc != nil {
+			m.rs.resize(n, smax)
+		}
+		m.mus = grow(m.mus, smax*kmax)
+		m.pis, m.rhos, m.betas = grow(m.pis, smax), grow(m.rhos, smax), grow(m.betas, smax)
+	}
+	x := dst
+	if s.x0 != nil {
+		copy(x, s.x0)
+	} else {
+		clear(x)
+	}
+	st.bnorm = vec.Norm(b)
+	if st.bnorm == 0 {
+		clear(x)
+		st.bnorm = 1
+		return st.done(linsolve.ConvergedAbsTol, 0, &s)
+	}
+	target := s.target(st.bnorm)
+	rnorm := trueResidual(m.r, a, x, b, &st.res)
+	if s.monitor != nil {
+		s.monitor(0, rnorm)
+	}
+	divLimit := s.divTol * math.Max(st.bnorm, rnorm)
+	if sp.dim > 0 && (!sp.valid || !same(sp.op, a)) {
+		m.newOperator(a, &st.res)
+	}
+	csr, _ := a.(*sparse.CSR)
+	stored := 0
+	for restart := 0; ; restart++ {
+		if sp.dim > 0 && rnorm > target && !isBad(rnorm) {
+			// Galerkin start: x += U·E⁻¹·Uᵀr, so that Uᵀr = 0.
+			m.deflate(m.w, m.r, &sp.u)
+			blas64.Gemv(blas.Trans, 1, sp.u.first(sp.dim), blas64.Vector{N: sp.dim, Inc: 1, Data: m.w}, 1, blas64.Vector{N: n, Inc: 1, Data: x})
+			rnorm = trueResidual(m.r, a, x, b, &st.res)
+		}
+		var reason linsolve.Reason
+		switch {
+		case isBad(rnorm):
+			reason = linsolve.DivergedNaN
+		case rnorm <= target:
+			reason = linsolve.ConvergedRelTol
+		case rnorm > divLimit:
+			reason = linsolve.DivergedDivTol
+		case st.res.Iterations >= s.maxIter:
+			reason = linsolve.DivergedMaxIter
+		default:
+			var rec int
+			reason, rec = m.iterate(a, csr, x, target, divLimit, &s, &st.res, restart == 0, smax)
+			if restart == 0 {
+				stored = rec
+			}
+			rnorm = trueResidual(m.r, a, x, b, &st.res)
+			if reason == linsolve.Iterating {
+				if rnorm <= target || restart >= 5 || st.res.Iterations >= s.maxIter {
+					reason = linsolve.ConvergedRelTol
+				} else {
+					continue // the recursive residual drifted: restart from the true one
+				}
+			}
+		}
+		if kmax > 0 && stored > 0 && !isBad(rnorm) && reason != linsolve.DivergedIndefiniteMat && reason != linsolve.DivergedIndefinitePC {
+			m.refresh(a, s.pc != nil, stored, kmax)
+		}
+		if reason.Converged() && rnorm > target {
+			reason = linsolve.DivergedMaxIter
+			if st.res.Iterations < s.maxIter {
+				reason = linsolve.DivergedBreakdown
+			}
+		}
+		return st.done(reason, rnorm, &s)
+	}
+}
+
+// newOperator recomputes A·U and E = UᵀA·U for a new operator and
+// factors E; an E that is not positive definite drops the space.
+func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
+	sp := m.Space
+	sp.au.resize(sp.u.n, sp.dim)
+	for i := range sp.dim {
+		a.MulVecTo(sp.au.row(i), sp.u.row(i))
+		res.Stats.MatVecs++
+	}
+	sp.op, sp.valid = a, true
+	if !m.factorE() {
+		sp.Reset()
+	}
+}
+
+// factorE sets E = UᵀA·U (symmetrised) and its Cholesky factor; it
+// reports false when E is not positive definite.
+func (m *RCG) factorE() bool {
+	sp := m.Space
+	k := sp.dim
+	sp.e, sp.l = grow(sp.e, k*k), grow(sp.l, k*k)
+	for i := range k {
+		for j := 0; j <= i; j++ {
+			v := 0.5 * (vec.Dot(sp.u.row(i), sp.au.row(j)) + vec.Dot(sp.u.row(j), sp.au.row(i)))
+			sp.e[i*k+j], sp.e[j*k+i] = v, v
+		}
+	}
+	return cholesky(sp.l, sp.e, k)
+}
+
+// cholesky sets l (row-major, lower) with l·lᵀ = e and reports success.
+func cholesky(l, e []float64, k int) bool {
+	clear(l)
+	for j := range k {
+		d := e[j*k+j]
+		for p := range j {
+			d -= l[j*k+p] * l[j*k+p]
+		}
+		if !(d > 0) || isBad(d) {
+			return false
+		}
+		d = math.Sqrt(d)
+		l[j*k+j] = d
+		for i := j + 1; i < k; i++ {
+			v := e[i*k+j]
+			for p := range j {
+				v -= l[i*k+p] * l[j*k+p]
+			}
+			l[i*k+j] = v / d
+		}
+	}
+	return true
+}
+
+// cholSolve solves l·lᵀ·x = x in place.
+func cholSolve(l, x []float64, k int) {
+	for i := range k {
+		v := x[i]
+		for p := range i {
+			v -= l[i*k+p] * x[p]
+		}
+		x[i] = v / l[i*k+i]
+	}
+	for i := k - 1; i >= 0; i-- {
+		v := x[i]
+		for p := i + 1; p < k; p++ {
+			v -= l[p*k+i] * x[p]
+		}
+		x[i] = v / l[i*k+i]
+	}
+}
+
+// deflate sets mu = E⁻¹·Wᵀv for the block W (U or A·U).
+func (m *RCG) deflate(mu, v []float64, w *block) {
+	sp := m.Space
+	k := sp.dim
+	blas64.Gemv(blas.NoTrans, 1, w.first(k), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: k, Inc: 1, Data: mu[:k]})
+	cholSolve(sp.l, mu, k)
+}
+
+// iterate runs deflated PCG from the residual in m.r; with record it
+// stores the first smax directions for the refresh and returns how many
+// it stored.
+func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *settings, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
+	sp := m.Space
+	k := sp.dim
+	r, z, p, q := m.r, m.z, m.p, m.q
+	if s.pc == nil {
+		z = r
+	}
+	if !record || len(m.pis) == 0 {
+		smax = 0
+	}
+	mu := m.w[:k]
+	stored := 0
+	// z = M⁻¹r, ρ = rᵀz, μ = E⁻¹(AU)ᵀz, p = z − U·μ.
+	rho, reason := m.precondition(z, r, s, res)
+	if reason != linsolve.Iterating {
+		return reason, 0
+	}
+	copy(p, z)
+	if k > 0 {
+		m.deflate(mu, z, &sp.au)
+		blas64.Gemv(blas.Trans, -1, sp.u.first(k), blas64.Vector{N: k, Inc: 1, Data: mu}, 1, blas64.Vector{N: len(p), Inc: 1, Data: p})
+	}
+	j := 0
+	m.record(j, smax, z, r, mu, rho, s.pc != nil)
+	for {
+		if res.Iterations >= s.maxIter {
+			return linsolve.DivergedMaxIter, stored
+		}
+		var pq float64
+		if csr != nil {
+			pq = csr.MulVecDotTo(q, p)
+		} else {
+			a.MulVecTo(q, p)
+			pq = vec.Dot(p, q)
+		}
+		res.Stats.MatVecs++
+		if !(pq > 0) {
+			if isBad(pq) {
+				return linsolve.DivergedNaN, stored
+			}
+			return linsolve.DivergedIndefiniteMat, stored
+		}
+		if j < smax {
+			copy(m.qs.row(j), q)
+			m.pis[j] = pq
+			stored = j + 1
+		}
+		alpha := rho / pq
+		var rr float64
+		for i, qi := range q {
+			x[i] += alpha * p[i]
+			ri := r[i] - alpha*qi
+			r[i] = ri
+			rr += ri * ri
+		}
+		res.Iterations++
+		rn := math.Sqrt(rr)
+		if s.monitor != nil {
+			s.monitor(res.Iterations, rn)
+		}
+		switch {
+		case isBad(rn):
+			return linsolve.DivergedNaN, stored
+		case rn <= target:
+			return linsolve.Iterating, stored
+		case rn > divLimit:
+			return linsolve.DivergedDivTol, stored
+		}
+		rhoNew, reason := m.precondition(z, r, s, res)
+		if reason != linsolve.Iterating {
+			return reason, stored
+		}
+		beta := rhoNew / rho
+		rho = rhoNew
+		for i, zi := range z {
+			p[i] = zi + beta*p[i]
+		}
+		if k > 0 {
+			m.deflate(mu, z, &sp.au)
+			blas64.Gemv(blas.Trans, -1, sp.u.first(k), blas64.Vector{N: k, Inc: 1, Data: mu}, 1, blas64.Vector{N: len(p), Inc: 1, Data: p})
+		}
+		if j < smax {
+			m.betas[j] = beta
+		}
+		j++
+		m.record(j, smax, z, r, mu, rho, s.pc != nil)
+	}
+}
+
+// precondition sets z = M⁻¹r (z is r without a preconditioner) and
+// returns rᵀz.
+func (m *RCG) precondition(z, r []float64, s *settings, res *linsolve.Result) (float64, linsolve.Reason) {
+	if s.pc == nil {
+		return vec.Dot(r, r), linsolve.Iterating
+	}
+	s.pc.Apply(z, r)
+	res.Stats.PrecApplies++
+	rz := vec.Dot(r, z)
+	if !(rz > 0) {
+		if isBad(rz) {
+			return 0, linsolve.DivergedNaN
+		}
+		return 0, linsolve.DivergedIndefinitePC
+	}
+	return rz, linsolve.Iterating
+}
+
+// record stores z_j, r_j, μ_j and ρ_j for the refresh.
+func (m *RCG) record(j, smax int, z, r, mu []float64, rho float64, pc bool) {
+	if j >= smax {
+		return
+	}
+	copy(m.zs.row(j), z)
+	if pc {
+		copy(m.rs.row(j), r)
+	}
+	kmax := len(m.mus) / len(m.pis)
+	k := len(mu)
+	clear(m.mus[j*kmax : (j+1)*kmax])
+	copy(m.mus[j*kmax:], mu[:k])
+	m.rhos[j] = rho
+}
+
+// refresh replaces U by the kmax Ritz vectors of smallest Ritz value of
+// the pencil (A, M) over [U, z_0 … z_{s−1}] (see the RCG comment).
+func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
+	sp := m.Space
+	kk := sp.dim
+	t := kk + s
+	n := m.zs.n
+	ldm := len(m.mus) / len(m.pis)
+	mu := func(j, a int) float64 { return m.mus[j*ldm+a] }
+	// Eμ_j.
+	emu := make([]float64, s*kk)
+	for j := range s {
+		for a := range kk {
+			var v float64
+			for b := range kk {
+				v += sp.e[a*kk+b] * mu(j, b)
+			}
+			emu[j*kk+a] = v
+		}
+	}
+	muEmu := func(i, j int) float64 {
+		var v float64
+		for a := range kk {
+			v += mu(i, a) * emu[j*kk+a]
+		}
+		return v
+	}
+	f := mat.NewSymDense(t, nil)
+	g := mat.NewSymDense(t, nil)
+	for i := range kk {
+		for j := i; j < kk; j++ {
+			f.SetSym(i, j, sp.e[i*kk+j])
+			if pc || sp.gu != nil {
+				g.SetSym(i, j, sp.gu[i*kk+j])
+			}
+		}
+		for j := range s {
+			f.SetSym(i, kk+j, emu[j*kk+i])
+		}
+	}
+	for j := range s {
+		g.SetSym(kk+j, kk+j, m.rhos[j])
+		for i := 0; i <= j; i++ {
+			v := muEmu(i, j)
+			switch {
+			case i == j:
+				v += m.pis[j]
+				if j > 0 {
+					v += m.betas[j-1] * m.betas[j-1] * m.pis[j-1]
+				}
+			case i == j-1:
+				v -= m.betas[j-1] * m.pis[j-1]
+			}
+			f.SetSym(kk+i, kk+j, v)
+		}
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(g) {
+		return
+	}
+	var lt mat.TriDense
+	chol.LTo(&lt)
+	// C = L⁻¹·F·L⁻ᵀ.
+	var li mat.TriDense
+	if err := li.InverseTri(&lt); err != nil {
+		return
+	}
+	var c mat.Dense
+	c.Product(&li, f, li.T())
+	cs := mat.NewSymDense(t, nil)
+	for i := range t {
+		for j := i; j < t; j++ {
+			cs.SetSym(i, j, 0.5*(c.At(i, j)+c.At(j, i)))
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(cs, true) {
+		return
+	}
+	var ev mat.Dense
+	eig.VectorsTo(&ev)
+	knew := min(kmax, t)
+	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
+	var y mat.Dense
+	y.Mul(li.T(), ev.Slice(0, t, 0, knew))
+	// Coefficients of U' = U·Y_top + Z·Y_bot, A·U' = AU·(Y_top + Mμ·Y_bot) + Q·Ỹ,
+	// M·U' = MU·Y_top + R·Y_bot.
+	cu := make([]float64, t*knew)
+	caU := make([]float64, (kk+s)*knew)
+	for l := range knew {
+		for i := range t {
+			cu[i*knew+l] = y.At(i, l)
+		}
+		for a := range kk {
+			v := y.At(a, l)
+			for j := range s {
+				v += mu(j, a) * y.At(kk+j, l)
+			}
+			caU[a*knew+l] = v
+		}
+		for j := range s {
+			v := y.At(kk+j, l)
+			if j+1 < s {
+				v -= m.betas[j] * y.At(kk+j+1, l)
+			}
+			caU[(kk+j)*knew+l] = v
+		}
+	}
+	nu, nau, nmu := &m.spare.u, &m.spare.au, &m.spare.mu
+	nu.resize(n, knew)
+	nau.resize(n, knew)
+	m.combineInto(nu, knew, cu, &sp.u, kk, &m.zs, s)
+	m.combineInto(nau, knew, caU, &sp.au, kk, &m.qs, s)
+	if pc {
+		nmu.resize(n, knew)
+		m.combineInto(nmu, knew, cu, &sp.mu, kk, &m.rs, s)
+	}
+	sp.u, m.spare.u = m.spare.u, sp.u
+	sp.au, m.spare.au = m.spare.au, sp.au
+	if pc {
+		sp.mu, m.spare.mu = m.spare.mu, sp.mu
+	}
+	sp.dim = knew
+	sp.valid = true
+	sp.op = a
+	sp.withPC = pc
+	if !m.factorE() {
+		sp.Reset()
+		return
+	}
+	// UᵀM·U of the new vectors (M = I without a preconditioner).
+	mb := &sp.u
+	if pc {
+		mb = &sp.mu
+	}
+	sp.gu = grow(sp.gu, knew*knew)
+	for i := range knew {
+		for j := 0; j <= i; j++ {
+			v := vec.Dot(sp.u.row(i), mb.row(j))
+			sp.gu[i*knew+j], sp.gu[j*knew+i] = v, v
+		}
+	}
+}
+
+// combineInto sets out (k vectors) to the combination of the first kk
+// vectors of b1 and the first s of b2 with coefficients coef ((kk+s)×k).
+func (m *RCG) combineInto(out *block, k int, coef []float64, b1 *block, kk int, b2 *block, s int) {
+	src := m.rows[:0]
+	for i := range kk {
+		src = append(src, b1.row(i))
+	}
+	for i := range s {
+		src = append(src, b2.row(i))
+	}
+	dst := m.outRows[:0]
+	for l := range k {
+		dst = append(dst, out.row(l))
+	}
+	m.comb.combine(dst, coef, k, src, false)
+	m.rows, m.outRows = src, dst
+}

@@ -1,0 +1,188 @@
+package krylov
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pdekit/pdekit/linsolve"
+)
+
+// System is one linear system A·x = B of a sequence, with the parameters
+// that generated it (the coefficient field, a wavenumber, expansion
+// coefficients), which Sort measures distances on.
+type System struct {
+	A      linsolve.Operator
+	B      []float64
+	Params []float64
+}
+
+// Sequence solves a family of systems one after the other with one
+// solver, so that a recycling solver (GCRODR, RCG) carries its recycle
+// space from each system to the next. It is the driver of the SKR data
+// generation pipeline: Sort the systems, then Run them in that order.
+type Sequence struct {
+	// Method solves every system; nil means a new GCRODR with its
+	// defaults. Its state (and a recycle space) carries over between
+	// systems and between Run calls.
+	Method linsolve.Method
+	// Settings is the template for every solve; its X0 and
+	// Preconditioner are ignored (see WarmStart and NewPreconditioner).
+	Settings linsolve.Settings
+	// WarmStart starts each solve from the previous system's solution
+	// instead of zero.
+	WarmStart bool
+	// NewPreconditioner, if not nil, builds the preconditioner of each
+	// system; it is called again only when the operator changes (by
+	// identity), and its time is reported as setup time.
+	NewPreconditioner func(a linsolve.Operator) (linsolve.Preconditioner, error)
+}
+
+// SystemStats records one solve of a sequence.
+type SystemStats struct {
+	// Index is the system's position in the input slice.
+	Index            int
+	Iterations       int
+	MatVecs          int
+	Seconds          float64 // wall time of the solve
+	SetupSeconds     float64 // wall time of building the preconditioner
+	RelativeResidual float64 // true ‖b − A·x‖/‖b‖ of the returned solution
+	Reason           linsolve.Reason
+}
+
+// Report summarises a sequence run.
+type Report struct {
+	// Systems holds one entry per system, in solve order.
+	Systems               []SystemStats
+	TotalIterations       int
+	TotalMatVecs          int
+	SolveSeconds          float64
+	SetupSeconds          float64
+	WorstRelativeResidual float64
+	// Failed counts the systems that did not converge.
+	Failed int
+}
+
+// ErrSequence reports a malformed sequence: systems of different sizes,
+// a right-hand side of the wrong length, or an order that is not a
+// permutation.
+var ErrSequence = errors.New("krylov: invalid sequence")
+
+// Run solves systems in the given order (nil means 0, 1, …) and returns
+// the per-system statistics. If dst is not nil it must have one entry per
+// system; solution i is written to dst[i] (allocated when nil). A system
+// that fails to converge keeps its partial solution, is counted in
+// Report.Failed and the run goes on; the returned error then wraps the
+// first failure. Input errors (ErrSequence, NaN in b) stop the run before
+// any solve.
+func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, error) {
+	if err := checkSequence(systems, order, dst); err != nil {
+		return Report{}, err
+	}
+	if order == nil {
+		order = make([]int, len(systems))
+		for i := range order {
+			order[i] = i
+		}
+	}
+	if q.Method == nil {
+		q.Method = new(GCRODR)
+	}
+	var rep Report
+	if len(systems) == 0 {
+		return rep, nil
+	}
+	n := systems[0].A.Dim()
+	var prev []float64
+	var pc linsolve.Preconditioner
+	var pcOp linsolve.Operator
+	var firstErr error
+	set := q.Settings
+	for _, i := range order {
+		sys := systems[i]
+		st := SystemStats{Index: i}
+		if q.NewPreconditioner != nil && (pc == nil || !same(pcOp, sys.A)) {
+			t0 := time.Now()
+			p, err := q.NewPreconditioner(sys.A)
+			st.SetupSeconds = time.Since(t0).Seconds()
+			if err != nil {
+				return rep, fmt.Errorf("krylov: preconditioner of system %d: %w", i, err)
+			}
+			pc, pcOp = p, sys.A
+		}
+		set.Preconditioner = pc
+		set.X0 = nil
+		if q.WarmStart {
+			set.X0 = prev
+		}
+		var x []float64
+		if dst != nil && dst[i] != nil {
+			x = dst[i]
+		} else {
+			x = make([]float64, n)
+		}
+		t0 := time.Now()
+		res, err := q.Method.Solve(x, sys.A, sys.B, &set)
+		st.Seconds = time.Since(t0).Seconds()
+		var ce *linsolve.ConvergenceError
+		if err != nil && !errors.As(err, &ce) {
+			return rep, fmt.Errorf("krylov: system %d: %w", i, err)
+		}
+		if err != nil {
+			rep.Failed++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("krylov: system %d: %w", i, err)
+			}
+		}
+		st.Iterations, st.MatVecs = res.Iterations, res.Stats.MatVecs
+		st.RelativeResidual, st.Reason = res.RelativeResidual, res.Reason
+		rep.Systems = append(rep.Systems, st)
+		rep.TotalIterations += st.Iterations
+		rep.TotalMatVecs += st.MatVecs
+		rep.SolveSeconds += st.Seconds
+		rep.SetupSeconds += st.SetupSeconds
+		rep.WorstRelativeResidual = max(rep.WorstRelativeResidual, st.RelativeResidual)
+		if dst != nil {
+			dst[i] = x
+		}
+		prev = x
+	}
+	if firstErr != nil {
+		return rep, fmt.Errorf("%d of %d systems did not converge; first: %w", rep.Failed, len(order), firstErr)
+	}
+	return rep, nil
+}
+
+func checkSequence(systems []System, order []int, dst [][]float64) error {
+	if dst != nil && len(dst) != len(systems) {
+		return fmt.Errorf("%w: %d solution slots for %d systems", ErrSequence, len(dst), len(systems))
+	}
+	for i, s := range systems {
+		if s.A == nil {
+			return fmt.Errorf("%w: system %d has no operator", ErrSequence, i)
+		}
+		if n := systems[0].A.Dim(); s.A.Dim() != n {
+			return fmt.Errorf("%w: system %d is %d×%d, system 0 is %d×%d", ErrSequence, i, s.A.Dim(), s.A.Dim(), n, n)
+		}
+		if len(s.B) != s.A.Dim() {
+			return fmt.Errorf("%w: system %d: len(b) = %d, want %d", ErrSequence, i, len(s.B), s.A.Dim())
+		}
+		if dst != nil && dst[i] != nil && len(dst[i]) != s.A.Dim() {
+			return fmt.Errorf("%w: solution slot %d has length %d, want %d", ErrSequence, i, len(dst[i]), s.A.Dim())
+		}
+	}
+	if order != nil {
+		if len(order) != len(systems) {
+			return fmt.Errorf("%w: order has %d entries for %d systems", ErrSequence, len(order), len(systems))
+		}
+		seen := slices.Clone(order)
+		slices.Sort(seen)
+		for i, v := range seen {
+			if v != i {
+				return fmt.Errorf("%w: order is not a permutation of 0…%d", ErrSequence, len(systems)-1)
+			}
+		}
+	}
+	return nil
+}
