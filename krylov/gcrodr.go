@@ -92,7 +92,7 @@ type GCRODR struct {
 	// Share it between solvers, or inspect it, through this field.
 	Space *Space
 
-	v        block     // Arnoldi basis, m+1 vectors
+	v        block // Arnoldi basis, m+1 vectors
 	basis    [][]float64
 	gm, rm   []float64 // unrotated and rotated (m+1)×m Hessenberg, column-major
 	cs, sn   []float64
@@ -100,8 +100,6 @@ type GCRODR struct {
 	w, z, up []float64
 	spare    Space
 	comb     combiner
-	rows     [][]float64
-	outRows  [][]float64
 }
 
 var _ linsolve.Method = (*GCRODR)(nil)
@@ -548,36 +546,13 @@ func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld i
 			coef[i*knew+l] /= sp.unorm[i]
 		}
 	}
-	src := m.rows[:0]
-	for i := range kk {
-		src = append(src, sp.u.row(i))
-	}
-	for i := range j {
-		src = append(src, m.v.row(i))
-	}
-	out := m.outRows[:0]
-	for l := range knew {
-		out = append(out, nu.row(l))
-	}
-	m.comb.combine(out, coef, knew, src, false)
+	m.comb.combine(nu, knew, coef, knew, part{sp.u.first(kk), 0}, part{m.v.first(j), kk})
 	for r := range t + 1 {
 		for l := range knew {
 			coef[r*knew+l] = q.At(r, l)
 		}
 	}
-	src = src[:0]
-	for i := range kk {
-		src = append(src, sp.c.row(i))
-	}
-	for i := range j + 1 {
-		src = append(src, m.v.row(i))
-	}
-	out = out[:0]
-	for l := range knew {
-		out = append(out, nc.row(l))
-	}
-	m.comb.combine(out, coef, knew, src, false)
-	m.rows, m.outRows = src, out
+	m.comb.combine(nc, knew, coef, knew, part{sp.c.first(kk), 0}, part{m.v.first(j + 1), kk})
 	// C'ᵀU' = Qᵀ·(ŴᵀV̂)·P' for the next update.
 	var cu mat.Dense
 	cu.Product(q.Slice(0, t+1, 0, knew).T(), wv, mat.NewDense(t, knew, pr))

@@ -415,3 +415,55 @@ func TestSequence(t *testing.T) {
 	assert.Equal(t, 2, rep.Failed)
 	assert.Len(t, rep.Systems, 2)
 }
+
+// TestProjection: right-hand sides from a 3-dimensional space; after
+// three solves the projected initial guess is the solution (Fischer 1998),
+// so the fourth solve needs no iteration, and a new operator empties the
+// span.
+func TestProjection(t *testing.T) {
+	a := poisson(t, 15)
+	n := a.Dim()
+	rng := rand.New(rand.NewPCG(10, 10))
+	basis := [][]float64{randVec(rng, n), randVec(rng, n), randVec(rng, n)}
+	p := &Projection{Method: &RCG{K: 4, S: 10}, L: 8}
+	for i := range 5 {
+		b := make([]float64, n)
+		for _, v := range basis {
+			c := rng.NormFloat64()
+			for j := range b {
+				b[j] += c * v[j]
+			}
+		}
+		x := make([]float64, n)
+		// The first solves are tight, so that the projection of a later b
+		// meets the default tolerance 1e-8 by itself.
+		set := &linsolve.Settings{RelTol: 1e-11}
+		if i >= 3 {
+			set = nil
+		}
+		res, err := p.Solve(x, a, b, set)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, trueRel(a, x, b), linsolve.DefaultRelTol)
+		if i < 3 {
+			assert.Greater(t, res.Iterations, 10, "solve %d", i)
+			assert.Equal(t, i+1, p.Dim())
+		} else {
+			assert.Equal(t, 0, res.Iterations, "solve %d", i)
+			assert.Equal(t, 3, p.Dim(), "a solution already in the span is not added")
+		}
+	}
+	other := pde.Shift(a, 1)
+	b := randVec(rng, n)
+	x := make([]float64, n)
+	res, err := p.Solve(x, other, b, nil)
+	require.NoError(t, err)
+	assert.Greater(t, res.Iterations, 10)
+	assert.Equal(t, 1, p.Dim())
+	// A full span keeps its newest half.
+	q := &Projection{L: 4}
+	for range 5 {
+		_, err := q.Solve(x, a, randVec(rng, n), nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 3, q.Dim())
+}

@@ -15,6 +15,11 @@ import (
 
 // Defaults of RCG.
 const (
+	// SettleTol is the relative change of every Ritz value below which a
+	// refresh on an unchanged operator is skipped and the space is
+	// marked settled.
+	SettleTol = 1e-3
+
 	DefaultRCGRecycle = 10
 	DefaultRCGStore   = 20
 )
@@ -29,17 +34,24 @@ type CGSpace struct {
 	e, l, gu  []float64 // E, its Cholesky factor, UᵀM·U (dim×dim, row-major)
 	op        linsolve.Operator
 	valid     bool
-	withPC    bool // built with a preconditioner (M·U is kept)
+	withPC    bool      // built with a preconditioner (M·U is kept)
+	theta     []float64 // Ritz values of U at the last refresh
+	settled   bool      // the last refresh on this operator changed no Ritz value
 }
 
 // Dim returns the number of recycled vectors.
 func (s *CGSpace) Dim() int { return s.dim }
 
 // Reset empties the space.
-func (s *CGSpace) Reset() { s.dim, s.valid, s.op = 0, false, nil }
+func (s *CGSpace) Reset() { s.dim, s.valid, s.op, s.settled = 0, false, nil, false }
 
 // Invalidate marks A·U as stale.
-func (s *CGSpace) Invalidate() { s.valid = false }
+func (s *CGSpace) Invalidate() { s.valid, s.settled = false, false }
+
+// Settled reports whether the space has stopped changing on the current
+// operator: the last refresh moved no Ritz value by more than
+// SettleTol, so later solves with the same operator skip the refresh.
+func (s *CGSpace) Settled() bool { return s.settled }
 
 // RCG is recycled (deflated) preconditioned conjugate gradients for
 // sequences of symmetric positive definite systems: the deflated CG of
@@ -83,7 +95,6 @@ type RCG struct {
 	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
 	spare         CGSpace
 	comb          combiner
-	rows, outRows [][]float64
 }
 
 var _ linsolve.Method = (*RCG)(nil)
@@ -156,6 +167,9 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 	if sp.dim > 0 && (!sp.valid || !same(sp.op, a)) {
 		m.newOperator(a, &st.res)
 	}
+	if sp.dim > 0 && sp.settled {
+		smax = 0 // nothing to record: the space is not refreshed
+	}
 	csr, _ := a.(*sparse.CSR)
 	stored := 0
 	for restart := 0; ; restart++ {
@@ -190,7 +204,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 				}
 			}
 		}
-		if kmax > 0 && stored > 0 && !isBad(rnorm) && reason != linsolve.DivergedIndefiniteMat && reason != linsolve.DivergedIndefinitePC {
+		if kmax > 0 && stored > 0 && !sp.settled && !isBad(rnorm) && reason != linsolve.DivergedIndefiniteMat && reason != linsolve.DivergedIndefinitePC {
 			m.refresh(a, s.pc != nil, stored, kmax)
 		}
 		if reason.Converged() && rnorm > target {
@@ -212,7 +226,7 @@ func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
 		a.MulVecTo(sp.au.row(i), sp.u.row(i))
 		res.Stats.MatVecs++
 	}
-	sp.op, sp.valid = a, true
+	sp.op, sp.valid, sp.settled = a, true, false
 	if !m.factorE() {
 		sp.Reset()
 	}
@@ -293,7 +307,7 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 	if s.pc == nil {
 		z = r
 	}
-	if !record || len(m.pis) == 0 {
+	if !record || len(m.pis) == 0 || smax == 0 {
 		smax = 0
 	}
 	mu := m.w[:k]
@@ -471,13 +485,16 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
 	}
 	var lt mat.TriDense
 	chol.LTo(&lt)
-	// C = L⁻¹·F·L⁻ᵀ.
+	// C = L⁻¹·F·L⁻ᵀ, on dense copies so that gonum takes its BLAS paths.
 	var li mat.TriDense
 	if err := li.InverseTri(&lt); err != nil {
 		return
 	}
-	var c mat.Dense
-	c.Product(&li, f, li.T())
+	ld := mat.DenseCopyOf(&li)
+	fd := mat.DenseCopyOf(f)
+	var tmp, c mat.Dense
+	tmp.Mul(ld, fd)
+	c.Mul(&tmp, ld.T())
 	cs := mat.NewSymDense(t, nil)
 	for i := range t {
 		for j := i; j < t; j++ {
@@ -491,9 +508,21 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
 	var ev mat.Dense
 	eig.VectorsTo(&ev)
 	knew := min(kmax, t)
+	vals := eig.Values(nil)[:knew]
+	if kk == knew && len(sp.theta) == knew && sp.valid && same(sp.op, a) {
+		moved := 0.0
+		for i, v := range vals {
+			moved = math.Max(moved, math.Abs(v-sp.theta[i])/math.Abs(sp.theta[i]))
+		}
+		if moved < SettleTol {
+			sp.settled = true
+			return
+		}
+	}
+	sp.theta = append(sp.theta[:0], vals...)
 	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
 	var y mat.Dense
-	y.Mul(li.T(), ev.Slice(0, t, 0, knew))
+	y.Mul(ld.T(), ev.Slice(0, t, 0, knew))
 	// Coefficients of U' = U·Y_top + Z·Y_bot, A·U' = AU·(Y_top + Mμ·Y_bot) + Q·Ỹ,
 	// M·U' = MU·Y_top + R·Y_bot.
 	cu := make([]float64, t*knew)
@@ -556,17 +585,5 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
 // combineInto sets out (k vectors) to the combination of the first kk
 // vectors of b1 and the first s of b2 with coefficients coef ((kk+s)×k).
 func (m *RCG) combineInto(out *block, k int, coef []float64, b1 *block, kk int, b2 *block, s int) {
-	src := m.rows[:0]
-	for i := range kk {
-		src = append(src, b1.row(i))
-	}
-	for i := range s {
-		src = append(src, b2.row(i))
-	}
-	dst := m.outRows[:0]
-	for l := range k {
-		dst = append(dst, out.row(l))
-	}
-	m.comb.combine(dst, coef, k, src, false)
-	m.rows, m.outRows = src, dst
+	m.comb.combine(out, k, coef, k, part{b1.first(kk), 0}, part{b2.first(s), kk})
 }

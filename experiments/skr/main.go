@@ -1,0 +1,512 @@
+// Command skr reproduces Table 1 of "Accelerating Data Generation for
+// Neural Operators via Krylov Subspace Recycling" (Wang et al., ICLR 2024)
+// on pdekit's own families, with the fair baselines the paper left out.
+//
+//	go run ./experiments/skr                  # quick: 50×50 grids, 20 systems, rtol 1e-8, no PC (~1 min)
+//	go run ./experiments/skr -full            # paper size: s ∈ {50, 80, 100}, 100 systems, 3 tolerances, 4 PCs (hours)
+//	go run ./experiments/skr -family darcy-skr -grid 80 -systems 100 -rtol 1e-8 -pc none   # the headline cell
+//
+// Families (f = 1 and zero Dirichlet data unless said):
+//   - darcy-skr: the SKR data generator's nonsymmetric L·diag(a),
+//     a = exp(GRF(α = 2.5, τ = 7));
+//   - helmholtz: the same matrix minus k²I, k ~ U(0, 1);
+//   - darcy: the symmetric −∇·(a∇u) with the same fields;
+//   - poisson: a fixed 5-point Laplacian with right-hand sides from random
+//     Chebyshev expansions (degree 4 in each direction).
+//
+// Every solver of a cell runs on the same systems, in generation order
+// ("unsorted", which is random) or in the greedy nearest-neighbour SKR
+// order ("sorted", by Frobenius distance of the parameters); cold starts
+// from zero, warm starts from the previous solution. Nonsymmetric
+// families: GMRES(m) cold and warm, GCRO-DR(m, k) cold/warm ×
+// unsorted/sorted. Symmetric families add CG cold and warm and recycled CG
+// (RCG) cold/warm × unsorted/sorted, because on SPD systems recycling has
+// to beat CG, not GMRES. Every solve stops on the true residual
+// ‖b − Ax‖ ≤ rtol·‖b‖, at most 10⁴ iterations (hits are reported as
+// failures). Times are solve times only: preconditioner setup and sorting
+// are reported separately, nothing is read from disk.
+//
+// It prints the Table-1 ratios (time / iterations) and one row per run,
+// and writes results.json and figures under -out.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pdekit/pdekit/experiments/internal/report"
+	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/krylov"
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+var (
+	familyNames = []string{"darcy-skr", "helmholtz", "darcy", "poisson"}
+	pcNames     = []string{"none", "jacobi", "ssor", "ilu"}
+	solverNames = []string{"gmres", "gcrodr", "cg", "rcg"}
+)
+
+type config struct {
+	out       string
+	families  []string
+	grids     []int
+	systems   int
+	rtols     []float64
+	pcs       []string
+	solvers   []string
+	m, k      int // GMRES restart and GCRO-DR recycle
+	rcgK      int
+	rcgS      int
+	proj      int // previous solutions kept by the projection variants
+	maxIter   int
+	repeat    int
+	seed      uint64
+	noFigures bool
+}
+
+func main() { report.Main("skr", parseFlags, run) }
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs, out := report.NewFlags("skr", stderr)
+	full := fs.Bool("full", false, "paper size: grids 50,80,100, 100 systems, rtol 1e-2,1e-5,1e-8, every preconditioner")
+	family := fs.String("family", "", "comma-separated families: "+strings.Join(familyNames, ","))
+	grid := fs.String("grid", "", "comma-separated grid sizes s (s×s interior points) (default 50)")
+	systems := fs.Int("systems", 0, "systems per sequence (default 20, -full 100)")
+	rtol := fs.String("rtol", "", "comma-separated relative tolerances (default 1e-8)")
+	pc := fs.String("pc", "", "comma-separated preconditioners: "+strings.Join(pcNames, ",")+" (ssor is PETSc's SOR; ilu is ILU(0), IC(0) on SPD families)")
+	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
+	m := fs.Int("m", krylov.DefaultRestart, "GMRES / GCRO-DR restart length")
+	k := fs.Int("k", krylov.DefaultRecycle, "GCRO-DR recycled vectors")
+	rcgK := fs.Int("rcg-k", 20, "RCG recycled vectors")
+	rcgS := fs.Int("rcg-s", 100, "RCG iterations per solve that feed the Ritz refresh")
+	proj := fs.Int("proj", krylov.DefaultProjection, "previous solutions kept by cg-proj and rcg-proj (poisson family)")
+	maxIter := fs.Int("maxiter", 10000, "iteration cap per system")
+	repeat := fs.Int("repeat", 1, "timing repetitions per run (the median is reported)")
+	seed := fs.Uint64("seed", 1, "seed of the families")
+	noFig := fs.Bool("no-figures", false, "skip writing figures")
+	if err := report.Parse(fs, args); err != nil {
+		return config{}, err
+	}
+	cfg := config{out: *out, systems: 20, grids: []int{50}, rtols: []float64{1e-8}, pcs: []string{"none"},
+		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, noFigures: *noFig}
+	if *full {
+		cfg.systems, cfg.grids, cfg.rtols, cfg.pcs = 100, []int{50, 80, 100}, []float64{1e-2, 1e-5, 1e-8}, pcNames
+	}
+	if *systems < 0 || *repeat < 1 || *maxIter < 1 || *m < 2 || *k < 0 || *k >= *m || *rcgK < 0 || *rcgS < 1 || *proj < 1 {
+		return cfg, errors.New("need -systems ≥ 0, -repeat ≥ 1, -maxiter ≥ 1, 0 ≤ -k < -m, -rcg-k ≥ 0, -rcg-s ≥ 1, -proj ≥ 1")
+	}
+	if *systems > 0 {
+		cfg.systems = *systems
+	}
+	var err error
+	if cfg.families, err = report.Names("family", *family, familyNames); err != nil {
+		return cfg, err
+	}
+	if cfg.families == nil {
+		cfg.families = familyNames
+	}
+	if *grid != "" {
+		if cfg.grids, err = report.Ints("grid", *grid); err != nil {
+			return cfg, err
+		}
+		for _, g := range cfg.grids {
+			if g < 3 {
+				return cfg, fmt.Errorf("-grid %d: need at least 3", g)
+			}
+		}
+	}
+	if *rtol != "" {
+		cfg.rtols = nil
+		for _, f := range strings.Split(*rtol, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || !(v > 0 && v < 1) {
+				return cfg, fmt.Errorf("-rtol %q: want numbers in (0, 1)", f)
+			}
+			cfg.rtols = append(cfg.rtols, v)
+		}
+	}
+	if p, err := report.Names("pc", *pc, pcNames); err != nil {
+		return cfg, err
+	} else if p != nil {
+		cfg.pcs = p
+	}
+	if cfg.solvers, err = report.Names("solver", *solver, solverNames); err != nil {
+		return cfg, err
+	}
+	if cfg.solvers == nil {
+		cfg.solvers = solverNames
+	}
+	return cfg, nil
+}
+
+// Run is one entry of results.json: one solver configuration on one
+// sequence.
+type Run struct {
+	Family         string  `json:"family"`
+	Grid           int     `json:"grid"`
+	N              int     `json:"n"`
+	Systems        int     `json:"systems"`
+	RelTol         float64 `json:"rtol"`
+	Preconditioner string  `json:"preconditioner"`
+	Solver         string  `json:"solver"`
+	Restart        int     `json:"restart,omitempty"`
+	Recycle        int     `json:"recycle,omitempty"`
+	// Projection is the number of previous solutions the -proj variants
+	// project on (Fischer 1998).
+	Projection int  `json:"projection,omitempty"`
+	WarmStart  bool `json:"warm_start"`
+	Sorted     bool `json:"sorted"`
+	// Totals over the sequence; SolveSeconds is the median over -repeat.
+	TotalIterations       int     `json:"total_iterations"`
+	TotalMatVecs          int     `json:"total_matvecs"`
+	SolveSeconds          float64 `json:"solve_seconds"`
+	SetupSeconds          float64 `json:"setup_seconds"`
+	SortSeconds           float64 `json:"sort_seconds"`
+	WorstRelativeResidual float64 `json:"worst_relative_residual"`
+	Failed                int     `json:"failed"`
+	// Iterations per system, in solve order.
+	Iterations []int `json:"iterations"`
+}
+
+func (r *Run) label() string {
+	s := r.Solver
+	if r.WarmStart {
+		s += " warm"
+	} else {
+		s += " cold"
+	}
+	if r.Sorted {
+		s += " sorted"
+	}
+	return s
+}
+
+// Ratio is one Table-1 entry: baseline ÷ recycling solver (sorted, warm).
+type Ratio struct {
+	Family         string  `json:"family"`
+	Grid           int     `json:"grid"`
+	RelTol         float64 `json:"rtol"`
+	Preconditioner string  `json:"preconditioner"`
+	Baseline       string  `json:"baseline"`
+	Recycler       string  `json:"recycler"`
+	Time           float64 `json:"time"`
+	Iterations     float64 `json:"iterations"`
+}
+
+// Results is the content of results.json.
+type Results struct {
+	Runs   []Run   `json:"runs"`
+	Ratios []Ratio `json:"ratios"`
+}
+
+func symmetric(family string) bool { return family == "darcy" || family == "poisson" }
+
+func makeFamily(name string, s, count int, seed uint64) (*pde.Family, error) {
+	switch name {
+	case "darcy-skr":
+		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	case "darcy":
+		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Form: pde.DarcySymmetric})
+	case "helmholtz":
+		return pde.HelmholtzFamily(s, count, seed, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	case "poisson":
+		return pde.PoissonRHSFamily(s, count, seed, 4)
+	}
+	return nil, fmt.Errorf("unknown family %q", name)
+}
+
+func pcFactory(name string, spd bool) func(linsolve.Operator) (linsolve.Preconditioner, error) {
+	pc := name
+	if name == "ilu" {
+		pc = "ilu0"
+		if spd {
+			pc = "ic0"
+		}
+	}
+	if pc == "none" {
+		return nil
+	}
+	return func(a linsolve.Operator) (linsolve.Preconditioner, error) {
+		csr, ok := a.(*sparse.CSR)
+		if !ok {
+			return nil, errors.New("preconditioner needs a CSR matrix")
+		}
+		return linsolve.NewPreconditioner(pc, csr, nil)
+	}
+}
+
+// variant is one solver configuration of a cell.
+type variant struct {
+	solver       string
+	warm, sorted bool
+}
+
+func variants(family string, solvers []string) []variant {
+	var vs []variant
+	add := func(s string, list ...variant) {
+		if slices.Contains(solvers, s) {
+			vs = append(vs, list...)
+		}
+	}
+	all := func(s string) []variant {
+		return []variant{{s, false, false}, {s, true, false}, {s, false, true}, {s, true, true}}
+	}
+	add("gmres", variant{"gmres", false, false}, variant{"gmres", true, true})
+	add("gcrodr", all("gcrodr")...)
+	if symmetric(family) {
+		add("cg", variant{"cg", false, false}, variant{"cg", true, true})
+		add("rcg", all("rcg")...)
+	}
+	if family == "poisson" {
+		// One fixed operator: Fischer's projection on previous solutions,
+		// around CG and around RCG, to separate its gain from deflation's.
+		add("cg", variant{"cg-proj", true, true})
+		add("rcg", variant{"rcg-proj", true, true})
+	}
+	return vs
+}
+
+func (cfg *config) method(name string) linsolve.Method {
+	switch name {
+	case "gmres":
+		return &linsolve.GMRES{Restart: cfg.m}
+	case "gcrodr":
+		return &krylov.GCRODR{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0))}
+	case "cg":
+		return &linsolve.CG{}
+	case "cg-proj":
+		return &krylov.Projection{Method: &linsolve.CG{}, L: cfg.proj}
+	case "rcg-proj":
+		return &krylov.Projection{Method: cfg.method("rcg"), L: cfg.proj}
+	}
+	return &krylov.RCG{K: max(cfg.rcgK, -1+boolInt(cfg.rcgK > 0)), S: cfg.rcgS}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func run(cfg config, stdout, stderr io.Writer) error {
+	var res Results
+	var iterFig []figures.Series
+	var figTitle string
+	for _, fam := range cfg.families {
+		for _, s := range cfg.grids {
+			f, err := makeFamily(fam, s, cfg.systems, cfg.seed)
+			if err != nil {
+				return err
+			}
+			systems := make([]krylov.System, 0, cfg.systems)
+			params := make([][]float64, 0, cfg.systems)
+			for p, err := range f.All() {
+				if err != nil {
+					return err
+				}
+				systems = append(systems, krylov.System{A: p.A, B: p.B, Params: p.Params})
+				params = append(params, p.Params)
+			}
+			t0 := time.Now()
+			order, err := krylov.Sort(params, nil)
+			if err != nil {
+				return err
+			}
+			sortSecs := time.Since(t0).Seconds()
+			fmt.Fprintf(stderr, "%s s=%d: %d systems, sorted path %.4g vs %.4g unsorted (%.3f s)\n", fam, s, len(systems),
+				krylov.PathLength(params, order, nil), krylov.PathLength(params, identity(len(params)), nil), sortSecs)
+			for _, rtol := range cfg.rtols {
+				for _, pc := range cfg.pcs {
+					var cell []Run
+					for _, v := range variants(fam, cfg.solvers) {
+						r, err := cfg.runVariant(systems, order, fam, s, rtol, pc, v, stderr)
+						if err != nil {
+							return err
+						}
+						if v.sorted {
+							r.SortSeconds = sortSecs
+						}
+						cell = append(cell, r)
+					}
+					res.Runs = append(res.Runs, cell...)
+					res.Ratios = append(res.Ratios, ratios(cell)...)
+					if iterFig == nil && len(cell) > 0 {
+						figTitle = fmt.Sprintf("%s, s = %d, rtol %.0e, pc %s", fam, s, rtol, pc)
+						for _, r := range cell {
+							iterFig = append(iterFig, figures.Series{Label: r.label(), Y: ints(r.Iterations)})
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := writeTables(stdout, res); err != nil {
+		return err
+	}
+	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+		return err
+	}
+	if cfg.noFigures || len(res.Runs) == 0 {
+		return nil
+	}
+	if err := figures.Lines(filepath.Join(cfg.out, "iterations.png"), "Iterations per system: "+figTitle,
+		"system in solve order", "iterations", iterFig, true); err != nil {
+		return err
+	}
+	var labels []string
+	var tv, iv []float64
+	for _, r := range res.Ratios {
+		labels = append(labels, fmt.Sprintf("%s %d %s ÷", shortFam(r.Family), r.Grid, r.Baseline))
+		tv = append(tv, r.Time)
+		iv = append(iv, r.Iterations)
+	}
+	if len(labels) == 0 {
+		return nil
+	}
+	if err := figures.Bars(filepath.Join(cfg.out, "time-ratios.png"), "Baseline time ÷ recycling solver (sorted, warm)", "time ratio", labels, tv, 1); err != nil {
+		return err
+	}
+	return figures.Bars(filepath.Join(cfg.out, "iteration-ratios.png"), "Baseline iterations ÷ recycling solver (sorted, warm)", "iteration ratio", labels, iv, 1)
+}
+
+func shortFam(f string) string {
+	switch f {
+	case "darcy-skr":
+		return "dSKR"
+	case "helmholtz":
+		return "helm"
+	case "poisson":
+		return "pois"
+	}
+	return f
+}
+
+func identity(n int) []int {
+	o := make([]int, n)
+	for i := range o {
+		o[i] = i
+	}
+	return o
+}
+
+func ints(v []int) []float64 {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return f
+}
+
+func (cfg *config) runVariant(systems []krylov.System, order []int, fam string, s int, rtol float64, pc string, v variant, stderr io.Writer) (Run, error) {
+	r := Run{Family: fam, Grid: s, N: s * s, Systems: len(systems), RelTol: rtol, Preconditioner: pc,
+		Solver: v.solver, WarmStart: v.warm, Sorted: v.sorted}
+	switch v.solver {
+	case "gmres":
+		r.Restart = cfg.m
+	case "gcrodr":
+		r.Restart, r.Recycle = cfg.m, cfg.k
+	case "rcg":
+		r.Recycle = cfg.rcgK
+	case "cg-proj":
+		r.Projection = cfg.proj
+	case "rcg-proj":
+		r.Recycle, r.Projection = cfg.rcgK, cfg.proj
+	}
+	var ord []int
+	if v.sorted {
+		ord = order
+	}
+	var secs []float64
+	for rep := range cfg.repeat {
+		q := krylov.Sequence{Method: cfg.method(v.solver), WarmStart: v.warm,
+			Settings:          linsolve.Settings{RelTol: rtol, MaxIter: cfg.maxIter},
+			NewPreconditioner: pcFactory(pc, symmetric(fam))}
+		rp, err := q.Run(systems, ord, nil)
+		var ce *linsolve.ConvergenceError
+		if err != nil && !errors.As(err, &ce) {
+			return r, fmt.Errorf("%s %s: %w", fam, r.label(), err)
+		}
+		secs = append(secs, rp.SolveSeconds)
+		if rep == 0 {
+			r.TotalIterations, r.TotalMatVecs = rp.TotalIterations, rp.TotalMatVecs
+			r.SetupSeconds, r.WorstRelativeResidual, r.Failed = rp.SetupSeconds, rp.WorstRelativeResidual, rp.Failed
+			for _, st := range rp.Systems {
+				r.Iterations = append(r.Iterations, st.Iterations)
+			}
+		}
+	}
+	r.SolveSeconds = report.Median(secs)
+	fmt.Fprintf(stderr, "  rtol %.0e pc %-6s %-20s %8d its %8.3f s worst %.2g failed %d\n", rtol, pc, r.label(), r.TotalIterations, r.SolveSeconds, r.WorstRelativeResidual, r.Failed)
+	return r, nil
+}
+
+// ratios returns the Table-1 ratios of a cell: each baseline (GMRES cold,
+// GMRES warm sorted, and on SPD families CG cold and CG warm sorted)
+// divided by the recycling solver sorted and warm-started (GCRO-DR for
+// the GMRES baselines on nonsymmetric families, RCG on symmetric ones,
+// plus GCRO-DR ÷ GMRES cold on symmetric families, the paper's own
+// comparison there).
+func ratios(cell []Run) []Ratio {
+	find := func(solver string, warm, sorted bool) *Run {
+		for i := range cell {
+			r := &cell[i]
+			if r.Solver == solver && r.WarmStart == warm && r.Sorted == sorted {
+				return r
+			}
+		}
+		return nil
+	}
+	var out []Ratio
+	add := func(base, rec *Run) {
+		if base == nil || rec == nil || rec.SolveSeconds == 0 || rec.TotalIterations == 0 {
+			return
+		}
+		out = append(out, Ratio{Family: base.Family, Grid: base.Grid, RelTol: base.RelTol, Preconditioner: base.Preconditioner,
+			Baseline: base.label(), Recycler: rec.label(),
+			Time:       base.SolveSeconds / rec.SolveSeconds,
+			Iterations: float64(base.TotalIterations) / float64(rec.TotalIterations)})
+	}
+	gcro := find("gcrodr", true, true)
+	add(find("gmres", false, false), gcro)
+	add(find("gmres", true, true), gcro)
+	rcg := find("rcg", true, true)
+	add(find("cg", false, false), rcg)
+	add(find("cg", true, true), rcg)
+	rcgProj := find("rcg-proj", true, true)
+	add(find("cg", false, false), rcgProj)
+	add(find("cg-proj", true, true), rcgProj)
+	return out
+}
+
+func writeTables(w io.Writer, res Results) error {
+	fmt.Fprintln(w, "Table 1 (baseline ÷ recycling solver, sorted and warm-started): time / iterations")
+	var t report.Table
+	t.Header = []string{"family", "s", "rtol", "pc", "baseline", "recycler", "time ratio", "iteration ratio"}
+	for _, r := range res.Ratios {
+		t.Add(r.Family, r.Grid, fmt.Sprintf("%.0e", r.RelTol), r.Preconditioner, r.Baseline, r.Recycler,
+			fmt.Sprintf("%.2f", r.Time), fmt.Sprintf("%.2f", r.Iterations))
+	}
+	if err := t.Write(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	var u report.Table
+	u.Header = []string{"family", "s", "rtol", "pc", "solver", "its/system", "matvecs/system", "solve s", "setup s", "sort s", "worst rel. res.", "failed"}
+	for _, r := range res.Runs {
+		n := float64(max(r.Systems, 1))
+		u.Add(r.Family, r.Grid, fmt.Sprintf("%.0e", r.RelTol), r.Preconditioner, r.label(),
+			fmt.Sprintf("%.1f", float64(r.TotalIterations)/n), fmt.Sprintf("%.1f", float64(r.TotalMatVecs)/n),
+			fmt.Sprintf("%.3f", r.SolveSeconds), fmt.Sprintf("%.3f", r.SetupSeconds), fmt.Sprintf("%.3f", r.SortSeconds),
+			fmt.Sprintf("%.2g", r.WorstRelativeResidual), r.Failed)
+	}
+	return u.Write(w)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunTiny(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-grid", "12", "-systems", "5", "-rtol", "1e-6,1e-8", "-pc", "none,ilu", "-m", "10", "-k", "4", "-rcg-k", "4", "-rcg-s", "10", "-proj", "4"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	assert.Contains(t, stdout.String(), "gcrodr warm sorted")
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	// 2 nonsymmetric families × 6 variants + darcy 12 + poisson 14, per
+	// (rtol, pc) cell.
+	require.Len(t, res.Runs, 4*(6+6+12+14))
+	for _, r := range res.Runs {
+		assert.Equal(t, 0, r.Failed, "%s %s", r.Family, r.label())
+		// Every system reaches the requested true residual.
+		assert.LessOrEqual(t, r.WorstRelativeResidual, r.RelTol, "%s %s", r.Family, r.label())
+		assert.Len(t, r.Iterations, 5)
+		assert.Equal(t, 144, r.N)
+		sum := 0
+		for _, it := range r.Iterations {
+			sum += it
+		}
+		assert.Equal(t, r.TotalIterations, sum)
+	}
+	for _, r := range res.Ratios {
+		assert.Greater(t, r.Iterations, 0.0)
+		assert.Greater(t, r.Time, 0.0)
+	}
+	for _, f := range []string{"iterations.png", "time-ratios.png", "iteration-ratios.png"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-family", "nope"},
+		{"-pc", "amg"},
+		{"-rtol", "2"},
+		{"-k", "40", "-m", "40"},
+		{"-grid", "2"},
+		{"stray"},
+	} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		assert.Error(t, err, "%v", args)
+	}
+}
