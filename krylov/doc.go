@@ -1,0 +1,63 @@
+// Package krylov solves sequences of related linear systems with Krylov
+// subspace recycling: GCRO-DR(m, k) for general systems, recycled
+// (deflated) CG for symmetric positive definite ones, Fischer's projection
+// on previous solutions for one fixed operator, the SKR greedy sort that
+// orders a family so that neighbours are similar, and a Sequence driver
+// that records what each solve cost.
+//
+// This is the data-generation pipeline of the SKR paper (Wang et al.
+// 2024): generate a family with package pde, Sort it by the distance of
+// its parameters, and Run it with a recycling solver, which carries its
+// recycle space (an explicit Space or CGSpace value, reachable through the
+// solver's Space field) from each system to the next.
+//
+// # Choosing a solver
+//
+//   - Nonsymmetric systems (the SKR Darcy form, Helmholtz shifts,
+//     convection–diffusion): GCRODR. Measured on pdekit's families it
+//     needs 2.7–4.6× fewer iterations than GMRES(40), but each iteration
+//     costs more (k more vectors to orthogonalise against, and a recycle
+//     update with a small dense eigenproblem per cycle), so it saves time
+//     only where GMRES stagnates badly; see BENCHMARKS.md for the numbers.
+//   - Symmetric positive definite systems: CG first. RCG halves CG's
+//     iterations but adds 2k vector operations per iteration; it pays off
+//     when the operator is fixed (the space settles and stops being
+//     refreshed) or the iteration itself is expensive.
+//   - One operator, many right-hand sides: wrap the solver in Projection.
+//     If the right-hand sides span a low-dimensional space, later solves
+//     start from the exact solution.
+//
+// Every solver here implements linsolve.Method, takes its tolerances,
+// iteration limit, initial guess and (right, or for RCG left)
+// preconditioner from linsolve.Settings, confirms convergence on the true
+// residual, and returns a *linsolve.ConvergenceError with the partial
+// result when it does not converge. Bad input gets an error, never a
+// panic: mismatched sizes (linsolve.ErrDimension, ErrSpaceSize,
+// ErrSequence), a recycle dimension k ≥ m (ErrRecycleDim), NaN in b
+// (sparse.ErrNotFinite). A recycle space that has become useless is
+// dropped, not trusted: dependent vectors of C = A·U are removed in the QR
+// step, an indefinite UᵀA·U empties an RCG space, and an indefinite
+// matrix then stops CG with linsolve.ErrIndefinite.
+//
+// # References
+//
+//   - M. L. Parks, E. de Sturler, G. Mackey, D. D. Johnson, S. Maiti,
+//     "Recycling Krylov subspaces for sequences of linear systems", SIAM J.
+//     Sci. Comput. 28(5), 2006 (GCRO-DR).
+//   - Y. Saad, M. Yeung, J. Erhel, F. Guyomarc'h, "A deflated version of
+//     the conjugate gradient algorithm", SIAM J. Sci. Comput. 21(5), 2000.
+//   - S. Wang, E. de Sturler, G. H. Paulino, "Large-scale topology
+//     optimization using preconditioned Krylov subspace methods with
+//     recycling", Int. J. Numer. Meth. Eng. 69(12), 2007 (recycling CG).
+//   - P. F. Fischer, "Projection techniques for iterative solution of
+//     Ax = b with successive right-hand sides", Comput. Methods Appl. Mech.
+//     Engrg. 163, 1998.
+//   - H. Wang, Z. Hao, J. Wang, Z. Geng, Z. Wang, B. Li, F. Wu,
+//     "Accelerating data generation for neural operators via Krylov
+//     subspace recycling", ICLR 2024 (SKR: sorting + GCRO-DR).
+//   - L. Giraud, J. Langou, M. Rozložník, "The loss of orthogonality in
+//     the Gram-Schmidt orthogonalization process", Comput. Math. Appl.
+//     50, 2005 ("twice is enough").
+//   - K. M. Soodhalter, E. de Sturler, M. E. Kilmer, "A survey of subspace
+//     recycling iterative methods", GAMM-Mitt. 43(4), 2020.
+package krylov
