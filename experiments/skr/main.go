@@ -39,6 +39,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -75,6 +76,7 @@ type config struct {
 	repeat    int
 	seed      uint64
 	noFigures bool
+	export    string // write the systems as Matrix Market here instead of solving
 }
 
 func main() { report.Main("skr", parseFlags, run) }
@@ -97,11 +99,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	repeat := fs.Int("repeat", 1, "timing repetitions per run (the median is reported)")
 	seed := fs.Uint64("seed", 1, "seed of the families")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
+	export := fs.String("export", "", "write each sequence (A_NNN.mtx, b_NNN.mtx, order.txt) under this directory and solve nothing, for side-by-side runs with other libraries")
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
 	cfg := config{out: *out, systems: 20, grids: []int{50}, rtols: []float64{1e-8}, pcs: []string{"none"},
-		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, noFigures: *noFig}
+		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, noFigures: *noFig, export: *export}
 	if *full {
 		cfg.systems, cfg.grids, cfg.rtols, cfg.pcs = 100, []int{50, 80, 100}, []float64{1e-2, 1e-5, 1e-8}, pcNames
 	}
@@ -327,6 +330,12 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				return err
 			}
 			sortSecs := time.Since(t0).Seconds()
+			if cfg.export != "" {
+				if err := exportSequence(filepath.Join(cfg.export, fmt.Sprintf("%s-s%d", fam, s)), systems, order); err != nil {
+					return err
+				}
+				continue
+			}
 			fmt.Fprintf(stderr, "%s s=%d: %d systems, sorted path %.4g vs %.4g unsorted (%.3f s)\n", fam, s, len(systems),
 				krylov.PathLength(params, order, nil), krylov.PathLength(params, identity(len(params)), nil), sortSecs)
 			for _, rtol := range cfg.rtols {
@@ -353,6 +362,10 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				}
 			}
 		}
+	}
+	if cfg.export != "" {
+		fmt.Fprintf(stdout, "systems written under %s\n", cfg.export)
+		return nil
 	}
 	if err := writeTables(stdout, res); err != nil {
 		return err
@@ -519,4 +532,40 @@ func writeTables(w io.Writer, res Results) error {
 			fmt.Sprintf("%.2g", r.WorstRelativeResidual), r.Failed)
 	}
 	return u.Write(w)
+}
+
+// exportSequence writes the systems in Matrix Market form with the SKR
+// order (one 0-based index per line).
+func exportSequence(dir string, systems []krylov.System, order []int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	write := func(name string, f func(w io.Writer) error) error {
+		fh, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := f(fh); err != nil {
+			fh.Close()
+			return err
+		}
+		return fh.Close()
+	}
+	for i, s := range systems {
+		a := s.A.(*sparse.CSR)
+		if err := write(fmt.Sprintf("A_%03d.mtx", i), func(w io.Writer) error { return sparse.WriteMatrixMarket(w, a, false) }); err != nil {
+			return err
+		}
+		if err := write(fmt.Sprintf("b_%03d.mtx", i), func(w io.Writer) error { return sparse.WriteVector(w, s.B) }); err != nil {
+			return err
+		}
+	}
+	return write("order.txt", func(w io.Writer) error {
+		for _, o := range order {
+			if _, err := fmt.Fprintln(w, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -60,3 +60,20 @@ func TestBadFlags(t *testing.T) {
 		assert.Error(t, err, "%v", args)
 	}
 }
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-export", dir, "-family", "darcy-skr", "-grid", "6", "-systems", "3"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	sub := filepath.Join(dir, "darcy-skr-s6")
+	for _, f := range []string{"A_000.mtx", "A_002.mtx", "b_001.mtx", "order.txt"} {
+		_, err := os.Stat(filepath.Join(sub, f))
+		assert.NoError(t, err, f)
+	}
+	order, err := os.ReadFile(filepath.Join(sub, "order.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, 3, bytes.Count(order, []byte("\n")))
+	assert.True(t, bytes.HasPrefix(order, []byte("0\n")), "the SKR chain starts at system 0")
+}
