@@ -20,8 +20,8 @@ const (
 	// marked settled.
 	SettleTol = 1e-3
 
-	DefaultRCGRecycle = 10
-	DefaultRCGStore   = 20
+	DefaultRCGRecycle = 8
+	DefaultRCGStore   = 40
 )
 
 // CGSpace is the recycle space of RCG: vectors U with A·U, the Gram
@@ -66,10 +66,12 @@ func (s *CGSpace) Settled() bool { return s.settled }
 // smallest θ. Both matrices come from quantities the iteration already
 // has: the Z block of F from the CG coefficients (p_jᵀA·p_j, β_j) and the
 // deflation coefficients μ_j, and the Z block of G is diag(r_jᵀz_j)
-// because PCG's residuals are M⁻¹-orthogonal. The new A·U is assembled
-// from the stored products A·p_j, so a fixed operator costs no extra
-// matrix–vector products; a new operator costs K of them (A·U) and the
-// Cholesky factorization of E. When the preconditioner changes, the UᵀM·U
+// because PCG's residuals are M⁻¹-orthogonal, so the Rayleigh–Ritz step
+// itself needs no product with A. The new A·U then costs K products (far
+// cheaper for a sparse A than combining stored products), as does A·U on
+// a new operator, with the Cholesky factorization of E. Once a refresh on
+// an unchanged operator moves no Ritz value by more than SettleTol, the
+// space is settled and later solves with that operator skip the refresh. When the preconditioner changes, the UᵀM·U
 // block of G is carried over from the previous M (a documented
 // approximation that only affects which vectors are kept).
 //
@@ -89,7 +91,7 @@ type RCG struct {
 	Space *CGSpace
 
 	r, z, p, q, w []float64
-	zs, rs, qs    block
+	zs, rs        block
 	mus           []float64 // μ_j, S×K
 	pis, rhos     []float64 // p_jᵀA·p_j, r_jᵀz_j
 	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
@@ -139,7 +141,6 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 	smax = min(smax, n)
 	if kmax > 0 {
 		m.zs.resize(n, smax)
-		m.qs.resize(n, smax)
 		if s.pc != nil {
 			m.rs.resize(n, smax)
 		}
@@ -205,7 +206,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 			}
 		}
 		if kmax > 0 && stored > 0 && !sp.settled && !isBad(rnorm) && reason != linsolve.DivergedIndefiniteMat && reason != linsolve.DivergedIndefinitePC {
-			m.refresh(a, s.pc != nil, stored, kmax)
+			m.refresh(a, s.pc != nil, stored, kmax, &st.res)
 		}
 		if reason.Converged() && rnorm > target {
 			reason = linsolve.DivergedMaxIter
@@ -343,7 +344,6 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 			return linsolve.DivergedIndefiniteMat, stored
 		}
 		if j < smax {
-			copy(m.qs.row(j), q)
 			m.pis[j] = pq
 			stored = j + 1
 		}
@@ -425,7 +425,7 @@ func (m *RCG) record(j, smax int, z, r, mu []float64, rho float64, pc bool) {
 
 // refresh replaces U by the kmax Ritz vectors of smallest Ritz value of
 // the pencil (A, M) over [U, z_0 … z_{s−1}] (see the RCG comment).
-func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
+func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.Result) {
 	sp := m.Space
 	kk := sp.dim
 	t := kk + s
@@ -523,34 +523,24 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int) {
 	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
 	var y mat.Dense
 	y.Mul(ld.T(), ev.Slice(0, t, 0, knew))
-	// Coefficients of U' = U·Y_top + Z·Y_bot, A·U' = AU·(Y_top + Mμ·Y_bot) + Q·Ỹ,
-	// M·U' = MU·Y_top + R·Y_bot.
+	// U' = U·Y_top + Z·Y_bot and M·U' = MU·Y_top + R·Y_bot; A·U' by k
+	// products, which for a sparse A costs far less than combining the
+	// stored A·p_j (k·nnz against (k+S)·k·n operations) and carries no
+	// rounding from one refresh to the next.
 	cu := make([]float64, t*knew)
-	caU := make([]float64, (kk+s)*knew)
 	for l := range knew {
 		for i := range t {
 			cu[i*knew+l] = y.At(i, l)
-		}
-		for a := range kk {
-			v := y.At(a, l)
-			for j := range s {
-				v += mu(j, a) * y.At(kk+j, l)
-			}
-			caU[a*knew+l] = v
-		}
-		for j := range s {
-			v := y.At(kk+j, l)
-			if j+1 < s {
-				v -= m.betas[j] * y.At(kk+j+1, l)
-			}
-			caU[(kk+j)*knew+l] = v
 		}
 	}
 	nu, nau, nmu := &m.spare.u, &m.spare.au, &m.spare.mu
 	nu.resize(n, knew)
 	nau.resize(n, knew)
 	m.combineInto(nu, knew, cu, &sp.u, kk, &m.zs, s)
-	m.combineInto(nau, knew, caU, &sp.au, kk, &m.qs, s)
+	for l := range knew {
+		a.MulVecTo(nau.row(l), nu.row(l))
+	}
+	res.Stats.MatVecs += knew
 	if pc {
 		nmu.resize(n, knew)
 		m.combineInto(nmu, knew, cu, &sp.mu, kk, &m.rs, s)
