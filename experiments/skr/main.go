@@ -388,23 +388,33 @@ func run(cfg config, stdout, stderr io.Writer) error {
 		if !strings.HasSuffix(r.Baseline, "cold") || !strings.HasSuffix(r.Recycler, "warm sorted") {
 			continue
 		}
-		labels = append(labels, fmt.Sprintf("%s %d %s %s", shortFam(r.Family), r.Grid, r.Preconditioner, strings.Fields(r.Recycler)[0]))
+		rec := strings.Fields(r.Recycler)[0]
+		rec = strings.NewReplacer("gcrodr", "gcro", "+proj", "+p").Replace(rec)
+		label := shortFam(r.Family) + " " + rec
+		if len(cfg.grids) > 1 {
+			label += fmt.Sprint(" ", r.Grid)
+		}
+		if len(cfg.pcs) > 1 {
+			label += " " + r.Preconditioner
+		}
+		labels = append(labels, label)
 		tv = append(tv, r.Time)
 		iv = append(iv, r.Iterations)
 	}
 	if len(labels) == 0 {
 		return nil
 	}
-	if err := figures.Bars(filepath.Join(cfg.out, "time-ratios.png"), "Cold GMRES / CG time ÷ recycler (sorted, warm)", "time ratio", labels, tv, 1); err != nil {
+	what := fmt.Sprintf(" ÷ recycler (sorted, warm), s = %v, pc %v", cfg.grids, cfg.pcs)
+	if err := figures.Bars(filepath.Join(cfg.out, "time-ratios.png"), "Cold GMRES/CG time"+what, "time ratio", labels, tv, 1); err != nil {
 		return err
 	}
-	return figures.Bars(filepath.Join(cfg.out, "iteration-ratios.png"), "Cold GMRES / CG iterations ÷ recycler (sorted, warm)", "iteration ratio", labels, iv, 1)
+	return figures.Bars(filepath.Join(cfg.out, "iteration-ratios.png"), "Cold GMRES/CG iterations"+what, "iteration ratio", labels, iv, 1)
 }
 
 func shortFam(f string) string {
 	switch f {
 	case "darcy-skr":
-		return "dSKR"
+		return "skr"
 	case "helmholtz":
 		return "helm"
 	case "poisson":
