@@ -148,12 +148,20 @@ func (b *block) resize(n, k int) {
 	b.data = b.data[:n*k]
 }
 
-// reserve makes room for up to k vectors without changing the count.
+// reserve makes room for k vectors of length n, keeping the stored ones:
+// afterwards len(b.data) ≥ n·k, so every row below k can be read, written
+// and copied.
 func (b *block) reserve(n, k int) {
-	if cap(b.data) < n*k {
-		d := make([]float64, len(b.data), n*k)
+	if b.n != n {
+		b.data = b.data[:0]
+	}
+	switch {
+	case cap(b.data) < n*k:
+		d := make([]float64, n*k)
 		copy(d, b.data)
 		b.data = d
+	case len(b.data) < n*k:
+		b.data = b.data[:n*k]
 	}
 	b.n = n
 }

@@ -173,6 +173,8 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 	if sp.dim > 0 && beta > target && !isBad(beta) {
 		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc) {
 			m.recomputeC(a, &s, &st.res)
+		} else {
+			m.setNorms()
 		}
 		if sp.dim > 0 {
 			// x += M⁻¹·U·Cᵀr, then r = b − A·x.

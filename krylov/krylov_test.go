@@ -105,6 +105,31 @@ func TestGCRODRWithoutRecyclingIsGMRES(t *testing.T) {
 	}
 }
 
+// TestGCROTWithoutRecyclingIsGMRES: with no outer vectors the GCROT
+// outer step is x += (cᵀr)·u = M⁻¹·V·y, GMRES's update (the least-squares
+// residual is orthogonal to V·H̄·y), so the iterates agree.
+func TestGCROTWithoutRecyclingIsGMRES(t *testing.T) {
+	a := convDiff(t, 20, 30)
+	b := randVec(rand.New(rand.NewPCG(11, 11)), a.Dim())
+	for _, pc := range []string{"none", "ilu0"} {
+		p, err := linsolve.NewPreconditioner(pc, a, nil)
+		require.NoError(t, err)
+		var h1, h2 linsolve.History
+		x1, x2 := make([]float64, len(b)), make([]float64, len(b))
+		r1, err := (&linsolve.GMRES{Restart: 10}).Solve(x1, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h1.Record})
+		require.NoError(t, err)
+		r2, err := (&GCROT{M: 10, K: -1}).Solve(x2, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h2.Record})
+		require.NoError(t, err)
+		assert.Equal(t, r1.Iterations, r2.Iterations, pc)
+		// The update γ·u, γ = cᵀr, equals M⁻¹·V·y only up to rounding, and
+		// twelve restarts carry that rounding on: 1e-7 after 120 steps.
+		for i := range h1.Residuals {
+			assert.InEpsilon(t, h1.Residuals[i], h2.Residuals[i], 1e-7, "%s iteration %d", pc, i)
+		}
+		assert.Less(t, relErr(x2, x1), 1e-7)
+	}
+}
+
 // TestAgainstDenseSolve checks both solvers against LU on small systems.
 func TestAgainstDenseSolve(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
@@ -118,6 +143,7 @@ func TestAgainstDenseSolve(t *testing.T) {
 	}{
 		{"gcrodr", &GCRODR{M: 20, K: 8}, ns},
 		{"gcrodr-spd", &GCRODR{M: 20, K: 8}, spd},
+		{"gcrot", &GCROT{M: 15, K: 8}, ns},
 		{"rcg", &RCG{K: 6, S: 15}, spd},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,6 +174,7 @@ func TestRecyclingRepeatedSystem(t *testing.T) {
 		ratio  float64
 	}{
 		{"gcrodr", &GCRODR{M: 30, K: 10}, darcySKR(t, 40), 0.7},
+		{"gcrot", &GCROT{M: 30, K: 10}, darcySKR(t, 40), 0.7},
 		{"rcg", &RCG{K: 10, S: 40}, poisson(t, 40), 0.8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,7 +259,7 @@ func TestBadInput(t *testing.T) {
 	_, err = (&GCRODR{M: 5, K: 20}).Solve(x, a, b, nil)
 	assert.ErrorIs(t, err, ErrRecycleDim)
 
-	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}} {
+	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}, &GCROT{}} {
 		_, err = m.Solve(x[:n-1], a, b, nil)
 		assert.ErrorIs(t, err, linsolve.ErrDimension)
 		bad := append([]float64(nil), b...)
@@ -341,7 +368,7 @@ func TestDefaultsAreUsed(t *testing.T) {
 
 func TestZeroRHS(t *testing.T) {
 	a := poisson(t, 5)
-	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}} {
+	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}, &GCROT{}} {
 		x := make([]float64, a.Dim())
 		x[0] = 3
 		res, err := m.Solve(x, a, make([]float64, a.Dim()), &linsolve.Settings{X0: x})
@@ -466,4 +493,39 @@ func TestProjection(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 3, q.Dim())
+}
+
+// TestGCROTSequence: across systems with different matrices and with the
+// outer space full (so that the oldest pair is dropped every cycle), the
+// kept pairs satisfy A·u = c for the current matrix, C stays orthonormal,
+// and every system converges.
+func TestGCROTSequence(t *testing.T) {
+	f, err := pde.DarcyFamily(12, 4, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	require.NoError(t, err)
+	g := &GCROT{M: 10, K: 4}
+	for p, err := range f.All() {
+		require.NoError(t, err)
+		x := make([]float64, len(p.B))
+		res, err := g.Solve(x, p.A, p.B, &linsolve.Settings{MaxIter: 500})
+		require.NoError(t, err)
+		assert.LessOrEqual(t, trueRel(p.A, x, p.B), linsolve.DefaultRelTol)
+		sp := g.Space
+		require.Equal(t, 4, sp.Dim())
+		w := make([]float64, len(x))
+		for j := range sp.Dim() {
+			p.A.MulVecTo(w, sp.u.row(j))
+			assert.Less(t, relErr(w, sp.c.row(j)), 1e-8, "A·u_%d = c_%d after %d iterations", j, j, res.Iterations)
+			for l := range sp.Dim() {
+				want := 0.0
+				if l == j {
+					want = 1
+				}
+				var d float64
+				for q := range w {
+					d += sp.c.row(j)[q] * sp.c.row(l)[q]
+				}
+				assert.InDelta(t, want, d, 1e-10)
+			}
+		}
+	}
 }

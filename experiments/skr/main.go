@@ -24,7 +24,7 @@
 // order ("sorted", by Frobenius distance of the parameters); cold starts
 // from zero, warm starts from the previous solution. Nonsymmetric
 // families: GMRES(m) cold and warm, GCRO-DR(m, k) cold/warm ×
-// unsorted/sorted. Symmetric families add CG cold and warm and recycled CG
+// unsorted/sorted, and GCROT(m, k) the same four ways. Symmetric families add CG cold and warm and recycled CG
 // (RCG) cold/warm × unsorted/sorted, because on SPD systems recycling has
 // to beat CG, not GMRES. Every solve stops on the true residual
 // ‖b − Ax‖ ≤ rtol·‖b‖, at most 10⁴ iterations (hits are reported as
@@ -57,7 +57,7 @@ import (
 var (
 	familyNames = []string{"darcy-skr", "helmholtz", "darcy", "poisson"}
 	pcNames     = []string{"none", "jacobi", "ssor", "ilu"}
-	solverNames = []string{"gmres", "gcrodr", "cg", "rcg"}
+	solverNames = []string{"gmres", "gcrodr", "gcrot", "cg", "rcg"}
 )
 
 type config struct {
@@ -68,7 +68,7 @@ type config struct {
 	rtols     []float64
 	pcs       []string
 	solvers   []string
-	m, k      int // GMRES restart and GCRO-DR recycle
+	m, k      int // GMRES restart and GCRO-DR / GCROT recycle
 	rcgK      int
 	rcgS      int
 	proj      int // previous solutions kept by the projection variants
@@ -90,8 +90,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	rtol := fs.String("rtol", "", "comma-separated relative tolerances (default 1e-8)")
 	pc := fs.String("pc", "", "comma-separated preconditioners: "+strings.Join(pcNames, ",")+" (ssor is PETSc's SOR; ilu is ILU(0), IC(0) on SPD families)")
 	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
-	m := fs.Int("m", krylov.DefaultRestart, "GMRES / GCRO-DR restart length")
-	k := fs.Int("k", krylov.DefaultRecycle, "GCRO-DR recycled vectors")
+	m := fs.Int("m", krylov.DefaultRestart, "GMRES / GCRO-DR restart length, GCROT inner length")
+	k := fs.Int("k", krylov.DefaultRecycle, "GCRO-DR recycled vectors, GCROT outer vectors")
 	rcgK := fs.Int("rcg-k", krylov.DefaultRCGRecycle, "RCG recycled vectors")
 	rcgS := fs.Int("rcg-s", krylov.DefaultRCGStore, "RCG iterations per solve that feed the Ritz refresh")
 	proj := fs.Int("proj", krylov.DefaultProjection, "previous solutions kept by cg-proj and rcg-proj (poisson family)")
@@ -273,6 +273,7 @@ func variants(family string, solvers []string) []variant {
 	}
 	add("gmres", variant{"gmres", false, false, false}, variant{"gmres", true, true, false})
 	add("gcrodr", all("gcrodr")...)
+	add("gcrot", all("gcrot")...)
 	if symmetric(family) {
 		add("cg", variant{"cg", false, false, false}, variant{"cg", true, true, false})
 		add("rcg", all("rcg")...)
@@ -292,6 +293,8 @@ func (cfg *config) method(name string) linsolve.Method {
 		return &linsolve.GMRES{Restart: cfg.m}
 	case "gcrodr":
 		return &krylov.GCRODR{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0))}
+	case "gcrot":
+		return &krylov.GCROT{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0))}
 	case "cg":
 		return &linsolve.CG{}
 	}
@@ -389,7 +392,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			continue
 		}
 		rec := strings.Fields(r.Recycler)[0]
-		rec = strings.NewReplacer("gcrodr", "gcro", "+proj", "+p").Replace(rec)
+		rec = strings.NewReplacer("gcrodr", "gcro-dr", "+proj", "+p").Replace(rec)
 		label := shortFam(r.Family) + " " + rec
 		if len(cfg.grids) > 1 {
 			label += fmt.Sprint(" ", r.Grid)
@@ -445,7 +448,7 @@ func (cfg *config) runVariant(systems []krylov.System, order []int, fam string, 
 	switch v.solver {
 	case "gmres":
 		r.Restart = cfg.m
-	case "gcrodr":
+	case "gcrodr", "gcrot":
 		r.Restart, r.Recycle = cfg.m, cfg.k
 	case "rcg":
 		r.Recycle = cfg.rcgK
@@ -518,6 +521,9 @@ func ratios(cell []Run) []Ratio {
 	// Warm starts can hurt (on the SKR form the solution scales like 1/a
 	// pointwise), so the cold sorted recycler is compared too.
 	add(find("gmres", false, false), find("gcrodr", false, true))
+	gcrot := find("gcrot", true, true)
+	add(find("gmres", false, false), gcrot)
+	add(find("gmres", false, false), find("gcrot", false, true))
 	rcg := find("rcg", true, true)
 	add(find("cg", false, false), rcg)
 	add(find("cg", true, true), rcg)

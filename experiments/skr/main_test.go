@@ -22,9 +22,9 @@ func TestRunTiny(t *testing.T) {
 	require.NoError(t, err)
 	var res Results
 	require.NoError(t, json.Unmarshal(raw, &res))
-	// 2 nonsymmetric families × 6 variants + darcy 12 + poisson 14, per
+	// 2 nonsymmetric families × 10 variants + darcy 16 + poisson 18, per
 	// (rtol, pc) cell.
-	require.Len(t, res.Runs, 4*(6+6+12+14))
+	require.Len(t, res.Runs, 4*(10+10+16+18))
 	for _, r := range res.Runs {
 		assert.Equal(t, 0, r.Failed, "%s %s", r.Family, r.label())
 		// Every system reaches the requested true residual.
