@@ -1,6 +1,6 @@
 // Package krylov solves sequences of related linear systems with Krylov
-// subspace recycling: GCRO-DR(m, k) for general systems, recycled
-// (deflated) CG for symmetric positive definite ones, Fischer's projection
+// subspace recycling: GCRO-DR(m, k) and GCROT(m, k) for general systems,
+// recycled (deflated) CG for symmetric positive definite ones, Fischer's projection
 // on previous solutions for one fixed operator, the SKR greedy sort that
 // orders a family so that neighbours are similar, and a Sequence driver
 // that records what each solve cost.
@@ -14,11 +14,14 @@
 // # Choosing a solver
 //
 //   - Nonsymmetric systems (the SKR Darcy form, Helmholtz shifts,
-//     convection–diffusion): GCRODR. Measured on pdekit's families it
-//     needs 2.7–4.6× fewer iterations than GMRES(40), but each iteration
-//     costs more (k more vectors to orthogonalise against, and a recycle
-//     update with a small dense eigenproblem per cycle), so it saves time
-//     only where GMRES stagnates badly; see BENCHMARKS.md for the numbers.
+//     convection–diffusion): GCROT first. It keeps one new outer vector
+//     per cycle and needs about as many iterations as GCRODR, at half its
+//     cost per iteration; on pdekit's SKR Darcy family it is about 2×
+//     faster than GMRES(40). GCRODR (the SKR paper's solver) recomputes
+//     k harmonic Ritz vectors after every cycle, which pays where the
+//     slow part of the spectrum is shared by the whole sequence (the same
+//     preconditioned operator, e.g. Jacobi on the SKR form). See
+//     BENCHMARKS.md for the numbers.
 //   - Symmetric positive definite systems: CG first. RCG halves CG's
 //     iterations but adds 2k vector operations per iteration; it pays off
 //     when the operator is fixed (the space settles and stops being
@@ -41,6 +44,11 @@
 //
 // # References
 //
+//   - E. de Sturler, "Truncation strategies for optimal Krylov subspace
+//     methods", SIAM J. Numer. Anal. 36(3), 1999 (GCROT).
+//   - J. E. Hicken, D. W. Zingg, "A simplified and flexible variant of
+//     GCROT for solving nonsymmetric linear systems", SIAM J. Sci. Comput.
+//     32(3), 2010.
 //   - M. L. Parks, E. de Sturler, G. Mackey, D. D. Johnson, S. Maiti,
 //     "Recycling Krylov subspaces for sequences of linear systems", SIAM J.
 //     Sci. Comput. 28(5), 2006 (GCRO-DR).

@@ -8,7 +8,7 @@ import (
 	"github.com/pdekit/pdekit/pde"
 )
 
-// GCRO-DR on a sorted family of SKR Darcy systems, warm-started, against
+// GCRO-DR and GCROT on a sorted family of SKR Darcy systems, warm-started, against
 // GMRES(40) on the same sequence.
 func ExampleSequence() {
 	fam, _ := pde.DarcyFamily(32, 8, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
@@ -23,7 +23,7 @@ func ExampleSequence() {
 		params = append(params, p.Params)
 	}
 	order, _ := krylov.Sort(params, nil)
-	for _, m := range []linsolve.Method{&linsolve.GMRES{Restart: 40}, &krylov.GCRODR{M: 40, K: 20}} {
+	for _, m := range []linsolve.Method{&linsolve.GMRES{Restart: 40}, &krylov.GCRODR{M: 40, K: 20}, &krylov.GCROT{M: 40, K: 20}} {
 		q := krylov.Sequence{Method: m, WarmStart: true}
 		rep, err := q.Run(systems, order, nil)
 		if err != nil {
@@ -35,6 +35,7 @@ func ExampleSequence() {
 	// Output:
 	// *linsolve.GMRES: 1968 iterations, worst residual below 1e-8: true
 	// *krylov.GCRODR: 859 iterations, worst residual below 1e-8: true
+	// *krylov.GCROT: 1014 iterations, worst residual below 1e-8: true
 }
 
 // Recycled CG on repeated solves with one matrix: the second solve starts
