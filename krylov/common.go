@@ -105,6 +105,30 @@ func (st *solveState) done(reason linsolve.Reason, rnorm float64, s *settings) (
 	return st.res, &linsolve.ConvergenceError{Method: st.name, Result: st.res}
 }
 
+// begin starts a solve: x from X0 (or zero), ‖b‖ into st, and the first
+// true residual r = b − A·x, reported to the monitor. It returns that
+// residual norm, the target max(RelTol·‖b‖, AbsTol) and the divergence
+// limit; zero is true when b = 0, in which case x is cleared and the
+// caller returns st.done(linsolve.ConvergedAbsTol, 0, s).
+func (st *solveState) begin(x, r []float64, a linsolve.Operator, b []float64, s *settings) (beta, target, divLimit float64, zero bool) {
+	if s.x0 != nil {
+		copy(x, s.x0)
+	} else {
+		clear(x)
+	}
+	st.bnorm = vec.Norm(b)
+	if st.bnorm == 0 {
+		clear(x)
+		st.bnorm = 1
+		return 0, 0, 0, true
+	}
+	beta = trueResidual(r, a, x, b, &st.res)
+	if s.monitor != nil {
+		s.monitor(0, beta)
+	}
+	return beta, s.target(st.bnorm), s.divTol * math.Max(st.bnorm, beta), false
+}
+
 // trueResidual sets r = b − A·x, counts the product and returns ‖r‖₂.
 func trueResidual(r []float64, a linsolve.Operator, x, b []float64, res *linsolve.Result) float64 {
 	a.MulVecTo(r, x)

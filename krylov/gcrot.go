@@ -99,25 +99,11 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	sp.u.reserve(n, kmax+1)
 	sp.c.reserve(n, kmax+1)
 
-	x := dst
-	if s.x0 != nil {
-		copy(x, s.x0)
-	} else {
-		clear(x)
-	}
-	st.bnorm = vec.Norm(b)
-	if st.bnorm == 0 {
-		clear(x)
-		st.bnorm = 1
+	x, r := dst, m.v.row(0)
+	beta, target, divLimit, zero := st.begin(x, r, a, b, &s)
+	if zero {
 		return st.done(linsolve.ConvergedAbsTol, 0, &s)
 	}
-	target := s.target(st.bnorm)
-	r := m.v.row(0)
-	beta := trueResidual(r, a, x, b, &st.res)
-	if s.monitor != nil {
-		s.monitor(0, beta)
-	}
-	divLimit := s.divTol * math.Max(st.bnorm, beta)
 	if sp.dim > 0 && beta > target && !isBad(beta) {
 		if !sp.valid || !same(sp.op, a) {
 			m.recomputeC(a, &st.res)

@@ -148,23 +148,10 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 		m.pis, m.rhos, m.betas = grow(m.pis, smax), grow(m.rhos, smax), grow(m.betas, smax)
 	}
 	x := dst
-	if s.x0 != nil {
-		copy(x, s.x0)
-	} else {
-		clear(x)
-	}
-	st.bnorm = vec.Norm(b)
-	if st.bnorm == 0 {
-		clear(x)
-		st.bnorm = 1
+	rnorm, target, divLimit, zero := st.begin(x, m.r, a, b, &s)
+	if zero {
 		return st.done(linsolve.ConvergedAbsTol, 0, &s)
 	}
-	target := s.target(st.bnorm)
-	rnorm := trueResidual(m.r, a, x, b, &st.res)
-	if s.monitor != nil {
-		s.monitor(0, rnorm)
-	}
-	divLimit := s.divTol * math.Max(st.bnorm, rnorm)
 	if sp.dim > 0 && (!sp.valid || !same(sp.op, a)) {
 		m.newOperator(a, &st.res)
 	}
