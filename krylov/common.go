@@ -234,3 +234,43 @@ func mgsQR(c, u *block, k int, tol float64) int {
 	}
 	return kept
 }
+
+// givens brings a new Hessenberg column into triangular form: it applies
+// the earlier rotations (cs[q], sn[q]) to rows (off+q, off+q+1) of rc for
+// q < n, then computes the rotation that zeroes rc[off+n+1], stores it at
+// index n and applies it to rc and to the right-hand side g (Saad 2003,
+// §6.5.3). It returns the reason to stop on a zero or non-finite pivot,
+// linsolve.Iterating otherwise.
+func givens(rc, g, cs, sn []float64, off, n int) linsolve.Reason {
+	for q := range n {
+		i := off + q
+		t := cs[q]*rc[i] + sn[q]*rc[i+1]
+		rc[i+1] = -sn[q]*rc[i] + cs[q]*rc[i+1]
+		rc[i] = t
+	}
+	c := off + n
+	den := math.Hypot(rc[c], rc[c+1])
+	switch {
+	case isBad(den):
+		return linsolve.DivergedNaN
+	case den == 0:
+		return linsolve.DivergedBreakdown
+	}
+	cs[n], sn[n] = rc[c]/den, rc[c+1]/den
+	rc[c], rc[c+1] = den, 0
+	g[c+1] = -sn[n] * g[c]
+	g[c] = cs[n] * g[c]
+	return linsolve.Iterating
+}
+
+// backSolve solves R·y = g for the leading t×t upper triangle of the
+// column-major R (leading dimension ld).
+func backSolve(y, r, g []float64, ld, t int) {
+	for i := t - 1; i >= 0; i-- {
+		acc := g[i]
+		for l := i + 1; l < t; l++ {
+			acc -= r[l*ld+i] * y[l]
+		}
+		y[i] = acc / r[i*ld+i]
+	}
+}

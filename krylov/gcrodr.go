@@ -318,26 +318,9 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 		// Rotate a copy of the column into the triangular factor.
 		rc := m.rm[c*ld : (c+1)*ld]
 		copy(rc, col)
-		for i := kk; i < c; i++ {
-			ci, si := m.cs[i-kk], m.sn[i-kk]
-			t := ci*rc[i] + si*rc[i+1]
-			rc[i+1] = -si*rc[i] + ci*rc[i+1]
-			rc[i] = t
-		}
-		den := math.Hypot(rc[c], rc[c+1])
-		if den == 0 || isBad(den) {
-			if isBad(den) {
-				reason = linsolve.DivergedNaN
-			} else {
-				reason = linsolve.DivergedBreakdown
-			}
+		if reason = givens(rc, m.g, m.cs, m.sn, kk, j); reason != linsolve.Iterating {
 			break
 		}
-		cj, sj := rc[c]/den, rc[c+1]/den
-		m.cs[j], m.sn[j] = cj, sj
-		rc[c], rc[c+1] = den, 0
-		m.g[c+1] = -sj * m.g[c]
-		m.g[c] = cj * m.g[c]
 		j++
 		res.Iterations++
 		est := math.Abs(m.g[c+1])
@@ -362,15 +345,8 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 	if t == 0 || reason == linsolve.DivergedNaN {
 		return reason
 	}
-	// Back substitution R·y = g over the t columns.
 	y := m.y[:t]
-	for i := t - 1; i >= 0; i-- {
-		acc := m.g[i]
-		for l := i + 1; l < t; l++ {
-			acc -= m.rm[l*ld+i] * y[l]
-		}
-		y[i] = acc / m.rm[i*ld+i]
-	}
+	backSolve(y, m.rm, m.g, ld, t)
 	// up = V̂·y = U·D·y₁ + V·y₂.
 	up := m.up
 	clear(up)

@@ -253,24 +253,9 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 		hcol[j+1] = hnext
 		rc := m.rm[j*ld : (j+1)*ld]
 		copy(rc[:j+2], hcol[:j+2])
-		for i := range j {
-			t := m.cs[i]*rc[i] + m.sn[i]*rc[i+1]
-			rc[i+1] = -m.sn[i]*rc[i] + m.cs[i]*rc[i+1]
-			rc[i] = t
-		}
-		den := math.Hypot(rc[j], rc[j+1])
-		if den == 0 || isBad(den) {
-			if isBad(den) {
-				reason = linsolve.DivergedNaN
-			} else {
-				reason = linsolve.DivergedBreakdown
-			}
+		if reason = givens(rc, m.g, m.cs, m.sn, 0, j); reason != linsolve.Iterating {
 			break
 		}
-		m.cs[j], m.sn[j] = rc[j]/den, rc[j+1]/den
-		rc[j], rc[j+1] = den, 0
-		m.g[j+1] = -m.sn[j] * m.g[j]
-		m.g[j] = m.cs[j] * m.g[j]
 		j++
 		res.Iterations++
 		est := math.Abs(m.g[j])
@@ -298,13 +283,7 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 		return reason
 	}
 	y := m.y[:j]
-	for i := j - 1; i >= 0; i-- {
-		acc := m.g[i]
-		for l := i + 1; l < j; l++ {
-			acc -= m.rm[l*ld+i] * y[l]
-		}
-		y[i] = acc / m.rm[i*ld+i]
-	}
+	backSolve(y, m.rm, m.g, ld, j)
 	// u = M⁻¹·V·y − U·(B·y).
 	ux := m.ux
 	clear(m.w)
