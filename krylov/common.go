@@ -57,6 +57,23 @@ func resolve(s *linsolve.Settings, n int) settings {
 
 func (s *settings) target(bnorm float64) float64 { return math.Max(s.relTol*bnorm, s.absTol) }
 
+// check applies the stopping tests to a true residual norm: NaN, the
+// target, the divergence limit and the iteration limit, in that order. It
+// returns linsolve.Iterating while the solve should go on.
+func (s *settings) check(rnorm, target, divLimit float64, iterations int) linsolve.Reason {
+	switch {
+	case isBad(rnorm):
+		return linsolve.DivergedNaN
+	case rnorm <= target:
+		return linsolve.ConvergedRelTol
+	case rnorm > divLimit:
+		return linsolve.DivergedDivTol
+	case iterations >= s.maxIter:
+		return linsolve.DivergedMaxIter
+	}
+	return linsolve.Iterating
+}
+
 // checkInputs validates sizes and the finiteness of b and X0.
 func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *settings) error {
 	n := a.Dim()

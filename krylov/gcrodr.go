@@ -169,15 +169,8 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		}
 	}
 	for {
-		switch {
-		case isBad(beta):
-			return st.done(linsolve.DivergedNaN, beta, &s)
-		case beta <= target:
-			return st.done(linsolve.ConvergedRelTol, beta, &s)
-		case beta > divLimit:
-			return st.done(linsolve.DivergedDivTol, beta, &s)
-		case st.res.Iterations >= s.maxIter:
-			return st.done(linsolve.DivergedMaxIter, beta, &s)
+		if reason := s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
+			return st.done(reason, beta, &s)
 		}
 		reason := m.cycle(a, x, beta, target, restart, kmax, &s, &st.res)
 		beta = trueResidual(r, a, x, b, &st.res)

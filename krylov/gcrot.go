@@ -118,24 +118,14 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	}
 	var reason linsolve.Reason
 	for {
-		switch {
-		case isBad(beta):
-			reason = linsolve.DivergedNaN
-		case beta <= target:
-			reason = linsolve.ConvergedRelTol
-		case beta > divLimit:
-			reason = linsolve.DivergedDivTol
-		case st.res.Iterations >= s.maxIter:
-			reason = linsolve.DivergedMaxIter
-		default:
-			reason = m.cycle(a, x, beta, target, min(inner+max(kmax-sp.dim, 0), mmax), kmax, &s, &st.res)
-			beta = trueResidual(r, a, x, b, &st.res)
-			if reason == linsolve.DivergedNaN || (reason == linsolve.DivergedBreakdown && beta > target) {
-				break
-			}
-			continue
+		if reason = s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
+			break
 		}
-		break
+		reason = m.cycle(a, x, beta, target, min(inner+max(kmax-sp.dim, 0), mmax), kmax, &s, &st.res)
+		beta = trueResidual(r, a, x, b, &st.res)
+		if reason == linsolve.DivergedNaN || (reason == linsolve.DivergedBreakdown && beta > target) {
+			break
+		}
 	}
 	if kmax > 0 && reason.Converged() {
 		m.keepSolution(a, x, kmax, &st.res)

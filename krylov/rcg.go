@@ -167,17 +167,8 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 			blas64.Gemv(blas.Trans, 1, sp.u.first(sp.dim), blas64.Vector{N: sp.dim, Inc: 1, Data: m.w}, 1, blas64.Vector{N: n, Inc: 1, Data: x})
 			rnorm = trueResidual(m.r, a, x, b, &st.res)
 		}
-		var reason linsolve.Reason
-		switch {
-		case isBad(rnorm):
-			reason = linsolve.DivergedNaN
-		case rnorm <= target:
-			reason = linsolve.ConvergedRelTol
-		case rnorm > divLimit:
-			reason = linsolve.DivergedDivTol
-		case st.res.Iterations >= s.maxIter:
-			reason = linsolve.DivergedMaxIter
-		default:
+		reason := s.check(rnorm, target, divLimit, st.res.Iterations)
+		if reason == linsolve.Iterating {
 			var rec int
 			reason, rec = m.iterate(a, csr, x, target, divLimit, &s, &st.res, restart == 0, smax)
 			if restart == 0 {
