@@ -153,8 +153,10 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		return st.done(linsolve.ConvergedAbsTol, 0, &s)
 	}
 
-	if kmax == 0 {
-		sp.dim = 0
+	if sp.dim > kmax {
+		// K shrank since the space was built (or the space came from a
+		// GCROT): keep the first K pairs, which stay orthonormal.
+		sp.dim, sp.cuOK = kmax, false
 	}
 	if sp.dim > 0 && beta > target && !isBad(beta) {
 		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc) {

@@ -529,3 +529,21 @@ func TestGCROTSequence(t *testing.T) {
 		}
 	}
 }
+
+// TestShrinkingRecycleSpace: a solver whose K is lowered after a solve,
+// or that is handed a larger space, keeps only K pairs and still
+// converges (a space of K ≥ M pairs would leave no Arnoldi step).
+func TestShrinkingRecycleSpace(t *testing.T) {
+	a := darcySKR(t, 30)
+	b := randVec(rand.New(rand.NewPCG(12, 12)), a.Dim())
+	x := make([]float64, len(b))
+	g := &GCROT{M: 10, K: 12}
+	_, err := g.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	require.Greater(t, g.Space.Dim(), 6)
+	d := &GCRODR{M: 10, K: 6, Space: g.Space}
+	res, err := d.Solve(x, a, b, &linsolve.Settings{MaxIter: 2000})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol)
+	assert.LessOrEqual(t, d.Space.Dim(), 6)
+}
