@@ -2,7 +2,7 @@
 // Neural Operators via Krylov Subspace Recycling" (Wang et al., ICLR 2024)
 // on pdekit's own families, with the fair baselines the paper left out.
 //
-//	go run ./experiments/skr                  # quick: 50×50 grids, 20 systems, rtol 1e-8, no PC (~1 min)
+//	go run ./experiments/skr                  # quick: 50×50 grids, 20 systems, rtol 1e-8, no PC (~20 s)
 //	go run ./experiments/skr -full            # paper size: s ∈ {50, 80, 100}, 100 systems, 3 tolerances, 4 PCs (hours)
 //	go run ./experiments/skr -family darcy-skr -grid 80 -systems 100 -rtol 1e-8 -pc none   # the headline cell
 //
@@ -22,11 +22,11 @@
 // Every solver of a cell runs on the same systems, in generation order
 // ("unsorted", which is random) or in the greedy nearest-neighbour SKR
 // order ("sorted", by Frobenius distance of the parameters); cold starts
-// from zero, warm starts from the previous solution. Nonsymmetric
-// families: GMRES(m) cold and warm, GCRO-DR(m, k) cold/warm ×
-// unsorted/sorted, and GCROT(m, k) the same four ways. Symmetric families add CG cold and warm and recycled CG
-// (RCG) cold/warm × unsorted/sorted, because on SPD systems recycling has
-// to beat CG, not GMRES. Every solve stops on the true residual
+// from zero, warm starts from the previous solution. Every family: GMRES(m)
+// cold and warm sorted, GCRO-DR(m, k) and GCROT(m, k) cold/warm ×
+// unsorted/sorted. Symmetric families add CG cold and warm sorted and
+// recycled CG (RCG) cold/warm × unsorted/sorted, because on SPD systems
+// recycling has to beat CG, not GMRES. Every solve stops on the true residual
 // ‖b − Ax‖ ≤ rtol·‖b‖, at most 10⁴ iterations (hits are reported as
 // failures). Times are solve times only: preconditioner setup and sorting
 // are reported separately, nothing is read from disk.
