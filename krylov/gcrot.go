@@ -44,6 +44,7 @@ type GCROT struct {
 	cs, sn   []float64
 	g, y, by []float64
 	w, z, ux []float64
+	gamma    float64 // the last outer step, x += gamma·ux
 }
 
 var _ linsolve.Method = (*GCROT)(nil)
@@ -121,10 +122,24 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 		if reason = s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
 			break
 		}
+		prev := beta
 		reason = m.cycle(a, x, beta, target, min(inner+max(kmax-sp.dim, 0), mmax), kmax, &s, &st.res)
 		beta = trueResidual(r, a, x, b, &st.res)
 		if reason == linsolve.DivergedNaN || (reason == linsolve.DivergedBreakdown && beta > target) {
 			break
+		}
+		if beta > prev && sp.dim > 0 {
+			// A minimal-residual step cannot raise the residual: the
+			// pairs have drifted from A·u = c (each new u is built from
+			// the old ones, so rounding compounds over long solves).
+			// Undo the step, rebuild C = A·U and project again.
+			vec.Axpy(x, -m.gamma, m.ux)
+			trueResidual(r, a, x, b, &st.res)
+			m.recomputeC(a, &st.res)
+			for i := range sp.dim {
+				vec.Axpy(x, vec.Dot(sp.c.row(i), r), sp.u.row(i))
+			}
+			beta = trueResidual(r, a, x, b, &st.res)
 		}
 	}
 	if kmax > 0 && reason.Converged() {
@@ -311,8 +326,8 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 	}
 	vec.Scale(cx, 1/nrm)
 	vec.Scale(ux, 1/nrm)
-	gamma := vec.Dot(cx, r0)
-	vec.Axpy(x, gamma, ux)
+	m.gamma = vec.Dot(cx, r0)
+	vec.Axpy(x, m.gamma, ux)
 	if kmax > 0 {
 		m.push(cx, ux, kmax)
 		sp.op, sp.valid = a, true

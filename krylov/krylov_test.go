@@ -547,3 +547,27 @@ func TestShrinkingRecycleSpace(t *testing.T) {
 	assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol)
 	assert.LessOrEqual(t, d.Space.Dim(), 6)
 }
+
+// TestGCROTRecoversFromDriftedPairs: pairs that no longer satisfy
+// A·u = c (here: U overwritten, C kept and still marked valid) make an
+// outer step raise the residual; GCROT then undoes the step, rebuilds
+// C = A·U and converges instead of diverging.
+func TestGCROTRecoversFromDriftedPairs(t *testing.T) {
+	a := darcySKR(t, 20)
+	rng := rand.New(rand.NewPCG(13, 13))
+	b := randVec(rng, a.Dim())
+	x := make([]float64, len(b))
+	g := &GCROT{M: 10, K: 6}
+	_, err := g.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	sp := g.Space
+	require.Greater(t, sp.Dim(), 2)
+	for i := range sp.Dim() {
+		copy(sp.u.row(i), randVec(rng, a.Dim()))
+	}
+	b2 := randVec(rng, a.Dim())
+	res, err := g.Solve(x, a, b2, &linsolve.Settings{MaxIter: 3000})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, trueRel(a, x, b2), linsolve.DefaultRelTol)
+	assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol)
+}
