@@ -174,10 +174,20 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		if reason := s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
 			return st.done(reason, beta, &s)
 		}
+		prev := beta
 		reason := m.cycle(a, x, beta, target, restart, kmax, &s, &st.res)
 		beta = trueResidual(r, a, x, b, &st.res)
 		if reason == linsolve.DivergedNaN || (reason == linsolve.DivergedBreakdown && beta > target) {
 			return st.done(reason, beta, &s)
+		}
+		if beta > prev && sp.dim > 0 {
+			// A minimal-residual cycle cannot raise the residual: U and C
+			// no longer satisfy A·M⁻¹·U = C. Rebuild C and project.
+			m.recomputeC(a, &s, &st.res)
+			if sp.dim > 0 {
+				m.project(x, r, &s, &st.res)
+				beta = trueResidual(r, a, x, b, &st.res)
+			}
 		}
 	}
 }

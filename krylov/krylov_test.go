@@ -554,20 +554,31 @@ func TestShrinkingRecycleSpace(t *testing.T) {
 // C = A·U and converges instead of diverging.
 func TestGCROTRecoversFromDriftedPairs(t *testing.T) {
 	a := darcySKR(t, 20)
-	rng := rand.New(rand.NewPCG(13, 13))
-	b := randVec(rng, a.Dim())
-	x := make([]float64, len(b))
-	g := &GCROT{M: 10, K: 6}
-	_, err := g.Solve(x, a, b, nil)
-	require.NoError(t, err)
-	sp := g.Space
-	require.Greater(t, sp.Dim(), 2)
-	for i := range sp.Dim() {
-		copy(sp.u.row(i), randVec(rng, a.Dim()))
+	for _, name := range []string{"gcrot", "gcrodr"} {
+		rng := rand.New(rand.NewPCG(13, 13))
+		b := randVec(rng, a.Dim())
+		x := make([]float64, len(b))
+		var m linsolve.Method
+		var sp *Space
+		if name == "gcrot" {
+			g := &GCROT{M: 10, K: 6}
+			_, err := g.Solve(x, a, b, nil)
+			require.NoError(t, err)
+			m, sp = g, g.Space
+		} else {
+			g := &GCRODR{M: 10, K: 6}
+			_, err := g.Solve(x, a, b, nil)
+			require.NoError(t, err)
+			m, sp = g, g.Space
+		}
+		require.Greater(t, sp.Dim(), 2, name)
+		for i := range sp.Dim() {
+			copy(sp.u.row(i), randVec(rng, a.Dim()))
+		}
+		b2 := randVec(rng, a.Dim())
+		res, err := m.Solve(x, a, b2, &linsolve.Settings{MaxIter: 3000})
+		require.NoError(t, err, name)
+		assert.LessOrEqual(t, trueRel(a, x, b2), linsolve.DefaultRelTol, name)
+		assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol, name)
 	}
-	b2 := randVec(rng, a.Dim())
-	res, err := g.Solve(x, a, b2, &linsolve.Settings{MaxIter: 3000})
-	require.NoError(t, err)
-	assert.LessOrEqual(t, trueRel(a, x, b2), linsolve.DefaultRelTol)
-	assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol)
 }
