@@ -24,6 +24,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -144,6 +145,10 @@ type Run struct {
 	Error              string  `json:"error,omitempty"`
 
 	history []ot.Point
+	// pattern marks (1) the plan entries the last sparsified Hessian kept
+	// (SNS), on the rows×cols of the full problem.
+	pattern    []float64
+	rows, cols int
 }
 
 // Results is the content of results.json.
@@ -207,7 +212,32 @@ func solve(cfg config, in instance, eta float64, name string) Run {
 		r.Error = err.Error()
 	}
 	r.history = res.History
+	if name == "sns" && res.NewtonIterations > 0 {
+		n, m := in.p.Dims()
+		r.rows, r.cols = in.p.FullDims()
+		r.pattern = keptPattern(plan, (res.HessianNNZ-n-m)/2)
+	}
 	return r
+}
+
+// keptPattern returns 1 at the keep largest entries of plan (ties at the
+// threshold included, as ot's sparsification does) and 0 elsewhere: the
+// off-diagonal pattern of SNS's sparsified Hessian, recomputed from the
+// final plan.
+func keptPattern(plan []float64, keep int) []float64 {
+	out := make([]float64, len(plan))
+	if keep <= 0 {
+		return out
+	}
+	sorted := slices.Clone(plan)
+	slices.Sort(sorted)
+	thr := sorted[max(len(sorted)-keep, 0)]
+	for i, v := range plan {
+		if v >= thr && v > 0 {
+			out[i] = 1
+		}
+	}
+	return out
 }
 
 func instances(cfg config) ([]instance, error) {
@@ -445,6 +475,19 @@ func writeFigures(cfg config, res Results) error {
 		}
 		if err := figures.Lines(filepath.Join(cfg.out, base+"_seconds.png"), title, "seconds", "marginal error (L1)", bySec, true); err != nil {
 			return err
+		}
+		for _, r := range groups[k] {
+			if r.pattern == nil {
+				continue
+			}
+			kept := 0
+			for _, v := range r.pattern {
+				kept += int(v)
+			}
+			t := fmt.Sprintf("SNS Hessian pattern: %d of %d entries (%.2g%%)", kept, len(r.pattern), 100*float64(kept)/float64(len(r.pattern)))
+			if err := figures.Heatmap(filepath.Join(cfg.out, base+"_hessian.png"), t, r.pattern, r.rows, r.cols); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -39,6 +39,17 @@ func TestRunTiny(t *testing.T) {
 		}
 	}
 	assert.FileExists(t, filepath.Join(dir, "random-assignment_n40_eta100_seconds.png"))
+	assert.FileExists(t, filepath.Join(dir, "random-assignment_n40_eta100_hessian.png"))
+}
+
+// TestKeptPattern: the pattern marks exactly the keep largest entries
+// (and ties at the threshold), never a zero.
+func TestKeptPattern(t *testing.T) {
+	got := keptPattern([]float64{0.1, 0.5, 0, 0.3, 0.5, 0.2}, 3)
+	assert.Equal(t, []float64{0, 1, 0, 1, 1, 0}, got)
+	assert.Equal(t, []float64{0, 1, 0, 0, 1, 0}, keptPattern([]float64{0.1, 0.5, 0, 0.3, 0.5, 0.2}, 2))
+	assert.Equal(t, []float64{0, 0}, keptPattern([]float64{0, 0}, 1))
+	assert.Equal(t, []float64{0, 0}, keptPattern([]float64{1, 2}, 0))
 }
 
 func TestUserProblem(t *testing.T) {
