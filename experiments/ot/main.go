@@ -7,7 +7,12 @@
 //	go run ./experiments/ot                    # quick: n = 100, 14×14 images, η = 300, no L1 case
 //	go run ./experiments/ot -full              # n up to 1000, η up to 3000 (long: Sinkhorn is slow there)
 //	go run ./experiments/ot -case random-assignment -n 500 -eta 1200
+//	go run ./experiments/ot -case random-assignment,image-l2 -seeds 5   # medians over 5 instances
 //	go run ./experiments/ot -cost C.csv -a a.csv -b b.csv -eta 300
+//
+// Figures (under -out, for the first seed): marginal error against
+// iterations and against seconds for every solver, and for SNS the
+// pattern of plan entries its last sparsified Hessian kept.
 //
 // Cases: random-assignment (C ~ U[0, 1], uniform histograms, seeded),
 // image-l2 and image-l1 (synthetic 28×28 digit-like blob histograms,
@@ -45,6 +50,7 @@ type config struct {
 	etas      []float64
 	solvers   []string
 	seed      uint64
+	seeds     int // random instances per case and size, seeds seed … seed+seeds−1
 	tol       float64
 	maxIter   int
 	imageSide int
@@ -64,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	eta := fs.String("eta", "", "comma-separated η values")
 	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
 	seed := fs.Uint64("seed", 0, "seed of the random cases")
+	seeds := fs.Int("seeds", 1, "random instances per case (seeds seed, seed+1, …); with more than one, a table of medians follows")
 	tol := fs.Float64("tol", 1e-9, "marginal-error target")
 	maxIter := fs.Int("maxiter", 0, "iteration cap of every solver (default 20000, -full 100000)")
 	cost := fs.String("cost", "", "your own problem: cost matrix CSV (n rows of m values); needs -a and -b")
@@ -73,15 +80,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, seed: *seed, tol: *tol, maxIter: 20000, imageSide: 14, ns: []int{100},
+	cfg := config{out: *out, seed: *seed, seeds: *seeds, tol: *tol, maxIter: 20000, imageSide: 14, ns: []int{100},
 		etas: []float64{300}, costPath: *cost, aPath: *aPath, bPath: *bPath, noFigures: *noFig}
 	if *full {
 		cfg.maxIter, cfg.imageSide = 100000, 28
 		cfg.ns = []int{100, 250, 500, 1000}
 		cfg.etas = []float64{100, 300, 1200, 3000}
 	}
-	if *maxIter < 0 || !(cfg.tol > 0) {
-		return cfg, errors.New("-maxiter must be non-negative and -tol positive")
+	if *maxIter < 0 || !(cfg.tol > 0) || *seeds < 1 {
+		return cfg, errors.New("-maxiter must be non-negative, -tol positive and -seeds at least 1")
 	}
 	if *maxIter > 0 {
 		cfg.maxIter = *maxIter
@@ -128,6 +135,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // Run is one row of results.json.
 type Run struct {
 	Case               string  `json:"case"`
+	Seed               uint64  `json:"seed"`
 	N                  int     `json:"n"`
 	Eta                float64 `json:"eta"`
 	Solver             string  `json:"solver"`
@@ -153,12 +161,61 @@ type Run struct {
 
 // Results is the content of results.json.
 type Results struct {
-	Tol  float64 `json:"tol"`
-	Runs []Run   `json:"runs"`
+	Tol     float64  `json:"tol"`
+	Runs    []Run    `json:"runs"`
+	Medians []Median `json:"medians,omitempty"`
+}
+
+// Median summarises one solver on one case over the seeds (-seeds > 1).
+type Median struct {
+	Case       string  `json:"case"`
+	N          int     `json:"n"`
+	Eta        float64 `json:"eta"`
+	Solver     string  `json:"solver"`
+	Seeds      int     `json:"seeds"`
+	Converged  int     `json:"converged"`
+	Iterations float64 `json:"median_iterations"`
+	Seconds    float64 `json:"median_seconds"`
+}
+
+// medians groups the runs by case, size, η and solver, in first-seen
+// order, and takes the medians over the seeds.
+func medians(runs []Run) []Median {
+	type key struct {
+		c, s string
+		n    int
+		eta  float64
+	}
+	var order []key
+	groups := map[key][]Run{}
+	for _, r := range runs {
+		k := key{r.Case, r.Solver, r.N, r.Eta}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	var out []Median
+	for _, k := range order {
+		g := groups[k]
+		m := Median{Case: k.c, N: k.n, Eta: k.eta, Solver: k.s, Seeds: len(g)}
+		var its, secs []float64
+		for _, r := range g {
+			if r.Converged {
+				m.Converged++
+			}
+			its = append(its, float64(r.Iterations))
+			secs = append(secs, r.Seconds)
+		}
+		m.Iterations, m.Seconds = report.Median(its), report.Median(secs)
+		out = append(out, m)
+	}
+	return out
 }
 
 type instance struct {
 	name  string
+	seed  uint64
 	n     int
 	p     *ot.Problem
 	exact float64 // 0 when unknown
@@ -182,6 +239,18 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := writeTable(stdout, res); err != nil {
 		return err
 	}
+	if cfg.seeds > 1 {
+		res.Medians = medians(res.Runs)
+		var t report.Table
+		t.Header = []string{"case", "n", "η", "solver", "seeds", "converged", "median iterations", "median seconds"}
+		for _, m := range res.Medians {
+			t.Add(m.Case, m.N, m.Eta, m.Solver, m.Seeds, m.Converged, m.Iterations, fmt.Sprintf("%.3f", m.Seconds))
+		}
+		fmt.Fprintf(stdout, "\n## Medians over seeds %d…%d\n\n", cfg.seed, cfg.seed+uint64(cfg.seeds)-1)
+		if err := t.Write(stdout); err != nil {
+			return err
+		}
+	}
 	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
 		return err
 	}
@@ -196,7 +265,7 @@ func solve(cfg config, in instance, eta float64, name string) Run {
 	f := map[string]func(*ot.Problem, ot.Settings) (*ot.Result, error){
 		"sinkhorn-log": ot.LogSinkhorn, "sinkhorn-stabilized": ot.StabilizedSinkhorn, "sns": ot.SinkhornNewtonSparse,
 	}[name]
-	r := Run{Case: in.name, N: in.n, Eta: eta, Solver: name, ExactCost: in.exact}
+	r := Run{Case: in.name, Seed: in.seed, N: in.n, Eta: eta, Solver: name, ExactCost: in.exact}
 	res, err := f(in.p, s)
 	if res == nil {
 		r.Error = err.Error()
@@ -251,40 +320,46 @@ func instances(cfg config) ([]instance, error) {
 	}
 	var out []instance
 	for _, c := range cfg.cases {
-		switch c {
-		case "random-assignment":
-			for _, n := range cfg.ns {
-				rng := rand.New(rand.NewPCG(cfg.seed, uint64(n)))
-				a := make([]float64, n)
-				for i := range a {
-					a[i] = 1 / float64(n)
+		for k := range cfg.seeds {
+			seed := cfg.seed + uint64(k)
+			if c == "1d" && k > 0 {
+				break // deterministic: one instance
+			}
+			switch c {
+			case "random-assignment":
+				for _, n := range cfg.ns {
+					rng := rand.New(rand.NewPCG(seed, uint64(n)))
+					a := make([]float64, n)
+					for i := range a {
+						a[i] = 1 / float64(n)
+					}
+					cost := make([]float64, n*n)
+					for k := range cost {
+						cost[k] = rng.Float64()
+					}
+					p, err := ot.NewProblem(a, a, cost, false)
+					if err != nil {
+						return nil, err
+					}
+					_, total, err := ot.Assignment(cost, n)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, instance{name: c, seed: seed, n: n, p: p, exact: total / float64(n)})
 				}
-				cost := make([]float64, n*n)
-				for k := range cost {
-					cost[k] = rng.Float64()
-				}
-				p, err := ot.NewProblem(a, a, cost, false)
+			case "image-l2", "image-l1":
+				p, err := imageProblem(cfg.imageSide, seed, c == "image-l1")
 				if err != nil {
 					return nil, err
 				}
-				_, total, err := ot.Assignment(cost, n)
+				out = append(out, instance{name: c, seed: seed, n: cfg.imageSide * cfg.imageSide, p: p})
+			case "1d":
+				p, exact, err := lineProblem(200)
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, instance{name: c, n: n, p: p, exact: total / float64(n)})
+				out = append(out, instance{name: c, n: 200, p: p, exact: exact})
 			}
-		case "image-l2", "image-l1":
-			p, err := imageProblem(cfg, c == "image-l1")
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, instance{name: c, n: cfg.imageSide * cfg.imageSide, p: p})
-		case "1d":
-			p, exact, err := lineProblem(200)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, instance{name: c, n: 200, p: p, exact: exact})
 		}
 	}
 	return out, nil
@@ -317,9 +392,8 @@ func digit(rng *rand.Rand, side int) []float64 {
 	return h
 }
 
-func imageProblem(cfg config, l1 bool) (*ot.Problem, error) {
-	side := cfg.imageSide
-	rng := rand.New(rand.NewPCG(cfg.seed, 28))
+func imageProblem(side int, seed uint64, l1 bool) (*ot.Problem, error) {
+	rng := rand.New(rand.NewPCG(seed, 28))
 	a, b := digit(rng, side), digit(rng, side)
 	n := side * side
 	cost := make([]float64, n*n)
@@ -444,6 +518,9 @@ func writeFigures(cfg config, res Results) error {
 	groups := map[key][]Run{}
 	var order []key
 	for _, r := range res.Runs {
+		if r.Seed != cfg.seed {
+			continue // figures show the first seed
+		}
 		k := key{r.Case, r.N, r.Eta}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)

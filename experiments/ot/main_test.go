@@ -42,6 +42,37 @@ func TestRunTiny(t *testing.T) {
 	assert.FileExists(t, filepath.Join(dir, "random-assignment_n40_eta100_hessian.png"))
 }
 
+// TestSeeds: two seeds give two instances of each random case and one of
+// the deterministic 1d case, and a median row per case and solver.
+func TestSeeds(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-n", "30", "-eta", "100", "-seeds", "2", "-solver", "sns", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	cfg.imageSide = 6
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	assert.Contains(t, stdout.String(), "Medians over seeds 0…1")
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Runs, 2+2+1)
+	require.Len(t, res.Medians, 3)
+	for _, m := range res.Medians {
+		want := 2
+		if m.Case == "1d" {
+			want = 1
+		}
+		assert.Equal(t, want, m.Seeds, m.Case)
+		assert.Equal(t, want, m.Converged, m.Case)
+		assert.Greater(t, m.Seconds, 0.0)
+	}
+	// Different seeds are different instances.
+	assert.NotEqual(t, res.Runs[0].ExactCost, res.Runs[1].ExactCost)
+	_, err = parseFlags([]string{"-seeds", "0"}, &bytes.Buffer{})
+	assert.Error(t, err)
+}
+
 // TestKeptPattern: the pattern marks exactly the keep largest entries
 // (and ties at the threshold), never a zero.
 func TestKeptPattern(t *testing.T) {
