@@ -11,8 +11,8 @@ import (
 )
 
 // SinkhornNewtonSparse is the Sinkhorn–Newton–Sparse method of Tang et al.
-// (ICLR 2024): Settings.SinkhornIters log-domain Sinkhorn iterations as a
-// warm start, then Newton steps on the concave dual f. The Hessian
+// (ICLR 2024): Settings.SinkhornIters stabilised Sinkhorn iterations as a
+// warm start (log-domain ones if those lose precision), then Newton steps on the concave dual f. The Hessian
 // ∇²f = −η·[[diag(P·1), P], [Pᵀ, diag(Pᵀ·1)]] is sparsified by keeping
 // its diagonal and the ⌈λ·n·m⌉ largest entries of P (λ = Settings.Density,
 // default 2/max(n, m), doubled whenever a Newton step cuts the marginal
@@ -39,9 +39,24 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 		r.Seconds = time.Since(start).Seconds()
 		return r, err
 	}
-	err = logSinkhornIters(p, eta, la, lb, r, w, min(s.SinkhornIters, s.MaxIter), s.Tol, start)
-	if err != nil && !errors.Is(err, ErrMaxIter) {
-		return done(err)
+	// Warm start with the stabilised Sinkhorn, whose scaling updates need
+	// no exponentials (a log-domain iteration costs 2·n·m of them: 47% of
+	// SNS's time on the 28×28 image pair at η = 1200); if it loses
+	// precision, start again in the log domain.
+	iters := min(s.SinkhornIters, s.MaxIter)
+	ws, err := StabilizedSinkhorn(p, Settings{Eta: eta, Tol: s.Tol, MaxIter: iters})
+	if ws != nil && (err == nil || errors.Is(err, ErrMaxIter)) {
+		copy(r.X, ws.X)
+		copy(r.Y, ws.Y)
+		r.Iterations, r.SinkhornIterations = ws.Iterations, ws.SinkhornIterations
+		r.MarginalError, r.History = ws.MarginalError, ws.History
+	} else {
+		clear(r.X)
+		clear(r.Y)
+		err = logSinkhornIters(p, eta, la, lb, r, w, iters, s.Tol, start)
+		if err != nil && !errors.Is(err, ErrMaxIter) {
+			return done(err)
+		}
 	}
 	if err == nil && r.MarginalError <= s.Tol {
 		return done(nil)
