@@ -25,6 +25,31 @@ var (
 	ErrSpaceSize = errors.New("krylov: recycle space was built for another system size")
 )
 
+// restartRecycle applies the zero-value defaults of GCRODR's and GCROT's M
+// and K: zero means DefaultRestart and DefaultRecycle, a negative K means
+// no recycling (0).
+func restartRecycle(m, k int) (int, int) {
+	if m == 0 {
+		m = DefaultRestart
+	}
+	if k == 0 {
+		k = DefaultRecycle
+	}
+	return m, max(k, 0)
+}
+
+// spaceFor returns *sp, creating it when nil, or ErrSpaceSize when it
+// holds vectors of a length other than n.
+func spaceFor(sp **Space, n int) (*Space, error) {
+	if *sp == nil {
+		*sp = new(Space)
+	}
+	if s := *sp; s.dim > 0 && s.u.n != n {
+		return nil, ErrSpaceSize
+	}
+	return *sp, nil
+}
+
 // settings is a linsolve.Settings with the defaults filled in.
 type settings struct {
 	relTol, absTol, divTol float64

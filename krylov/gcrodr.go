@@ -105,16 +105,7 @@ type GCRODR struct {
 var _ linsolve.Method = (*GCRODR)(nil)
 
 func (m *GCRODR) dims(n int) (restart, k int, err error) {
-	restart, k = m.M, m.K
-	if restart == 0 {
-		restart = DefaultRestart
-	}
-	if k == 0 {
-		k = DefaultRecycle
-	}
-	if k < 0 {
-		k = 0
-	}
+	restart, k = restartRecycle(m.M, m.K)
 	if restart < 1 || k >= restart {
 		return 0, 0, ErrRecycleDim
 	}
@@ -139,12 +130,9 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
 		return linsolve.Result{}, err
 	}
-	if m.Space == nil {
-		m.Space = new(Space)
-	}
-	sp := m.Space
-	if sp.dim > 0 && sp.u.n != n {
-		return linsolve.Result{}, ErrSpaceSize
+	sp, err := spaceFor(&m.Space, n)
+	if err != nil {
+		return linsolve.Result{}, err
 	}
 	m.init(n, restart, kmax)
 	x, r := dst, m.v.row(0)

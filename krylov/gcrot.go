@@ -50,16 +50,7 @@ type GCROT struct {
 var _ linsolve.Method = (*GCROT)(nil)
 
 func (m *GCROT) dims(n int) (inner, k int) {
-	inner, k = m.M, m.K
-	if inner == 0 {
-		inner = DefaultRestart
-	}
-	if k == 0 {
-		k = DefaultRecycle
-	}
-	if k < 0 {
-		k = 0
-	}
+	inner, k = restartRecycle(m.M, m.K)
 	if inner < 1 {
 		panic("krylov: GCROT: M must be positive")
 	}
@@ -75,12 +66,9 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
 		return linsolve.Result{}, err
 	}
-	if m.Space == nil {
-		m.Space = new(Space)
-	}
-	sp := m.Space
-	if sp.dim > 0 && sp.u.n != n {
-		return linsolve.Result{}, ErrSpaceSize
+	sp, err := spaceFor(&m.Space, n)
+	if err != nil {
+		return linsolve.Result{}, err
 	}
 	if kmax == 0 {
 		sp.dim = 0
