@@ -305,6 +305,23 @@ func givens(rc, g, cs, sn []float64, off, n int) linsolve.Reason {
 	return linsolve.Iterating
 }
 
+// mgs orthogonalises w against the orthonormal basis vectors in order by
+// modified Gram–Schmidt, each pass subtracting one projection and computing
+// the next coefficient (last, ‖w‖²) in the same sweep. It stores the
+// coefficients in coef[:len(basis)] and returns ‖w‖ afterwards.
+func mgs(w []float64, basis [][]float64, coef []float64) float64 {
+	h := vec.Dot(basis[0], w)
+	for i := range basis {
+		coef[i] = h
+		if i+1 < len(basis) {
+			h = vec.AxpyDot(w, -h, basis[i], basis[i+1])
+		} else {
+			return math.Sqrt(math.Max(vec.AxpyDot(w, -h, basis[i], w), 0))
+		}
+	}
+	return 0
+}
+
 // backSolve solves R·y = g for the leading t×t upper triangle of the
 // column-major R (leading dimension ld).
 func backSolve(y, r, g []float64, ld, t int) {

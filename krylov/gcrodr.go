@@ -297,16 +297,7 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 		col := m.gm[c*ld : (c+1)*ld]
 		// Modified Gram–Schmidt against [C, v_0 … v_j]: rows 0…kk−1 of
 		// the column are B = Cᵀ·A·M⁻¹·v_j, rows kk… are H.
-		h := vec.Dot(basis[0], w)
-		var hnext float64
-		for i := range basis {
-			col[i] = h
-			if i+1 < len(basis) {
-				h = vec.AxpyDot(w, -h, basis[i], basis[i+1])
-			} else {
-				hnext = math.Sqrt(math.Max(vec.AxpyDot(w, -h, basis[i], w), 0))
-			}
-		}
+		hnext := mgs(w, basis, col)
 		col[c+1] = hnext
 		// Rotate a copy of the column into the triangular factor.
 		rc := m.rm[c*ld : (c+1)*ld]

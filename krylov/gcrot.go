@@ -42,7 +42,8 @@ type GCROT struct {
 	hm, rm   []float64 // unrotated and rotated Hessenberg, column-major, ld = mmax+1
 	bm       []float64 // B = CᵀA·M⁻¹·V, column j at [j*kcap:]
 	cs, sn   []float64
-	g, y, by []float64
+	g, y     []float64
+	coef     []float64 // MGS coefficients over [C, V] of one step
 	w, z, ux []float64
 	gamma    float64 // the last outer step, x += gamma·ux
 }
@@ -83,8 +84,9 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	m.hm, m.rm = grow(m.hm, ld*mmax), grow(m.rm, ld*mmax)
 	m.bm = grow(m.bm, max(kmax, 1)*mmax)
 	m.cs, m.sn = grow(m.cs, mmax), grow(m.sn, mmax)
-	m.g, m.y, m.by = grow(m.g, ld), grow(m.y, mmax), grow(m.by, max(kmax, 1))
+	m.g, m.y = grow(m.g, ld), grow(m.y, mmax)
 	m.w, m.z, m.ux = grow(m.w, n), grow(m.z, n), grow(m.ux, n)
+	m.coef = grow(m.coef, kmax+mmax+1)
 	sp.u.reserve(n, kmax+1)
 	sp.c.reserve(n, kmax+1)
 
@@ -229,20 +231,10 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 		// Modified Gram–Schmidt against [C, v_0 … v_j].
 		hcol := m.hm[j*ld : (j+1)*ld]
 		bcol := m.bm[j*kcap : (j+1)*kcap]
-		h := vec.Dot(basis[0], w)
-		var hnext float64
-		for i := range basis {
-			if i < kk {
-				bcol[i] = h
-			} else {
-				hcol[i-kk] = h
-			}
-			if i+1 < len(basis) {
-				h = vec.AxpyDot(w, -h, basis[i], basis[i+1])
-			} else {
-				hnext = math.Sqrt(math.Max(vec.AxpyDot(w, -h, basis[i], w), 0))
-			}
-		}
+		coef := m.coef[:len(basis)]
+		hnext := mgs(w, basis, coef)
+		copy(bcol, coef[:kk])
+		copy(hcol, coef[kk:])
 		hcol[j+1] = hnext
 		rc := m.rm[j*ld : (j+1)*ld]
 		copy(rc[:j+2], hcol[:j+2])
