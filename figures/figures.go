@@ -267,6 +267,30 @@ func Bars(path, title, ylabel string, labels []string, values []float64, ref flo
 // square, numbered as pde.Grid numbers them (index i·ny + j at (x_i, y_j)),
 // as an image with a diverging palette spanning the data range.
 func Heatmap(path, title string, v []float64, nx, ny int) error {
+	hx, hy := 1/float64(nx+1), 1/float64(ny+1)
+	return heatmap(path, title, v, nx, ny, Box{X0: hx / 2, X1: 1 - hx/2, Y0: hy / 2, Y1: 1 - hy/2, XLabel: "x", YLabel: "y"},
+		Box{X0: 0, X1: 1.3, Y0: 0, Y1: 1})
+}
+
+// Box is the rectangle a heatmap covers and the names of its axes.
+type Box struct {
+	X0, X1, Y0, Y1 float64
+	XLabel, YLabel string
+}
+
+// HeatmapBox draws a 2D field of nx×ny values (index i·ny + j, i along x)
+// covering the rectangle b, with a diverging palette spanning the data
+// range.
+func HeatmapBox(path, title string, v []float64, nx, ny int, b Box) error {
+	if !(b.X1 > b.X0) || !(b.Y1 > b.Y0) {
+		return fmt.Errorf("figures: empty heatmap box [%g, %g]×[%g, %g]", b.X0, b.X1, b.Y0, b.Y1)
+	}
+	// Room on the right for the legend.
+	return heatmap(path, title, v, nx, ny, b, Box{X0: b.X0, X1: b.X0 + 1.3*(b.X1-b.X0), Y0: b.Y0, Y1: b.Y1})
+}
+
+// heatmap draws the image over b in the plot range view.
+func heatmap(path, title string, v []float64, nx, ny int, b, view Box) error {
 	if nx < 1 || ny < 1 || len(v) != nx*ny {
 		return fmt.Errorf("figures: heatmap of %d values is not %d×%d", len(v), nx, ny)
 	}
@@ -295,16 +319,57 @@ func Heatmap(path, title string, v []float64, nx, ny int) error {
 	}
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text, p.Y.Label.Text = "x", "y"
-	hx, hy := 1/float64(nx+1), 1/float64(ny+1)
-	p.Add(plotter.NewImage(img, hx/2, hy/2, 1-hx/2, 1-hy/2))
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1.3, 0, 1 // room for the legend
+	p.X.Label.Text, p.Y.Label.Text = b.XLabel, b.YLabel
+	p.Add(plotter.NewImage(img, b.X0, b.Y0, b.X1, b.Y1))
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = view.X0, view.X1, view.Y0, view.Y1
 	thumbs := plotter.PaletteThumbnailers(cm.Palette(5))
 	for i := len(thumbs) - 1; i >= 0; i-- {
 		z := lo + (hi-lo)*float64(i)/float64(len(thumbs)-1)
 		p.Legend.Add(fmt.Sprintf("%.3g", z), thumbs[i])
 	}
 	p.Legend.Top = true
+	return save(p, path)
+}
+
+// Points draws series as markers only (no lines), on a log y axis with
+// logY: for spectra, parameter sets and other unordered data.
+func Points(path, title, xlabel, ylabel string, series []Series, logY bool) error {
+	lo, hi := positiveRange(series)
+	n := 0
+	for _, s := range series {
+		n += len(s.Y)
+	}
+	if n == 0 || (logY && math.IsInf(lo, 1)) {
+		return ErrNoData
+	}
+	p := newPlot(title, xlabel, ylabel)
+	if logY {
+		if lo == hi {
+			lo, hi = lo/2, hi*2
+		}
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+		p.Y.Min, p.Y.Max = lo, hi
+	}
+	for i, s := range series {
+		if s.X != nil && len(s.X) != len(s.Y) {
+			return fmt.Errorf("figures: series %q has %d x and %d y values", s.Label, len(s.X), len(s.Y))
+		}
+		pts := points(s, false, logY, lo)
+		if len(pts) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		sc.Color = Color(i)
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(3)
+		p.Add(sc)
+		p.Legend.Add(s.Label, sc)
+	}
+	p.Legend.Left = true
 	return save(p, path)
 }
 

@@ -54,6 +54,12 @@ func TestFiguresAreDeterministic(t *testing.T) {
 		}
 	}
 	render(t, "heat.png", func(p string) error { return Heatmap(p, "u", f, 20, 30) })
+	render(t, "heatbox.png", func(p string) error {
+		return HeatmapBox(p, "u", f, 20, 30, Box{X0: 0, X1: 2 * math.Pi, Y0: -1, Y1: 1, XLabel: "x", YLabel: "t"})
+	})
+	render(t, "points.png", func(p string) error {
+		return Points(p, "spectrum", "frequency", "weight", []Series{{Label: "x", X: []float64{0, 15.9}, Y: []float64{1, 1}}}, true)
+	})
 }
 
 func TestFigureErrors(t *testing.T) {
@@ -64,6 +70,8 @@ func TestFigureErrors(t *testing.T) {
 	assert.Error(t, ErrorVsH(filepath.Join(dir, "e.png"), "", []Series{{X: []float64{1}, Y: []float64{1, 2}}}, 2))
 	assert.ErrorIs(t, Bars(filepath.Join(dir, "b.png"), "", "", []string{"a"}, nil, 0), ErrNoData)
 	assert.ErrorIs(t, Lines(filepath.Join(dir, "l.png"), "", "", "", nil, false), ErrNoData)
+	assert.ErrorIs(t, Points(filepath.Join(dir, "p.png"), "", "", "", []Series{{Y: []float64{0}}}, true), ErrNoData)
+	assert.Error(t, HeatmapBox(filepath.Join(dir, "h.png"), "", []float64{1, 2, 3, 4}, 2, 2, Box{X0: 1, X1: 1, Y0: 0, Y1: 1}))
 }
 
 func TestClampOnLogAxis(t *testing.T) {
