@@ -48,7 +48,7 @@ func checkGrad(t *testing.T, name string, params []*Param, loss func(t *Tape) *N
 // paramList adapts a parameter slice to the Model interface.
 type paramList []*Param
 
-func (p paramList) Params() []*Param            { return p }
+func (p paramList) Params() []*Param           { return p }
 func (p paramList) Forward(t *Tape, x Jet) Jet { return x }
 
 // TestOpGradients: every op's gradient against central differences.

@@ -17,9 +17,11 @@
 // error is the relative L2 error of the final solution on a uniform
 // 300 (1D) or 300² (2D) test grid, and seconds include the fit.
 //
-// Figures (under -out): pointwise error of every method per 1D problem,
-// the GP-HM error field per 2D problem, and the fitted spectra (component
-// frequency against weight per axis).
+// Figures (under -out): per 1D problem the pointwise error of GP-HM (GM)
+// and finite differences and the exact and predicted solutions on the
+// first tenth of the domain; per 2D problem the GP-HM solution and error
+// fields; per problem the fitted spectra (component frequency against
+// weight, per axis).
 package main
 
 import (
@@ -298,9 +300,9 @@ func drawFigures(cfg config, sel []problem, rows []Row) error {
 	return drawErrors(cfg, sel, rows)
 }
 
-// drawErrors re-solves nothing: it evaluates the saved solutions. To keep
-// the runner simple the error figures re-run the GP-HM (GM) method with
-// the fitted kernels, which costs one solve per problem.
+// drawErrors draws the solution and error figures of the GP-HM (GM) rows:
+// one more solve per problem with the fitted kernels (the rows keep only
+// their numbers).
 func drawErrors(cfg config, sel []problem, rows []Row) error {
 	for _, p := range sel {
 		var ks []*gp.Mixture
@@ -352,6 +354,23 @@ func drawErrors(cfg config, sel []problem, rows []Row) error {
 			}
 			if err := figures.Lines(filepath.Join(cfg.out, p.name+"-error.png"), p.name+": pointwise error on the test grid",
 				"x", "|u − u_exact|", series, true); err != nil {
+				return err
+			}
+			// Exact and predicted on the first tenth of the interval,
+			// finely sampled so that the oscillations are visible.
+			a := p.p.Axes[0]
+			zx := make([]float64, 400)
+			for j := range zx {
+				zx[j] = a.Lo + (a.Hi-a.Lo)/10*float64(j)/float64(len(zx)-1)
+			}
+			zu := sol.Predict(zx)
+			ze := make([]float64, len(zx))
+			for j, x := range zx {
+				pt[0] = x
+				ze[j] = p.u(pt)
+			}
+			if err := figures.Lines(filepath.Join(cfg.out, p.name+"-solution.png"), p.name+": exact and GP-HM (GM), first tenth of the domain",
+				"x", "u", []figures.Series{{Label: "exact", X: zx, Y: ze}, {Label: "gp-hm-gm", X: zx, Y: zu}}, false); err != nil {
 				return err
 			}
 			continue
