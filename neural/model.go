@@ -156,24 +156,33 @@ func dense(t *Tape, x Jet, w, b *Node, activate bool) Jet {
 
 // Fourier is a fixed random Fourier-feature layer in front of a network
 // (Tancik et al. 2020; Wang, Wang and Perdikaris 2021):
-// γ(x) = [sin(2π·xB), cos(2π·xB)] with B (d×m) drawn from N(0, σ²), then
-// Net applied to γ(x). B is not trained.
+// γ(x) = [sin(2π·xB), cos(2π·xB)] with the columns of B (d×m) drawn from
+// N(0, σ²), then Net applied to γ(x). B is not trained.
 type Fourier struct {
 	B   *mat.Dense
 	Net Model
 }
 
-// NewFourier returns m features of d inputs with scale sigma in front of
-// net, whose input size must be 2m.
-func NewFourier(d, m int, sigma float64, net Model, seed uint64) *Fourier {
+// NewFourier returns m features of d inputs per scale σ in sigmas (the
+// multiscale features of Wang et al. when there are several), in front of
+// net, whose input size must be 2·m·len(sigmas).
+func NewFourier(d, m int, sigmas []float64, net Model, seed uint64) (*Fourier, error) {
+	if d < 1 || m < 1 || len(sigmas) == 0 {
+		return nil, fmt.Errorf("%w: Fourier features need d ≥ 1 inputs, m ≥ 1 features and a scale", ErrShape)
+	}
 	rnd := rand.New(rand.NewPCG(seed, 0x666f75))
-	b := mat.NewDense(d, m, nil)
-	for i := range d {
+	b := mat.NewDense(d, m*len(sigmas), nil)
+	for s, sigma := range sigmas {
+		if !(sigma > 0) {
+			return nil, fmt.Errorf("%w: Fourier scale %g is not positive", ErrShape, sigma)
+		}
 		for j := range m {
-			b.Set(i, j, sigma*rnd.NormFloat64())
+			for i := range d {
+				b.Set(i, s*m+j, sigma*rnd.NormFloat64())
+			}
 		}
 	}
-	return &Fourier{B: b, Net: net}
+	return &Fourier{B: b, Net: net}, nil
 }
 
 // Params returns the network's parameters (B is fixed).

@@ -144,7 +144,8 @@ func TestForwardLaplacian(t *testing.T) {
 		assert.InDelta(t, lap, u.Lap.V.At(i, 0), 1e-12)
 	}
 	net, _ := NewMLP([]int{6, 4, 1}, 3)
-	four := NewFourier(2, 3, 1.5, net, 5)
+	four, err := NewFourier(2, 3, []float64{1.5}, net, 5)
+	require.NoError(t, err)
 	net2, _ := NewMLP([]int{4, 4, 1}, 4)
 	pig, err := NewPIG([]float64{-1, -1}, []float64{1, 1}, 10, 4, 0.4, net2, 6)
 	require.NoError(t, err)

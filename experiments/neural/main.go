@@ -1,0 +1,372 @@
+// Command neural compares, on the same problems, a second-order finite-
+// difference solve with pdekit's multigrid-preconditioned CG, GP-HM
+// (package gp), physics-informed neural networks (plain and with Fourier
+// features) and Physics-Informed Gaussians (package neural): relative L2
+// error on a 300 (1D) or 300² (2D) test grid, seconds, and parameters.
+//
+//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about a minute)
+//	go run ./experiments/neural -full           # the measured settings (several minutes per neural row)
+//	go run ./experiments/neural -problem helmholtz2d-a1-a4 -method pig -full
+//
+// Problems (../shared/reference/neural.md, gp_hm.md):
+//
+//   - poisson2d: Δu = f on [0, 1]², u = sin πx·sin πy.
+//   - multiscale1d: u″ = f on [0, 1], u = sin 2πx + 0.1·sin 50πx (DeepXDE's
+//     Poisson_multiscale_1d; plain MLPs miss the high frequency).
+//   - helmholtz2d-a1-a4: Δu + u = q on [−1, 1]², u = sin πx·sin 4πy (PIG's
+//     Helmholtz case, k = 1, (a1, a2) = (1, 4)).
+//
+// PINN and PIG train with Adam, then L-BFGS (gonum, More–Thuente) on
+// fixed collocation points; the final parameters are evaluated (the best
+// loss seen, not a test-error checkpoint). Figures: loss curves per
+// problem, and the error field of every 2D method.
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/pdekit/pdekit/experiments/internal/report"
+	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/gp"
+	"github.com/pdekit/pdekit/neural"
+)
+
+var (
+	problemNames = []string{"poisson2d", "multiscale1d", "helmholtz2d-a1-a4"}
+	methodNames  = []string{"fd", "gp-hm", "pinn", "pinn-fourier", "pig"}
+)
+
+type config struct {
+	out       string
+	full      bool
+	problems  []string
+	methods   []string
+	seed      uint64
+	noFigures bool
+	scale     float64 // multiplies the optimiser steps
+}
+
+func main() { report.Main("neural", parseFlags, run) }
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs, out := report.NewFlags("neural", stderr)
+	full := fs.Bool("full", false, "the measured settings: larger models, more points and steps")
+	prob := fs.String("problem", "", "comma-separated problems: "+strings.Join(problemNames, ","))
+	meth := fs.String("method", "", "comma-separated methods: "+strings.Join(methodNames, ","))
+	seed := fs.Uint64("seed", 1, "seed of initialisations and collocation points")
+	noFig := fs.Bool("no-figures", false, "skip writing figures")
+	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
+	if err := report.Parse(fs, args); err != nil {
+		return config{}, err
+	}
+	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale}
+	var err error
+	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
+		return cfg, err
+	}
+	if cfg.methods, err = report.Names("method", *meth, methodNames); err != nil {
+		return cfg, err
+	}
+	if !(cfg.scale > 0) {
+		return cfg, fmt.Errorf("-steps must be positive")
+	}
+	return cfg, nil
+}
+
+// Row is one row of results.json.
+type Row struct {
+	Problem    string    `json:"problem"`
+	Method     string    `json:"method"`
+	RelativeL2 float64   `json:"relative_l2"`
+	Seconds    float64   `json:"seconds"`
+	Parameters int       `json:"parameters"`
+	Target     float64   `json:"target,omitempty"`
+	Settings   string    `json:"settings"`
+	Error      string    `json:"error,omitempty"`
+	Loss       []float64 `json:"-"`
+}
+
+// Results is the content of results.json.
+type Results struct {
+	Quick bool  `json:"quick"`
+	Rows  []Row `json:"rows"`
+}
+
+// problem is one test problem.
+type problem struct {
+	name    string
+	lo, hi  []float64
+	u       func(x []float64) float64
+	lap     func(x []float64) float64 // Δu
+	k2      float64                   // Helmholtz: Δu + k2·u = q
+	targets map[string]float64        // the issue's bars
+}
+
+func problems() []problem {
+	pi := math.Pi
+	return []problem{
+		{name: "poisson2d", lo: []float64{0, 0}, hi: []float64{1, 1},
+			u:       func(x []float64) float64 { return math.Sin(pi*x[0]) * math.Sin(pi*x[1]) },
+			lap:     func(x []float64) float64 { return -2 * pi * pi * math.Sin(pi*x[0]) * math.Sin(pi*x[1]) },
+			targets: map[string]float64{"pinn": 1e-3}},
+		{name: "multiscale1d", lo: []float64{0}, hi: []float64{1},
+			u: func(x []float64) float64 { return math.Sin(2*pi*x[0]) + 0.1*math.Sin(50*pi*x[0]) },
+			lap: func(x []float64) float64 {
+				return -4*pi*pi*math.Sin(2*pi*x[0]) - 0.1*2500*pi*pi*math.Sin(50*pi*x[0])
+			},
+			targets: map[string]float64{"pinn-fourier": 1e-3, "pig": 1e-3}},
+		{name: "helmholtz2d-a1-a4", lo: []float64{-1, -1}, hi: []float64{1, 1}, k2: 1,
+			u:       func(x []float64) float64 { return math.Sin(pi*x[0]) * math.Sin(4*pi*x[1]) },
+			lap:     func(x []float64) float64 { return -17 * pi * pi * math.Sin(pi*x[0]) * math.Sin(4*pi*x[1]) },
+			targets: map[string]float64{"pig": 1e-4}},
+	}
+}
+
+func (p problem) f(x []float64) float64 { return p.lap(x) + p.k2*p.u(x) }
+
+func run(cfg config, stdout, stderr io.Writer) error {
+	res := Results{Quick: !cfg.full}
+	tab := report.Table{Header: []string{"problem", "method", "rel. L2", "target", "seconds", "parameters", "settings", "note"}}
+	var rows []Row
+	for _, p := range problems() {
+		if len(cfg.problems) > 0 && !slices.Contains(cfg.problems, p.name) {
+			continue
+		}
+		for _, m := range methodNames {
+			if len(cfg.methods) > 0 && !slices.Contains(cfg.methods, m) {
+				continue
+			}
+			if m == "pinn-fourier" && len(p.lo) != 1 && len(cfg.methods) == 0 {
+				continue // Fourier features are for the multiscale row unless asked for
+			}
+			fmt.Fprintf(stderr, "neural: %s / %s …\n", p.name, m)
+			r := solveRow(p, m, cfg)
+			rows = append(rows, r)
+			target := "—"
+			if r.Target > 0 {
+				target = fmt.Sprintf("≤ %.0e", r.Target)
+			}
+			tab.Add(p.name, m, fmt.Sprintf("%.3g", r.RelativeL2), target, fmt.Sprintf("%.1f", r.Seconds), r.Parameters, r.Settings, r.Error)
+		}
+	}
+	res.Rows = rows
+	if err := tab.Write(stdout); err != nil {
+		return err
+	}
+	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+		return err
+	}
+	if !cfg.noFigures {
+		if err := drawLosses(cfg, rows); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "\nwrote %s\n", filepath.Join(cfg.out, "results.json"))
+	return nil
+}
+
+func drawLosses(cfg config, rows []Row) error {
+	for _, name := range problemNames {
+		var series []figures.Series
+		for _, r := range rows {
+			if r.Problem == name && len(r.Loss) > 0 {
+				series = append(series, figures.Series{Label: r.Method, Y: r.Loss})
+			}
+		}
+		if len(series) == 0 {
+			continue
+		}
+		if err := figures.Lines(filepath.Join(cfg.out, name+"-loss.png"), name+": training loss (Adam, then L-BFGS)",
+			"step", "loss", series, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// neuralSettings returns the model and training settings of a neural
+// method: quick runs use fewer points and steps.
+type neuralSettings struct {
+	width, depth     int
+	interior         int
+	adam, lbfgs      int
+	lr               float64
+	features         int
+	sigmas           []float64
+	gaussians, chans int
+	sigma0           float64
+}
+
+func settingsFor(p problem, method string, cfg config) neuralSettings {
+	s := neuralSettings{width: 20, depth: 2, interior: 1000, adam: 2000, lbfgs: 2000, lr: 1e-3}
+	switch method {
+	case "pinn-fourier":
+		s.features, s.sigmas = 16, []float64{1, 25}
+		s.width, s.lbfgs = 32, 3000
+	case "pig":
+		// PIG: a 4 → 16 → 1 network behind the Gaussians; in 2D more
+		// collocation points than parameters of the embedding.
+		s.gaussians, s.chans, s.sigma0, s.width, s.depth = 300, 4, 0.008, 16, 1
+		s.adam = 500
+		if len(p.lo) == 2 {
+			s.gaussians, s.sigma0, s.interior = 400, 0.1, 2000
+		}
+	}
+	if len(p.lo) == 1 {
+		s.interior = 1000
+	}
+	if !cfg.full {
+		s.adam, s.lbfgs = s.adam/4, s.lbfgs/4
+		s.interior /= 2
+		if s.gaussians > 200 {
+			s.gaussians = 200
+		}
+	}
+	s.adam = int(float64(s.adam) * cfg.scale)
+	s.lbfgs = int(float64(s.lbfgs) * cfg.scale)
+	return s
+}
+
+func (s neuralSettings) String() string {
+	out := fmt.Sprintf("%d pts, Adam %d (lr %g), L-BFGS %d", s.interior, s.adam, s.lr, s.lbfgs)
+	if s.features > 0 {
+		out += fmt.Sprintf(", %d Fourier features per σ in %v", s.features, s.sigmas)
+	}
+	if s.gaussians > 0 {
+		out += fmt.Sprintf(", %d Gaussians×%d ch σ₀=%g", s.gaussians, s.chans, s.sigma0)
+	}
+	return out
+}
+
+func solveRow(p problem, method string, cfg config) Row {
+	r := Row{Problem: p.name, Method: method, Target: p.targets[method]}
+	start := time.Now()
+	var err error
+	switch method {
+	case "fd":
+		r.RelativeL2, r.Settings, err = solveFD(p)
+	case "gp-hm":
+		r.RelativeL2, r.Parameters, r.Settings, err = solveGP(p)
+	default:
+		err = solveNeural(p, method, cfg, &r)
+	}
+	if r.Seconds == 0 {
+		r.Seconds = time.Since(start).Seconds()
+	}
+	if err != nil {
+		r.Error = err.Error()
+	}
+	return r
+}
+
+func solveNeural(p problem, method string, cfg config, r *Row) error {
+	s := settingsFor(p, method, cfg)
+	r.Settings = s.String()
+	d := len(p.lo)
+	seed := cfg.seed
+	var m neural.Model
+	hidden := func(in int) ([]int, error) {
+		sizes := []int{in}
+		for range s.depth {
+			sizes = append(sizes, s.width)
+		}
+		return append(sizes, 1), nil
+	}
+	switch method {
+	case "pinn":
+		sizes, _ := hidden(d)
+		mlp, err := neural.NewMLP(sizes, seed)
+		if err != nil {
+			return err
+		}
+		m = mlp
+	case "pinn-fourier":
+		sizes, _ := hidden(2 * s.features * len(s.sigmas))
+		mlp, err := neural.NewMLP(sizes, seed)
+		if err != nil {
+			return err
+		}
+		f, err := neural.NewFourier(d, s.features, s.sigmas, mlp, seed)
+		if err != nil {
+			return err
+		}
+		m = f
+	case "pig":
+		sizes, _ := hidden(s.chans)
+		mlp, err := neural.NewMLP(sizes, seed)
+		if err != nil {
+			return err
+		}
+		pig, err := neural.NewPIG(p.lo, p.hi, s.gaussians, s.chans, s.sigma0, mlp, seed)
+		if err != nil {
+			return err
+		}
+		m = pig
+	}
+	// The residual is divided by the root mean square of f over the
+	// collocation points, so that the interior and boundary terms are
+	// both of order one whatever the frequencies (a loss weighting).
+	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
+		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
+			n, _ := x.Dims()
+			f := mat.NewDense(n, 1, nil)
+			var ss float64
+			for i := range n {
+				v := p.f(x.RawRowView(i))
+				f.Set(i, 0, v)
+				ss += v * v
+			}
+			lhs := u.Lap
+			if p.k2 != 0 {
+				lhs = t.Add(lhs, t.Scale(u.V, p.k2))
+			}
+			return t.Scale(t.Sub(lhs, t.Const(f)), 1/math.Sqrt(ss/float64(n)))
+		}}
+	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, AdamSteps: s.adam, LR: s.lr,
+		LBFGSIters: s.lbfgs, Seed: seed})
+	if res != nil {
+		r.Seconds = res.Seconds
+		r.Parameters = res.Params
+		r.Loss = append(append([]float64(nil), res.Adam.Loss...), res.LBFGS.Loss...)
+	}
+	r.RelativeL2 = neural.RelativeL2(m, p.u, p.lo, p.hi, 300)
+	return err
+}
+
+// solveGP runs GP-HM (Gaussian-mixture kernel, periodogram frequencies,
+// scanned scale) on a grid of 100 points per axis (400 in 1D).
+func solveGP(p problem) (float64, int, string, error) {
+	n := 100
+	if len(p.lo) == 1 {
+		n = 400
+	}
+	gpp := gp.Problem{F: p.f, G: p.u}
+	for k := range p.lo {
+		gpp.Axes = append(gpp.Axes, gp.Axis{Lo: p.lo[k], Hi: p.hi[k], N: n})
+		op := gp.Op1D{A2: 1}
+		if k == 0 {
+			op.A0 = p.k2
+		}
+		gpp.Ops = append(gpp.Ops, op)
+	}
+	fr, err := gp.Fit(gpp, gp.InitKernels(gpp, gp.Gaussian, nil), &gp.FitSettings{MaxIter: -1})
+	if err != nil {
+		return math.NaN(), 0, "", err
+	}
+	// Parameters: the solved basis coefficients (Π rank) — the GP's
+	// unknowns; the kernel has 3 hyperparameters per component besides.
+	params, hyper := 1, 0
+	for i, k := range fr.Kernels {
+		params *= fr.Solution.Rank[i]
+		hyper += 3 * k.Components()
+	}
+	return fr.Solution.RelativeL2(p.u, 300), params, fmt.Sprintf("%d points per axis, %d kernel hyperparameters, %d fit solves", n, hyper, fr.Evaluations), nil
+}
