@@ -77,6 +77,7 @@ func TestBadFlags(t *testing.T) {
 		{"-problem", "nope"},
 		{"-method", "pinn"},
 		{"-test-points", "1"},
+		{"-fit-evals", "-1"},
 		{"stray"},
 	} {
 		_, err := parseFlags(args, &bytes.Buffer{})

@@ -226,8 +226,9 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 	if !cfg.full {
 		s.adam, s.lbfgs = s.adam/4, s.lbfgs/4
 		s.interior /= 2
-		if s.gaussians > 200 {
-			s.gaussians = 200
+		if len(p.lo) == 2 {
+			s.interior = min(s.interior, 500)
+			s.gaussians = min(s.gaussians, 100)
 		}
 	}
 	s.adam = int(float64(s.adam) * cfg.scale)
