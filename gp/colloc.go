@@ -148,10 +148,18 @@ func (c *colloc) applyT(r, dn *mat.Dense) *mat.Dense {
 
 // residual returns R̂ = L(Y) + pad(n(u)) − Ĝ.
 func (c *colloc) residual(y *mat.Dense, nl func(float64) (float64, float64), rhs *mat.Dense) *mat.Dense {
+	var u *mat.Dense
+	if nl != nil {
+		u = c.gridMat(y)
+	}
+	return c.residualAt(y, u, nl, rhs)
+}
+
+// residualAt is residual with the grid values u = grid(Y) already known.
+func (c *colloc) residualAt(y, u *mat.Dense, nl func(float64) (float64, float64), rhs *mat.Dense) *mat.Dense {
 	r := c.apply(y, nil)
 	r.Sub(r, rhs)
 	if nl != nil {
-		u := c.gridMat(y)
 		rows, cols := u.Dims()
 		for i := range rows {
 			for j := range cols {
@@ -247,9 +255,9 @@ func (c *colloc) solveLS(g, dn, y0 *mat.Dense, tol float64, maxIter int) (*mat.D
 // J = L + pad(diag(n′(u))·(Q₁V₁ ⊗ Q₂V₂)).
 func (c *colloc) gaussNewton(nl func(float64) (float64, float64), rhs, y *mat.Dense, s *Settings, sol *Solution) (*mat.Dense, error) {
 	for it := 0; it < s.MaxNewton; it++ {
-		r := c.residual(y, nl, rhs)
-		r.Scale(-1, r)
 		u := c.gridMat(y)
+		r := c.residualAt(y, u, nl, rhs)
+		r.Scale(-1, r)
 		rows, cols := u.Dims()
 		dn := mat.NewDense(rows, cols, nil)
 		for i := range rows {

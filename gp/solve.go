@@ -124,17 +124,16 @@ var ErrNewton = errors.New("gp: Newton iteration did not converge")
 // SVD Â = U·Σ·Vᵀ (singular values below rounding dropped), the test map
 // T = Σ⁻¹·Uᵀ, and M = T·B̂ restricted to V, with B̂ = [Q; 0].
 type axisSystem struct {
-	bs     *basis1D
-	n, r   int
-	k      int        // kept singular values
-	sigma  []float64  // the kept singular values
-	w      float64    // boundary weight
-	ahat   *mat.Dense // (N+2)×r
-	test   *mat.Dense // k×(N+2): Σ⁻¹Uᵀ
-	v      *mat.Dense // r×k
-	m      *mat.Dense // k×k: Σ⁻¹·Uᵀ·B̂·V
-	qv     *mat.Dense // N×k: Q·V, grid values of the reduced basis
-	bndMul float64
+	bs    *basis1D
+	n, r  int
+	k     int        // kept singular values
+	sigma []float64  // the kept singular values
+	w     float64    // boundary weight
+	ahat  *mat.Dense // (N+2)×r
+	test  *mat.Dense // k×(N+2): Σ⁻¹Uᵀ
+	v     *mat.Dense // r×k
+	m     *mat.Dense // k×k: Σ⁻¹·Uᵀ·B̂·V
+	qv    *mat.Dense // N×k: Q·V, grid values of the reduced basis
 }
 
 func newAxisSystem(bs *basis1D, op Op1D, weight, capFactor float64) (*axisSystem, error) {
