@@ -19,7 +19,8 @@
 // PINN and PIG train with Adam, then L-BFGS (gonum, More–Thuente) on
 // fixed collocation points; the final parameters are evaluated (the best
 // loss seen, not a test-error checkpoint). Figures: loss curves per
-// problem, and the error field of every 2D method.
+// problem, the error field of every GP and neural method in 2D, and the
+// pointwise errors in 1D.
 package main
 
 import (
@@ -92,6 +93,49 @@ type Row struct {
 	Settings   string    `json:"settings"`
 	Error      string    `json:"error,omitempty"`
 	Loss       []float64 `json:"-"`
+	// field is u − u_exact on the figure grid (fieldPoints per axis).
+	field []float64
+}
+
+// fieldPoints is the resolution of the error-field figures per axis.
+const fieldPoints = 120
+
+// figureGrid returns the points of the error-field figure (first axis
+// slowest) as a matrix, and the per-axis coordinates.
+func figureGrid(p problem) (*mat.Dense, [][]float64) {
+	d := len(p.lo)
+	m := fieldPoints
+	if d == 1 {
+		m = 600
+	}
+	axes := make([][]float64, d)
+	for k := range d {
+		for j := range m {
+			axes[k] = append(axes[k], p.lo[k]+(p.hi[k]-p.lo[k])*float64(j)/float64(m-1))
+		}
+	}
+	total := 1
+	for range d {
+		total *= m
+	}
+	x := mat.NewDense(total, d, nil)
+	for i := range total {
+		idx := i
+		for k := d - 1; k >= 0; k-- {
+			x.Set(i, k, axes[k][idx%m])
+			idx /= m
+		}
+	}
+	return x, axes
+}
+
+// errorField returns u − u_exact at the points x.
+func errorField(p problem, x *mat.Dense, u []float64) []float64 {
+	out := make([]float64, len(u))
+	for i := range u {
+		out[i] = u[i] - p.u(x.RawRowView(i))
+	}
+	return out
 }
 
 // Results is the content of results.json.
@@ -174,19 +218,44 @@ func run(cfg config, stdout, stderr io.Writer) error {
 }
 
 func drawLosses(cfg config, rows []Row) error {
-	for _, name := range problemNames {
-		var series []figures.Series
+	for _, p := range problems() {
+		var series, errs []figures.Series
 		for _, r := range rows {
-			if r.Problem == name && len(r.Loss) > 0 {
+			if r.Problem != p.name {
+				continue
+			}
+			if len(r.Loss) > 0 {
 				series = append(series, figures.Series{Label: r.Method, Y: r.Loss})
 			}
+			if r.field == nil {
+				continue
+			}
+			_, axes := figureGrid(p)
+			if len(p.lo) == 1 {
+				abs := make([]float64, len(r.field))
+				for i, v := range r.field {
+					abs[i] = math.Abs(v)
+				}
+				errs = append(errs, figures.Series{Label: r.Method, X: axes[0], Y: abs})
+				continue
+			}
+			box := figures.Box{X0: p.lo[0], X1: p.hi[0], Y0: p.lo[1], Y1: p.hi[1], XLabel: "x", YLabel: "y"}
+			if err := figures.HeatmapBox(filepath.Join(cfg.out, p.name+"-"+r.Method+"-error.png"),
+				fmt.Sprintf("%s, %s: u − u_exact", p.name, r.Method), r.field, fieldPoints, fieldPoints, box); err != nil {
+				return err
+			}
 		}
-		if len(series) == 0 {
-			continue
+		if len(series) > 0 {
+			if err := figures.Lines(filepath.Join(cfg.out, p.name+"-loss.png"), p.name+": training loss (Adam, then L-BFGS)",
+				"step", "loss", series, true); err != nil {
+				return err
+			}
 		}
-		if err := figures.Lines(filepath.Join(cfg.out, name+"-loss.png"), name+": training loss (Adam, then L-BFGS)",
-			"step", "loss", series, true); err != nil {
-			return err
+		if len(errs) > 0 {
+			if err := figures.Lines(filepath.Join(cfg.out, p.name+"-error.png"), p.name+": pointwise error",
+				"x", "|u − u_exact|", errs, true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -255,7 +324,7 @@ func solveRow(p problem, method string, cfg config) Row {
 	case "fd":
 		r.RelativeL2, r.Settings, err = solveFD(p)
 	case "gp-hm":
-		r.RelativeL2, r.Parameters, r.Settings, err = solveGP(p)
+		r.RelativeL2, r.Parameters, r.Settings, r.field, err = solveGP(p)
 	default:
 		err = solveNeural(p, method, cfg, &r)
 	}
@@ -274,24 +343,22 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	d := len(p.lo)
 	seed := cfg.seed
 	var m neural.Model
-	hidden := func(in int) ([]int, error) {
+	hidden := func(in int) []int {
 		sizes := []int{in}
 		for range s.depth {
 			sizes = append(sizes, s.width)
 		}
-		return append(sizes, 1), nil
+		return append(sizes, 1)
 	}
 	switch method {
 	case "pinn":
-		sizes, _ := hidden(d)
-		mlp, err := neural.NewMLP(sizes, seed)
+		mlp, err := neural.NewMLP(hidden(d), seed)
 		if err != nil {
 			return err
 		}
 		m = mlp
 	case "pinn-fourier":
-		sizes, _ := hidden(2 * s.features * len(s.sigmas))
-		mlp, err := neural.NewMLP(sizes, seed)
+		mlp, err := neural.NewMLP(hidden(2*s.features*len(s.sigmas)), seed)
 		if err != nil {
 			return err
 		}
@@ -301,8 +368,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 		}
 		m = f
 	case "pig":
-		sizes, _ := hidden(s.chans)
-		mlp, err := neural.NewMLP(sizes, seed)
+		mlp, err := neural.NewMLP(hidden(s.chans), seed)
 		if err != nil {
 			return err
 		}
@@ -339,12 +405,14 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 		r.Loss = append(append([]float64(nil), res.Adam.Loss...), res.LBFGS.Loss...)
 	}
 	r.RelativeL2 = neural.RelativeL2(m, p.u, p.lo, p.hi, 300)
+	x, _ := figureGrid(p)
+	r.field = errorField(p, x, neural.Predict(m, x))
 	return err
 }
 
 // solveGP runs GP-HM (Gaussian-mixture kernel, periodogram frequencies,
 // scanned scale) on a grid of 100 points per axis (400 in 1D).
-func solveGP(p problem) (float64, int, string, error) {
+func solveGP(p problem) (float64, int, string, []float64, error) {
 	n := 100
 	if len(p.lo) == 1 {
 		n = 400
@@ -360,7 +428,7 @@ func solveGP(p problem) (float64, int, string, error) {
 	}
 	fr, err := gp.Fit(gpp, gp.InitKernels(gpp, gp.Gaussian, nil), &gp.FitSettings{MaxIter: -1})
 	if err != nil {
-		return math.NaN(), 0, "", err
+		return math.NaN(), 0, "", nil, err
 	}
 	// Parameters: the solved basis coefficients (Π rank) — the GP's
 	// unknowns; the kernel has 3 hyperparameters per component besides.
@@ -369,5 +437,7 @@ func solveGP(p problem) (float64, int, string, error) {
 		params *= fr.Solution.Rank[i]
 		hyper += 3 * k.Components()
 	}
-	return fr.Solution.RelativeL2(p.u, 300), params, fmt.Sprintf("%d points per axis, %d kernel hyperparameters, %d fit solves", n, hyper, fr.Evaluations), nil
+	x, axes := figureGrid(p)
+	field := errorField(p, x, fr.Solution.Predict(axes...))
+	return fr.Solution.RelativeL2(p.u, 300), params, fmt.Sprintf("%d points per axis, %d kernel hyperparameters, %d fit solves", n, hyper, fr.Evaluations), field, nil
 }

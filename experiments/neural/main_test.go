@@ -35,8 +35,10 @@ func TestRunPoisson(t *testing.T) {
 	assert.Less(t, got["gp-hm"].RelativeL2, 1e-6)
 	assert.Less(t, got["pinn"].RelativeL2, 0.5)
 	assert.Greater(t, got["pinn"].Parameters, 0)
-	_, err = os.Stat(filepath.Join(dir, "poisson2d-loss.png"))
-	assert.NoError(t, err)
+	for _, f := range []string{"poisson2d-loss.png", "poisson2d-pinn-error.png", "poisson2d-gp-hm-error.png"} {
+		_, err = os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
 }
 
 func TestBadFlags(t *testing.T) {
