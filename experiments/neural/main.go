@@ -279,7 +279,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 	switch method {
 	case "pinn-fourier":
 		s.features, s.sigmas = 16, []float64{1, 25}
-		s.width, s.lbfgs = 32, 3000
+		s.width, s.adam, s.lbfgs = 32, 500, 10000
 	case "pig":
 		// PIG: a 4 → 16 → 1 network behind the Gaussians; in 2D more
 		// collocation points than parameters of the embedding.
