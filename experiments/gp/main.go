@@ -158,6 +158,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 		for _, m := range methods {
 			fmt.Fprintf(stderr, "gp: %s / %s …\n", p.name, m)
 			r := solveRow(p, m, cfg)
+			fmt.Fprintf(stderr, "gp:   relative L2 %.3g in %.2f s\n", r.RelativeL2, r.Seconds)
 			res.Rows = append(res.Rows, r)
 			paperCell := "—"
 			if r.Paper > 0 {

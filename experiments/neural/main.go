@@ -193,6 +193,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			}
 			fmt.Fprintf(stderr, "neural: %s / %s …\n", p.name, m)
 			r := solveRow(p, m, cfg)
+			fmt.Fprintf(stderr, "neural:   relative L2 %.3g in %.1f s\n", r.RelativeL2, r.Seconds)
 			rows = append(rows, r)
 			target := "—"
 			if r.Target > 0 {
