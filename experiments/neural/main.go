@@ -4,7 +4,7 @@
 // features) and Physics-Informed Gaussians (package neural): relative L2
 // error on a 300 (1D) or 300² (2D) test grid, seconds, and parameters.
 //
-//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about a minute)
+//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about 2 minutes)
 //	go run ./experiments/neural -full           # the measured settings (several minutes per neural row)
 //	go run ./experiments/neural -problem helmholtz2d-a1-a4 -method pig -full
 //
@@ -294,7 +294,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 		s.interior = 1000
 	}
 	if !cfg.full {
-		s.adam, s.lbfgs = s.adam/4, s.lbfgs/4
+		s.adam, s.lbfgs = s.adam/4, min(s.lbfgs/4, 500)
 		s.interior /= 2
 		if len(p.lo) == 2 {
 			s.interior = min(s.interior, 500)
