@@ -307,6 +307,8 @@ func Solve(p Problem, kernels []*Mixture, set *Settings) (*Solution, error) {
 	}
 	var y *mat.Dense
 	switch {
+	case p.Nonlinear != nil && s.Initial != nil:
+		y = c.fromGrid(s.Initial)
 	case d == 1:
 		y, err = c.solveLS(rhs, nil, nil, 0, 0)
 	case s.Dense:
@@ -327,9 +329,6 @@ func Solve(p Problem, kernels []*Mixture, set *Settings) (*Solution, error) {
 		return nil, err
 	}
 	if p.Nonlinear != nil {
-		if s.Initial != nil {
-			y = c.fromGrid(s.Initial)
-		}
 		var nerr error
 		y, nerr = c.gaussNewton(p.Nonlinear, rhs, y, &s, sol)
 		if nerr != nil {
