@@ -306,3 +306,36 @@ func TestPINNPoisson2D(t *testing.T) {
 	assert.Less(t, e, 1e-3)
 	assert.Less(t, res.LBFGS.Loss[len(res.LBFGS.Loss)-1], res.Adam.Loss[0])
 }
+
+// TestInverseSecondDifference: the closed form inverts the Dirichlet
+// second-difference matrix.
+func TestInverseSecondDifference(t *testing.T) {
+	n, lo, hi := 7, -1.0, 2.0
+	h := (hi - lo) / float64(n+1)
+	d := mat.NewDense(n, n, nil)
+	for i := range n {
+		d.Set(i, i, -2/(h*h))
+		if i > 0 {
+			d.Set(i, i-1, 1/(h*h))
+			d.Set(i-1, i, 1/(h*h))
+		}
+	}
+	var prod mat.Dense
+	prod.Mul(InverseSecondDifference(n, lo, hi), d)
+	for i := range n {
+		for j := range n {
+			want := 0.0
+			if i == j {
+				want = 1
+			}
+			assert.InDelta(t, want, prod.At(i, j), 1e-12)
+		}
+	}
+	// A preconditioner of the wrong size is a clear error.
+	m, _ := NewMLP([]int{1, 4, 1}, 1)
+	p := Problem{Lo: []float64{0}, Hi: []float64{1}, Boundary: func([]float64) float64 { return 0 },
+		Residual:     func(tp *Tape, u Jet, x *mat.Dense) *Node { return u.Lap },
+		Precondition: InverseSecondDifference(5, 0, 1)}
+	_, err := Train(m, p, &TrainSettings{Interior: 10, AdamSteps: 1, LBFGSIters: -1})
+	assert.ErrorIs(t, err, ErrShape)
+}

@@ -20,6 +20,32 @@ type Problem struct {
 	Residual func(t *Tape, u Jet, x *mat.Dense) *Node
 	// Boundary is the Dirichlet data g.
 	Boundary func(x []float64) float64
+	// Precondition, if not nil, is an n×n matrix P (n interior points)
+	// applied to the residual before it is squared: the loss becomes
+	// mean((P·R)²). With P the inverse of the discrete Laplacian on the
+	// collocation grid (InverseSecondDifference in 1D), P·R ≈ u − u* and
+	// every frequency of the error weighs the same, where the plain
+	// residual weighs frequency k by k² and hides the smooth part of a
+	// multiscale solution.
+	Precondition *mat.Dense
+}
+
+// InverseSecondDifference returns the inverse of the second-difference
+// matrix (u_{i−1} − 2u_i + u_{i+1})/h² with zero Dirichlet values on the n
+// interior points of the even grid Train uses in 1D (h = (hi − lo)/(n+1)),
+// in closed form: (D⁻¹)_ij = −h²·i·(n+1−j)/(n+1) for i ≤ j (1-based,
+// symmetric).
+func InverseSecondDifference(n int, lo, hi float64) *mat.Dense {
+	h := (hi - lo) / float64(n+1)
+	m := mat.NewDense(n, n, nil)
+	for i := 1; i <= n; i++ {
+		for j := i; j <= n; j++ {
+			v := -h * h * float64(i) * float64(n+1-j) / float64(n+1)
+			m.Set(i-1, j-1, v)
+			m.Set(j-1, i-1, v)
+		}
+	}
+	return m
 }
 
 // TrainSettings controls Train. The zero value of a field means the
@@ -103,9 +129,17 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 	for i := range rb {
 		gb.Set(i, 0, p.Boundary(xb.RawRowView(i)))
 	}
+	if pc := p.Precondition; pc != nil {
+		if r, c := pc.Dims(); r != s.Interior || c != s.Interior {
+			return nil, fmt.Errorf("%w: preconditioner %d×%d for %d interior points", ErrShape, r, c, s.Interior)
+		}
+	}
 	loss := func(t *Tape) *Node {
 		u := m.Forward(t, InputJet(t, xi))
 		r := p.Residual(t, u, xi)
+		if p.Precondition != nil {
+			r = t.MatMul(t.Const(p.Precondition), r)
+		}
 		ub := m.Forward(t, Jet{V: t.Const(xb)}).V
 		return t.Add(t.MeanSquare(r), t.Scale(t.MeanSquare(t.Sub(ub, t.Const(gb))), s.BoundaryWeight))
 	}

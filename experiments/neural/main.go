@@ -53,6 +53,7 @@ type config struct {
 	seed      uint64
 	noFigures bool
 	scale     float64 // multiplies the optimiser steps
+	plainLoss bool    // 1D: no inverse-Laplacian preconditioning of the residual
 }
 
 func main() { report.Main("neural", parseFlags, run) }
@@ -65,10 +66,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	seed := fs.Uint64("seed", 1, "seed of initialisations and collocation points")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
+	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale}
+	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain}
 	var err error
 	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
 		return cfg, err
@@ -280,7 +282,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 	switch method {
 	case "pinn-fourier":
 		s.features, s.sigmas = 16, []float64{1, 25}
-		s.width, s.adam, s.lbfgs = 32, 500, 10000
+		s.width, s.adam, s.lbfgs = 32, 500, 6000
 	case "pig":
 		// PIG: a 4 → 16 → 1 network behind the Gaussians; in 2D more
 		// collocation points than parameters of the embedding.
@@ -379,9 +381,14 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 		}
 		m = pig
 	}
-	// The residual is divided by the root mean square of f over the
-	// collocation points, so that the interior and boundary terms are
-	// both of order one whatever the frequencies (a loss weighting).
+	// In 1D (an even grid of collocation points) the residual R is
+	// multiplied by the inverse of the discrete Laplacian, so that the loss
+	// measures ≈ ‖u − u*‖² and the smooth part of a multiscale solution
+	// is not hidden by the k²-weighted high frequencies; -plain-loss turns
+	// this off. Otherwise the residual is divided by the root mean square
+	// of f over the collocation points, so that the interior and boundary
+	// terms are both of order one whatever the frequencies.
+	precond := d == 1 && !cfg.plainLoss
 	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
 		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
 			n, _ := x.Dims()
@@ -396,8 +403,16 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 			if p.k2 != 0 {
 				lhs = t.Add(lhs, t.Scale(u.V, p.k2))
 			}
-			return t.Scale(t.Sub(lhs, t.Const(f)), 1/math.Sqrt(ss/float64(n)))
+			r := t.Sub(lhs, t.Const(f))
+			if precond {
+				return r
+			}
+			return t.Scale(r, 1/math.Sqrt(ss/float64(n)))
 		}}
+	if precond {
+		prob.Precondition = neural.InverseSecondDifference(s.interior, p.lo[0], p.hi[0])
+		r.Settings += ", inverse-Laplacian-preconditioned residual"
+	}
 	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, AdamSteps: s.adam, LR: s.lr,
 		LBFGSIters: s.lbfgs, Seed: seed})
 	if res != nil {
