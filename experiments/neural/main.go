@@ -389,15 +389,21 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// of f over the collocation points, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := d == 1 && !cfg.plainLoss
+	// f and its RMS at the (fixed) collocation points, computed once.
+	var fx, f *mat.Dense
+	var rms float64
 	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
 		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
-			n, _ := x.Dims()
-			f := mat.NewDense(n, 1, nil)
-			var ss float64
-			for i := range n {
-				v := p.f(x.RawRowView(i))
-				f.Set(i, 0, v)
-				ss += v * v
+			if x != fx {
+				n, _ := x.Dims()
+				f = mat.NewDense(n, 1, nil)
+				var ss float64
+				for i := range n {
+					v := p.f(x.RawRowView(i))
+					f.Set(i, 0, v)
+					ss += v * v
+				}
+				fx, rms = x, math.Sqrt(ss/float64(n))
 			}
 			lhs := u.Lap
 			if p.k2 != 0 {
@@ -407,7 +413,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 			if precond {
 				return r
 			}
-			return t.Scale(r, 1/math.Sqrt(ss/float64(n)))
+			return t.Scale(r, 1/rms)
 		}}
 	if precond {
 		prob.Precondition = neural.InverseSecondDifference(s.interior, p.lo[0], p.hi[0])
