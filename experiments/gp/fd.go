@@ -23,9 +23,8 @@ func (s *fdSolution) relativeL2(exact func([]float64) float64, m int) float64 {
 	var num, den float64
 	pt := make([]float64, len(s.axes))
 	if len(s.axes) == 1 {
-		a := s.axes[0]
-		for i := range m {
-			pt[0] = a.Lo + (a.Hi-a.Lo)*float64(i)/float64(m-1)
+		for _, x := range (gp.Axis{Lo: s.axes[0].Lo, Hi: s.axes[0].Hi, N: m}).Points() {
+			pt[0] = x
 			e := exact(pt)
 			d := s.interp1(pt[0]) - e
 			num += d * d
@@ -33,11 +32,12 @@ func (s *fdSolution) relativeL2(exact func([]float64) float64, m int) float64 {
 		}
 		return math.Sqrt(num / den)
 	}
-	a, b := s.axes[0], s.axes[1]
-	for i := range m {
-		pt[0] = a.Lo + (a.Hi-a.Lo)*float64(i)/float64(m-1)
-		for j := range m {
-			pt[1] = b.Lo + (b.Hi-b.Lo)*float64(j)/float64(m-1)
+	xs := (gp.Axis{Lo: s.axes[0].Lo, Hi: s.axes[0].Hi, N: m}).Points()
+	ys := (gp.Axis{Lo: s.axes[1].Lo, Hi: s.axes[1].Hi, N: m}).Points()
+	for _, x := range xs {
+		pt[0] = x
+		for _, y := range ys {
+			pt[1] = y
 			e := exact(pt)
 			d := s.interp2(pt[0], pt[1]) - e
 			num += d * d

@@ -332,10 +332,7 @@ func drawErrors(cfg config, sel []problem, rows []Row) error {
 		m := 300
 		t := make([][]float64, len(p.p.Axes))
 		for i, a := range p.p.Axes {
-			t[i] = make([]float64, m)
-			for j := range m {
-				t[i][j] = a.Lo + (a.Hi-a.Lo)*float64(j)/float64(m-1)
-			}
+			t[i] = gp.Axis{Lo: a.Lo, Hi: a.Hi, N: m}.Points()
 		}
 		u := sol.Predict(t...)
 		pt := make([]float64, len(t))

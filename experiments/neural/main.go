@@ -112,9 +112,7 @@ func figureGrid(p problem) (*mat.Dense, [][]float64) {
 	}
 	axes := make([][]float64, d)
 	for k := range d {
-		for j := range m {
-			axes[k] = append(axes[k], p.lo[k]+(p.hi[k]-p.lo[k])*float64(j)/float64(m-1))
-		}
+		axes[k] = gp.Axis{Lo: p.lo[k], Hi: p.hi[k], N: m}.Points()
 	}
 	total := 1
 	for range d {
