@@ -1,5 +1,5 @@
 // Package linsolve is the solver core of pdekit: Krylov methods (CG,
-// GMRES(m), BiCGStab), stationary relaxation methods (Jacobi,
+// flexible CG, GMRES(m), BiCGStab), the Lanczos process, stationary relaxation methods (Jacobi,
 // Gauss–Seidel, SOR(ω), SSOR(ω)), geometric multigrid, and
 // preconditioners (Jacobi, SSOR(ω), IC(0), ILU(0), multigrid) for sparse
 // linear systems A·x = b.
@@ -24,6 +24,11 @@
 //   - Nonsymmetric A (convection–diffusion, the SKR Darcy form): GMRES(m)
 //     is robust and monotone; BiCGStab uses less memory and often fewer
 //     products but can break down. Both take ILU(0) or Jacobi on the right.
+//   - A preconditioner that is nonlinear or changes between applications
+//     (a neural network, an inner iterative solve): FCG, the flexible CG
+//     of Notay, which A-orthogonalises each preconditioned residual against
+//     the last few directions and falls back to the residual itself when
+//     the preconditioner returns zero or a non-finite vector.
 //   - Jacobi, Gauss–Seidel, SOR and SSOR are provided as solvers for
 //     teaching, tuning experiments (see the relax experiment) and smoothing;
 //     their cost grows like h⁻² (h⁻¹ for SOR with the optimal ω).
@@ -68,5 +73,12 @@
 //     Press 1971 (SOR, optimal ω).
 //   - Y. Saad, Iterative Methods for Sparse Linear Systems, 2nd ed., SIAM
 //     2003 (Alg. 6.9, 7.7, 9.1, 10.4; §4.2, §10.2–10.3).
+//   - Y. Notay, Flexible conjugate gradients, SIAM J. Sci. Comput. 22
+//     (2000) 1444–1460 (FCG).
+//   - A. Kaneda, O. Akar, J. Chen, V. A. T. Kala, D. Hyde, J. Teran, A deep
+//     conjugate direction method for iteratively solving linear systems,
+//     ICML 2023 (FCG with the last two directions and a network as M).
+//   - G. H. Golub, C. F. Van Loan, Matrix Computations, 4th ed., Johns
+//     Hopkins 2013, §10.1 (Lanczos).
 //   - S. Balay et al., PETSc/TAO Users Manual, ANL-21/39 (KSPConvergedReason).
 package linsolve

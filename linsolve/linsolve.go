@@ -244,7 +244,11 @@ type Result struct {
 type Stats struct {
 	MatVecs     int // products with A, including the final residual check
 	PrecApplies int // applications of the preconditioner
-	Runtime     time.Duration
+	// Fallbacks counts preconditioner outputs a flexible method rejected
+	// (zero, not finite, or no descent after A-orthogonalisation) and
+	// replaced by the residual itself (FCG).
+	Fallbacks int
+	Runtime   time.Duration
 }
 
 // Method is an iterative solver. Solve writes the solution of A·x = b into

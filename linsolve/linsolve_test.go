@@ -188,6 +188,7 @@ func methodCases() []methodCase {
 	for _, pc := range PreconditionerNames {
 		cs = append(cs,
 			methodCase{name: "cg/" + pc, method: func() Method { return &CG{} }, pc: pc, spd: true},
+			methodCase{name: "fcg/" + pc, method: func() Method { return &FCG{} }, pc: pc, spd: true},
 			methodCase{name: "gmres/" + pc, method: func() Method { return &GMRES{Restart: 20} }, pc: pc},
 			methodCase{name: "bicgstab/" + pc, method: func() Method { return &BiCGStab{} }, pc: pc},
 		)

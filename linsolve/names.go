@@ -9,7 +9,7 @@ import (
 
 // MethodNames lists the method names accepted by NewMethod, as used in
 // JSON output, experiment flags and the pdekit command.
-var MethodNames = []string{"cg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
+var MethodNames = []string{"cg", "fcg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
 
 // PreconditionerNames lists the names accepted by NewPreconditioner.
 var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg"}
@@ -44,6 +44,8 @@ func NewMethod(name string, omega float64, restart int) (Method, error) {
 	switch name {
 	case "cg":
 		return &CG{}, nil
+	case "fcg":
+		return &FCG{}, nil
 	case "gmres":
 		return &GMRES{Restart: restart}, nil
 	case "bicgstab":

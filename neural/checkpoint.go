@@ -48,7 +48,7 @@ func checksum(ps []checkpointParam) uint32 {
 
 // Save writes m's parameters to w as JSON (exact float64 round trip) with
 // a CRC-32 of names, shapes and values.
-func Save(w io.Writer, m Model) error {
+func Save(w io.Writer, m Parameterized) error {
 	var c checkpoint
 	c.Format = checkpointFormat
 	for _, p := range m.Params() {
@@ -63,7 +63,7 @@ func Save(w io.Writer, m Model) error {
 // Load reads parameters saved by Save into m. It returns ErrCheckpoint
 // for a file that is not a valid checkpoint and ErrShape for one saved
 // from a model of another architecture; m is unchanged on error.
-func Load(r io.Reader, m Model) error {
+func Load(r io.Reader, m Parameterized) error {
 	var c checkpoint
 	if err := json.NewDecoder(r).Decode(&c); err != nil {
 		return fmt.Errorf("%w: %v", ErrCheckpoint, err)
@@ -95,7 +95,7 @@ func Load(r io.Reader, m Model) error {
 }
 
 // SaveFile and LoadFile are Save and Load on a named file.
-func SaveFile(path string, m Model) error {
+func SaveFile(path string, m Parameterized) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func SaveFile(path string, m Model) error {
 }
 
 // LoadFile is Load from the named file.
-func LoadFile(path string, m Model) error {
+func LoadFile(path string, m Parameterized) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -4,7 +4,25 @@
 // (forward-Laplacian recursion, so PDE residuals need no nested
 // differentiation and no finite differences), random Fourier features,
 // Physics-Informed Gaussians, Adam and L-BFGS (gonum/optimize), seeded
-// initialisation and checkpoints.
+// initialisation and checkpoints; and the learned preconditioner of the
+// deep conjugate direction method (DCDM): 3×3 convolutions on the tape
+// (Im2Col3, AvgPool2, Upsample2, FlipKernel), a U-shaped residual CNN,
+// the scale-invariant DCDM loss with its closed-form gradient, Ritz-vector
+// training data (from linsolve.Lanczos) and TrainDCDM. A trained CNN
+// plugs into linsolve.FCG through CNN.Preconditioner.
+//
+// # Learned preconditioner: what pdekit changed
+//
+// The paper's network (ReLU, one pooling level, Ritz right-hand sides)
+// trained here to a batch loss near 0.1 but flexible CG stalled with it:
+// the network maps the rough residuals of later iterations to smooth
+// outputs with rᵀM(r) = 0, and a conjugate direction step along such a
+// direction makes no progress. Two changes fix that and are pdekit's
+// default (experiments/dcdm has the measurements): CNNConfig.Symmetric
+// (linear network, output Nᵀ(N·x), symmetric positive semidefinite, so
+// the iteration cannot stall) and CNNConfig.Shared (one block pair on
+// every level, as many levels as the grid allows, so that a network
+// trained on 64² applies at 128² and 256² with more levels).
 //
 // # References
 //
@@ -21,6 +39,11 @@
 //     Laplacian", Nature Machine Intelligence 6 (2024) (forward Laplacian).
 //   - D. P. Kingma, J. Ba, "Adam: a method for stochastic optimization",
 //     ICLR 2015.
+//   - A. Kaneda, O. Akar, J. Chen, V. A. T. Kala, D. Hyde, J. Teran, "A
+//     deep conjugate direction method for iteratively solving linear
+//     systems", ICML 2023 (DCDM: network, loss, Ritz training data).
+//   - J. H. Bramble, J. E. Pasciak, J. Xu, "Parallel multilevel
+//     preconditioners", Math. Comp. 55 (1990) (BPX).
 //   - P. Rathore, W. Lei, Z. Frangella, L. Lu, M. Udell, "Challenges in
 //     training PINNs: a loss landscape perspective", ICML 2024 (Adam then
 //     L-BFGS).

@@ -50,10 +50,15 @@ func newParam(name string, r, c int) *Param {
 
 func (p *Param) node(t *Tape) *Node { return t.Param(p.V, p.G) }
 
+// Parameterized owns trainable parameters: every Model, and the CNN.
+type Parameterized interface {
+	Params() []*Param
+}
+
 // Model maps an input jet to an output jet and owns its parameters.
 type Model interface {
 	Forward(t *Tape, x Jet) Jet
-	Params() []*Param
+	Parameterized
 }
 
 // ErrShape reports inconsistent sizes: layer widths, inputs, checkpoints.
@@ -329,7 +334,7 @@ func (p *PIG) Forward(t *Tape, x Jet) Jet {
 }
 
 // NumParams returns the number of trainable scalars of m.
-func NumParams(m Model) int {
+func NumParams(m Parameterized) int {
 	n := 0
 	for _, p := range m.Params() {
 		r, c := p.V.Dims()
