@@ -33,6 +33,14 @@ import (
 type CNN struct {
 	CNNConfig
 
+	// Extend, for a network without shared levels, runs more levels than
+	// it was built with on grids where the coarsest level would still be
+	// larger than 4 per side, reusing the blocks of its coarsest level
+	// there, so that a network trained on 64² keeps a 4² coarsest grid on
+	// 128² and 256². It changes no parameter and can be set on a loaded
+	// network.
+	Extend bool
+
 	lift   *Param
 	blocks [][2][2]*Param // [level][block a, b][conv 1, 2]
 	out    *Param         // nil when Symmetric
@@ -166,7 +174,7 @@ func (m *CNN) Params() []*Param { return m.params }
 
 // CheckGrid returns ErrShape unless an h×w grid can be pooled Levels
 // times: both sides divisible by 2^Levels. A Shared network accepts every
-// grid with sides of at least 4 that stay even down to its coarsest level.
+// grid with sides of at least 4.
 func (m *CNN) CheckGrid(h, w int) error {
 	if m.Shared {
 		if h < 4 || w < 4 {
@@ -185,12 +193,15 @@ func (m *CNN) CheckGrid(h, w int) error {
 // h×w grid: Levels, or for a Shared network the number of halvings that
 // keep both sides even and at least 4.
 func (m *CNN) LevelsFor(h, w int) int {
-	if !m.Shared {
+	if !m.Shared && !m.Extend {
 		return m.Levels
 	}
 	l := 0
 	for h%2 == 0 && w%2 == 0 && h/2 >= 4 && w/2 >= 4 {
 		h, w, l = h/2, w/2, l+1
+	}
+	if m.Extend && l < m.Levels {
+		return m.Levels // CheckGrid has ensured divisibility
 	}
 	return l
 }
@@ -200,7 +211,7 @@ func (m *CNN) weights(l int) [2][2]*Param {
 	if m.Shared {
 		return m.blocks[0]
 	}
-	return m.blocks[l]
+	return m.blocks[min(l, len(m.blocks)-1)]
 }
 
 // Forward applies the network to x, an (g.Pixels())×1 image batch, and

@@ -1,0 +1,439 @@
+// Command dcdm measures the deep conjugate direction method (Kaneda et
+// al., ICML 2023): a small CNN, trained on the 2D Poisson matrix of one
+// grid with the scale-invariant DCDM loss on Lanczos Ritz-vector
+// right-hand sides, used as the nonlinear preconditioner of flexible CG
+// (linsolve.FCG), against CG, IC(0)-PCG and multigrid-PCG on unseen
+// right-hand sides of the training grid and of finer grids, to a relative
+// residual of 1e-6. Iterations and wall-clock are both reported; training
+// time separately.
+//
+//	go run ./experiments/dcdm                  # quick: the committed 64² model, grids 64 and 128
+//	go run ./experiments/dcdm -full            # grids 64, 128, 256
+//	go run ./experiments/dcdm -train -full     # retrain (minutes), then measure
+//	go run ./experiments/dcdm -grid 256 -solver cg,dcdm
+//
+// The committed model (model-poisson64.json, embedded in the binary) was
+// trained by `go run ./experiments/dcdm -train -no-solve -out
+// experiments/dcdm` with the default settings (8 channels, 4 pooling
+// levels, the linear symmetric form Nᵀ(N·x), 400 Adam steps of 8 Ritz
+// right-hand sides); -train reproduces it. The paper's own configuration
+// (ReLU, one level, not symmetric) is `-train -act relu -levels 1
+// -sym=false`: flexible CG stalls with it (see neural's package
+// documentation and BENCHMARKS.md). The test right-hand sides are seeded
+// N(0, 1) vectors, independent of the training data.
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pdekit/pdekit/experiments/internal/report"
+	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/neural"
+	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+//go:embed model-poisson64.json
+var embeddedModel []byte
+
+// Settings of the committed model.
+const (
+	modelFile = "model-poisson64.json"
+	modelGrid = 64
+)
+
+var modelArch = neural.CNNConfig{Channels: 8, Levels: 4, Activation: neural.Linear, Symmetric: true}
+
+var solverNames = []string{"cg", "ic0", "mg", "dcdm"}
+
+type config struct {
+	out                string
+	full               bool
+	grids              []int
+	solvers            []string
+	train, noSolve     bool
+	modelPath          string
+	trainGrid          int
+	arch               neural.CNNConfig
+	noise              float64
+	extend             bool
+	maxIt              int
+	steps, batch, ritz int
+	lr                 float64
+	seed               uint64
+	rtol               float64
+	rhs                int
+	noFigures          bool
+}
+
+func main() { report.Main("dcdm", parseFlags, run) }
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	fs, out := report.NewFlags("dcdm", stderr)
+	full := fs.Bool("full", false, "test grids 64, 128, 256 (quick: 64, 128)")
+	grid := fs.String("grid", "", "comma-separated test grid sides (overrides -full)")
+	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
+	train := fs.Bool("train", false, "train a network instead of using the committed one")
+	noSolve := fs.Bool("no-solve", false, "with -train: only train and save the model")
+	model := fs.String("model", "", "load the network from this file (saved by -train) instead of the committed one")
+	trainGrid := fs.Int("train-grid", modelGrid, "side of the training grid")
+	channels := fs.Int("channels", modelArch.Channels, "CNN channels")
+	levels := fs.Int("levels", modelArch.Levels, "CNN pooling levels without -shared (1 in the paper)")
+	act := fs.String("act", modelArch.Activation.String(), "CNN activation: relu, tanh or linear")
+	sym := fs.Bool("sym", modelArch.Symmetric, "symmetric NᵀN network (linear activation only)")
+	shared := fs.Bool("shared", modelArch.Shared, "one block pair shared by all levels, levels adapted to the grid (-levels ignored)")
+	extend := fs.Bool("extend", false, "apply the network with extra levels on grids larger than the training grid, reusing its coarsest blocks (neural.CNN.Extend)")
+	noise := fs.Float64("noise", 0, "fraction of each training batch drawn as white noise (0: Ritz vectors only, as in the paper)")
+	steps := fs.Int("steps", 400, "Adam steps")
+	batch := fs.Int("batch", 8, "right-hand sides per Adam step")
+	ritz := fs.Int("ritz", 200, "Lanczos steps (Ritz vectors) for the training data")
+	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
+	seed := fs.Uint64("seed", 1, "seed of the initialisation, Lanczos start and samples")
+	rtol := fs.Float64("rtol", 1e-6, "relative residual target")
+	maxIt := fs.Int("maxit", 20000, "iteration limit of every solve")
+	rhs := fs.Int("rhs", 3, "unseen right-hand sides per grid (medians over them are reported)")
+	noFig := fs.Bool("no-figures", false, "skip writing figures")
+	if err := report.Parse(fs, args); err != nil {
+		return config{}, err
+	}
+	cfg := config{out: *out, full: *full, extend: *extend, maxIt: *maxIt, train: *train, noSolve: *noSolve, modelPath: *model,
+		trainGrid: *trainGrid, noise: *noise, steps: *steps, batch: *batch,
+		ritz: *ritz, lr: *lr, seed: *seed, rtol: *rtol, rhs: *rhs, noFigures: *noFig}
+	a, err := neural.ParseActivation(*act)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.arch = neural.CNNConfig{Channels: *channels, Levels: *levels, Activation: a, Symmetric: *sym, Shared: *shared}
+	if cfg.arch.Shared {
+		cfg.arch.Levels = 0
+	}
+	if cfg.grids, err = report.Ints("grid", *grid); err != nil {
+		return cfg, err
+	}
+	if cfg.grids == nil {
+		cfg.grids = []int{64, 128}
+		if cfg.full {
+			cfg.grids = []int{64, 128, 256}
+		}
+	}
+	if cfg.solvers, err = report.Names("solver", *solver, solverNames); err != nil {
+		return cfg, err
+	}
+	if cfg.solvers == nil {
+		cfg.solvers = solverNames
+	}
+	switch {
+	case cfg.train && cfg.modelPath != "":
+		return cfg, fmt.Errorf("-train and -model exclude each other")
+	case cfg.noSolve && !cfg.train:
+		return cfg, fmt.Errorf("-no-solve needs -train")
+	case cfg.steps < 1 || cfg.batch < 1 || cfg.ritz < 1 || cfg.rhs < 1 || cfg.maxIt < 1 || cfg.trainGrid < 2:
+		return cfg, fmt.Errorf("-steps, -batch, -ritz, -rhs, -maxit must be positive and -train-grid at least 2")
+	case !(cfg.lr > 0) || !(cfg.rtol > 0 && cfg.rtol < 1):
+		return cfg, fmt.Errorf("-lr must be positive and -rtol in (0, 1)")
+	case !(cfg.noise >= 0 && cfg.noise <= 1):
+		return cfg, fmt.Errorf("-noise must be in [0, 1]")
+	case !cfg.train && cfg.modelPath == "" && (cfg.arch != modelArch || cfg.trainGrid != modelGrid):
+		return cfg, fmt.Errorf("the committed model is %s trained on %d²; pass -train (or -model) for other settings", modelArch, modelGrid)
+	}
+	return cfg, nil
+}
+
+// Run is one entry of results.json: the medians over the right-hand
+// sides of one grid and solver (the worst residual).
+type Run struct {
+	TrainGrid        int     `json:"train_grid"`
+	Grid             int     `json:"grid"`
+	Problem          string  `json:"problem"`
+	Solver           string  `json:"solver"`
+	Iterations       float64 `json:"iterations"`
+	Seconds          float64 `json:"seconds"`
+	RelativeResidual float64 `json:"relative_residual"`
+	RHS              int     `json:"rhs"`
+	Fallbacks        int     `json:"fallbacks,omitempty"`
+	Error            string  `json:"error,omitempty"`
+	history          []float64
+}
+
+// Training describes where the network came from.
+type Training struct {
+	Source     string    `json:"source"` // "trained", "committed" or the -model path
+	Grid       int       `json:"grid"`
+	Network    string    `json:"network"`
+	Noise      float64   `json:"noise,omitempty"`
+	Extend     bool      `json:"extend,omitempty"`
+	Parameters int       `json:"parameters"`
+	Steps      int       `json:"steps,omitempty"`
+	Batch      int       `json:"batch,omitempty"`
+	Ritz       int       `json:"ritz_vectors,omitempty"`
+	Seconds    float64   `json:"seconds,omitempty"`
+	FinalLoss  float64   `json:"final_loss,omitempty"`
+	Loss       []float64 `json:"-"`
+}
+
+// Results is results.json.
+type Results struct {
+	Training Training `json:"training"`
+	RTol     float64  `json:"rtol"`
+	Runs     []Run    `json:"runs"`
+}
+
+// poisson returns the 5-point −Δ (scaled by 1/h²) on the unit square with
+// n×n interior nodes.
+func poisson(n int) (*sparse.CSR, error) {
+	g, err := pde.NewGrid(n, n)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := pde.Laplacian(g, nil)
+	return a, nil
+}
+
+func run(cfg config, stdout, stderr io.Writer) error {
+	net, tr, err := network(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	res := Results{Training: tr, RTol: cfg.rtol}
+	if cfg.train {
+		if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+			return err
+		}
+		if err := neural.SaveFile(filepath.Join(cfg.out, modelFile), net); err != nil {
+			return err
+		}
+	}
+	if cfg.noSolve {
+		fmt.Fprintf(stdout, "trained in %.1f s, final loss %.4g; wrote %s\n", tr.Seconds, tr.FinalLoss, filepath.Join(cfg.out, modelFile))
+		return report.WriteJSON(cfg.out, "training.json", tr)
+	}
+	tab := report.Table{Header: []string{"grid", "solver", "iterations", "vs CG", "seconds", "vs best classical", "rel. residual", "note"}}
+	for _, n := range cfg.grids {
+		runs, err := solveGrid(cfg, net, n, stderr)
+		if err != nil {
+			return err
+		}
+		cg, best := math.NaN(), math.Inf(1)
+		for _, r := range runs {
+			if r.Solver == "cg" {
+				cg = r.Iterations
+			}
+			if r.Solver != "dcdm" && r.Error == "" {
+				best = math.Min(best, r.Seconds)
+			}
+		}
+		for _, r := range runs {
+			note := r.Error
+			if r.Fallbacks > 0 {
+				note = strings.TrimSpace(fmt.Sprintf("%d fallbacks %s", r.Fallbacks, note))
+			}
+			vsCG, vsBest := "—", "—"
+			if !math.IsNaN(cg) {
+				vsCG = fmt.Sprintf("%.2f", r.Iterations/cg)
+			}
+			if !math.IsInf(best, 1) {
+				vsBest = fmt.Sprintf("%.2f×", r.Seconds/best)
+			}
+			tab.Add(fmt.Sprintf("%d²", n), r.Solver, fmt.Sprintf("%.0f", r.Iterations), vsCG,
+				fmt.Sprintf("%.4f", r.Seconds), vsBest, fmt.Sprintf("%.2g", r.RelativeResidual), note)
+		}
+		res.Runs = append(res.Runs, runs...)
+	}
+	fmt.Fprintf(stdout, "network: %s %s, %d² training grid, %d parameters", tr.Source, tr.Network, tr.Grid, tr.Parameters)
+	if tr.Seconds > 0 {
+		fmt.Fprintf(stdout, ", trained in %.1f s (final batch loss %.4g)", tr.Seconds, tr.FinalLoss)
+	}
+	fmt.Fprintf(stdout, "\nmedians over %d unseen right-hand sides, rtol %g; \"vs best classical\" divides by the fastest of cg, ic0, mg\n\n", cfg.rhs, cfg.rtol)
+	if err := tab.Write(stdout); err != nil {
+		return err
+	}
+	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+		return err
+	}
+	if !cfg.noFigures {
+		if err := draw(cfg, res); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "\nwrote %s\n", filepath.Join(cfg.out, "results.json"))
+	return nil
+}
+
+// network trains, loads or decodes the committed CNN.
+func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
+	net, err := neural.NewCNN(cfg.arch, cfg.seed)
+	if err != nil {
+		return nil, Training{}, err
+	}
+	net.Extend = cfg.extend
+	tr := Training{Grid: cfg.trainGrid, Network: cfg.arch.String(), Parameters: neural.NumParams(net), Extend: cfg.extend}
+	switch {
+	case cfg.modelPath != "":
+		tr.Source = cfg.modelPath
+		if err := neural.LoadFile(cfg.modelPath, net); err != nil {
+			return nil, tr, fmt.Errorf("%s: %w (was it trained as %s? set -channels, -levels, -act, -sym to match)", cfg.modelPath, err, cfg.arch)
+		}
+		return net, tr, nil
+	case !cfg.train:
+		tr.Source = "committed"
+		return net, tr, neural.Load(bytes.NewReader(embeddedModel), net)
+	}
+	tr.Source, tr.Steps, tr.Batch, tr.Ritz, tr.Noise = "trained", cfg.steps, cfg.batch, cfg.ritz, cfg.noise
+	a, err := poisson(cfg.trainGrid)
+	if err != nil {
+		return nil, tr, err
+	}
+	fmt.Fprintf(stderr, "dcdm: Lanczos, %d steps on the %d² Poisson matrix …\n", cfg.ritz, cfg.trainGrid)
+	_, vecs, err := linsolve.Lanczos(a, min(cfg.ritz, a.Dim()), nil, cfg.seed)
+	if err != nil {
+		return nil, tr, err
+	}
+	sampler, err := neural.NewRitzSampler(vecs, 0.5, 9, cfg.seed)
+	if err != nil {
+		return nil, tr, err
+	}
+	out, err := neural.TrainDCDM(net, a, cfg.trainGrid, cfg.trainGrid, sampler, &neural.DCDMSettings{
+		Steps: cfg.steps, Batch: cfg.batch, LR: cfg.lr, Noise: cfg.noise,
+		Progress: func(step int, loss float64) {
+			if step%100 == 0 || step == cfg.steps {
+				fmt.Fprintf(stderr, "dcdm:   step %d, batch loss %.4g\n", step, loss)
+			}
+		},
+	})
+	tr.Seconds, tr.Loss = out.Seconds, out.Loss
+	if len(out.Loss) > 0 {
+		tr.FinalLoss = out.Loss[len(out.Loss)-1]
+	}
+	return net, tr, err
+}
+
+// solveGrid solves cfg.rhs seeded right-hand sides on the n×n Poisson
+// matrix with every solver.
+func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, error) {
+	a, err := poisson(n)
+	if err != nil {
+		return nil, err
+	}
+	rhs := make([][]float64, cfg.rhs)
+	for k := range rhs {
+		rnd := rand.New(rand.NewPCG(cfg.seed+1000, uint64(n*100+k)))
+		b := make([]float64, n*n)
+		for i := range b {
+			b[i] = rnd.NormFloat64()
+		}
+		rhs[k] = b
+	}
+	var runs []Run
+	for _, name := range solverNames {
+		if !slices.Contains(cfg.solvers, name) {
+			continue
+		}
+		fmt.Fprintf(stderr, "dcdm: %d², %s …\n", n, name)
+		r := Run{TrainGrid: cfg.trainGrid, Grid: n, Problem: "poisson", Solver: name, RHS: cfg.rhs}
+		var its, secs []float64
+		for k, b := range rhs {
+			// The setup (factorisation, hierarchy) is part of the time.
+			start := time.Now()
+			var h linsolve.History
+			x := make([]float64, len(b))
+			set := &linsolve.Settings{RelTol: cfg.rtol, MaxIter: cfg.maxIt}
+			if k == 0 {
+				set.Monitor = h.Record
+			}
+			var method linsolve.Method = &linsolve.CG{}
+			switch name {
+			case "ic0":
+				p, err := linsolve.NewIC0(a)
+				if err != nil {
+					return nil, err
+				}
+				set.Preconditioner = p
+			case "mg":
+				p, err := linsolve.NewMultigrid(a, []int{n, n}, nil)
+				if err != nil {
+					return nil, err
+				}
+				set.Preconditioner = p
+			case "dcdm":
+				p, err := net.Preconditioner(n, n)
+				if err != nil {
+					return nil, err
+				}
+				set.Preconditioner = p
+				method = &linsolve.FCG{}
+			}
+			res, err := method.Solve(x, a, b, set)
+			secs = append(secs, time.Since(start).Seconds())
+			its = append(its, float64(res.Iterations))
+			r.RelativeResidual = math.Max(r.RelativeResidual, res.RelativeResidual)
+			r.Fallbacks += res.Stats.Fallbacks
+			if err != nil && r.Error == "" {
+				r.Error = err.Error()
+			}
+			if k == 0 {
+				r.history = h.Residuals
+			}
+		}
+		r.Iterations, r.Seconds = report.Median(its), report.Median(secs)
+		fmt.Fprintf(stderr, "dcdm:   %.0f iterations, %.3f s\n", r.Iterations, r.Seconds)
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+func draw(cfg config, res Results) error {
+	for _, n := range cfg.grids {
+		var series []figures.Series
+		for _, r := range res.Runs {
+			if r.Grid != n || len(r.history) == 0 {
+				continue
+			}
+			y := make([]float64, len(r.history))
+			for i, v := range r.history {
+				y[i] = v / r.history[0]
+			}
+			series = append(series, figures.Series{Label: r.Solver, Y: y})
+		}
+		if len(series) > 0 {
+			if err := figures.Convergence(filepath.Join(cfg.out, fmt.Sprintf("history-%d.png", n)),
+				fmt.Sprintf("Poisson %d²: relative residual (DCDM trained on %d²)", n, cfg.trainGrid), series); err != nil {
+				return err
+			}
+		}
+	}
+	var its []figures.Series
+	for _, name := range cfg.solvers {
+		s := figures.Series{Label: name}
+		for _, r := range res.Runs {
+			if r.Solver == name {
+				s.X = append(s.X, float64(r.Grid))
+				s.Y = append(s.Y, r.Iterations)
+			}
+		}
+		if len(s.X) > 0 {
+			its = append(its, s)
+		}
+	}
+	if len(cfg.grids) > 1 && len(its) > 0 {
+		if err := figures.Lines(filepath.Join(cfg.out, "iterations.png"), "iterations to rtol vs grid side", "grid side n (n² unknowns)",
+			"iterations (median)", its, true); err != nil {
+			return err
+		}
+	}
+	if len(res.Training.Loss) > 0 {
+		return figures.Lines(filepath.Join(cfg.out, "training-loss.png"), "DCDM training loss (batch mean)", "Adam step", "loss",
+			[]figures.Series{{Label: "loss", Y: res.Training.Loss}}, true)
+	}
+	return nil
+}

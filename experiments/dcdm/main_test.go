@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func readResults(t *testing.T, dir string) Results {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	return res
+}
+
+// TestCommittedModel: the committed 64² network, on an unseen right-hand
+// side of the training grid, meets the bar — at most a quarter of
+// CG's iterations and no more than IC(0)-PCG — and every solver reaches
+// the tolerance.
+func TestCommittedModel(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-grid", "64", "-rhs", "1", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	res := readResults(t, dir)
+	require.Len(t, res.Runs, 4)
+	its := map[string]float64{}
+	for _, r := range res.Runs {
+		assert.Empty(t, r.Error, r.Solver)
+		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
+		assert.Equal(t, 64, r.TrainGrid)
+		its[r.Solver] = r.Iterations
+	}
+	assert.LessOrEqual(t, its["dcdm"], its["cg"]/4)
+	assert.LessOrEqual(t, its["dcdm"], its["ic0"])
+	assert.Equal(t, "committed", res.Training.Source)
+}
+
+// TestTrainSmall: -train on a 16² grid for a few steps runs end to end,
+// saves a model that -model loads back, and the flexible iteration with
+// the barely trained network still converges (with fallbacks if needed).
+func TestTrainSmall(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-out", dir, "-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-solver", "cg,dcdm"}
+	cfg, err := parseFlags(args, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	res := readResults(t, dir)
+	assert.Equal(t, "trained", res.Training.Source)
+	assert.Len(t, res.Runs, 2)
+	for _, r := range res.Runs {
+		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
+	}
+	for _, f := range []string{modelFile, "history-16.png", "training-loss.png"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
+	// Training is reproducible: the same flags give the same model file.
+	again := t.TempDir()
+	cfg, err = parseFlags(append(args[2:], "-out", again, "-no-solve"), &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	m1, err := os.ReadFile(filepath.Join(dir, modelFile))
+	require.NoError(t, err)
+	m2, err := os.ReadFile(filepath.Join(again, modelFile))
+	require.NoError(t, err)
+	assert.Equal(t, m1, m2, "retraining with the same flags changed the model")
+	cfg, err = parseFlags([]string{"-out", t.TempDir(), "-model", filepath.Join(dir, modelFile), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	// Another architecture does not load the file.
+	cfg, err = parseFlags([]string{"-model", filepath.Join(dir, modelFile), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "size mismatch")
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-solver", "amg"},
+		{"-grid", "0"},
+		{"-train", "-model", "x.json"},
+		{"-no-solve"},
+		{"-channels", "4"}, // no committed model of that width
+		{"-act", "sigmoid"},
+		{"-noise", "2", "-train"},
+		{"-rtol", "1"},
+		{"stray"},
+	} {
+		_, err := parseFlags(args, &bytes.Buffer{})
+		assert.Error(t, err, "%v", args)
+	}
+}
