@@ -134,16 +134,15 @@ func TestSymmetricCNN(t *testing.T) {
 		{Channels: 3, Levels: 2, Activation: Linear, Symmetric: true},
 		{Channels: 3, Activation: Linear, Symmetric: true, Shared: true},
 	} {
-		symmetricCNN(t, cfg)
+		net, err := NewCNN(cfg, 11)
+		require.NoError(t, err)
+		symmetricCNN(t, net, Grid{1, 16, 24})
 	}
 	_, err := NewCNN(CNNConfig{Channels: 3, Levels: 1, Activation: Tanh, Symmetric: true}, 1)
 	assert.Error(t, err)
 }
 
-func symmetricCNN(t *testing.T, cfg CNNConfig) {
-	net, err := NewCNN(cfg, 11)
-	require.NoError(t, err)
-	g := Grid{1, 16, 24}
+func symmetricCNN(t *testing.T, net *CNN, g Grid) {
 	rnd := rand.New(rand.NewPCG(12, 12))
 	x, y := randDense(rnd, g.Pixels(), 1), randDense(rnd, g.Pixels(), 1)
 	tp := NewTape()
@@ -258,4 +257,28 @@ func TestCNNCheckpointAndGrids(t *testing.T) {
 	}
 	p.Apply(dst, make([]float64, 64))
 	assert.Equal(t, make([]float64, 64), dst, "r = 0 gives 0")
+}
+
+// TestLevelsFor: a shared network pools down to a 4² coarsest grid; an
+// extended one does the same beyond its own levels (reusing its coarsest
+// blocks) and is unchanged on grids its own levels already cover.
+func TestLevelsFor(t *testing.T) {
+	shared, err := NewCNN(CNNConfig{Channels: 2, Activation: Linear, Symmetric: true, Shared: true}, 1)
+	require.NoError(t, err)
+	assert.Equal(t, 4, shared.LevelsFor(64, 64))
+	assert.Equal(t, 5, shared.LevelsFor(128, 128))
+	assert.Equal(t, 1, shared.LevelsFor(12, 8))
+	net, err := NewCNN(CNNConfig{Channels: 2, Levels: 2, Activation: Linear, Symmetric: true}, 1)
+	require.NoError(t, err)
+	g := Grid{1, 16, 16}
+	x := randDense(rand.New(rand.NewPCG(1, 2)), g.Pixels(), 1)
+	tp := NewTape()
+	y := net.Forward(tp, tp.Const(x), g).V
+	net.Extend = true
+	assert.Equal(t, 2, net.LevelsFor(16, 16))
+	assert.Equal(t, 3, net.LevelsFor(32, 32))
+	assert.True(t, mat.Equal(y, net.Forward(tp, tp.Const(x), g).V), "Extend changed the output on the training grid")
+	symmetricCNN(t, net, Grid{1, 32, 32}) // the extended form (3 levels) stays symmetric
+	_, err = net.Preconditioner(30, 32)
+	assert.ErrorIs(t, err, ErrShape)
 }
