@@ -5,6 +5,14 @@
 //	pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc ic0] [-rtol 1e-8] [-x x.mtx] [-json]
 //	pdekit solve -A A.mtx -pc mg -grid 1024x1024
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
+//	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
+//
+// datagen writes a family of systems and their solutions as NumPy .npy
+// chunks with a JSON manifest, solving each chunk in SKR order with Krylov
+// recycling (recycled CG for the symmetric families, GCRO-DR for
+// darcy-skr). It resumes an interrupted run (complete chunks are kept and
+// skipped) and generates shard i of k deterministically, so that a
+// cluster's job array can split the work: see deploy/.
 //
 // solve reports iterations, the true relative residual, seconds and the
 // stopping reason (as JSON with -json: keys iterations,
@@ -36,7 +44,8 @@ func main() {
 const usage = `usage:
   pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
-run "pdekit solve -h" or "pdekit gen -h" for the flags`
+  pdekit datagen -family darcy|darcy-skr|poisson-rhs -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k]
+run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
 
 // errUsage marks errors that exit with status 2.
 type errUsage struct{ error }
@@ -52,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = solveCmd(args[1:], stdout, stderr)
 	case "gen":
 		err = genCmd(args[1:], stderr)
+	case "datagen":
+		err = datagenCmd(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0

@@ -1,0 +1,446 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pdekit/pdekit/krylov"
+	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// datagen writes a family of PDE systems and their solutions as NumPy
+// arrays for neural-operator training, solving each chunk of the family
+// in SKR order with a recycling solver. The layout of -out:
+//
+//	manifest.json                 settings (must match on every run into the directory)
+//	inputs-00000.npy              float64 [c, s, s]: a (darcy, darcy-skr) or f (poisson-rhs)
+//	solutions-00000.npy           float64 [c, s, s]: u on the interior nodes
+//	chunk-00000.json              indices, iterations, residuals, seconds: written last
+//
+// Sample i lies in chunk i / chunk at row i % chunk and depends only on
+// (seed, i), and each chunk is solved on its own (its own SKR order and
+// recycle space), so shards (chunks j with j mod k = i) and resumed runs
+// produce the same files as one uninterrupted run.
+
+const manifestFormat = "pdekit-datagen/1"
+
+var datagenFamilies = []string{"darcy", "darcy-skr", "poisson-rhs"}
+
+// Manifest is manifest.json: everything that determines the data.
+type Manifest struct {
+	Format  string  `json:"format"`
+	Family  string  `json:"family"`
+	Grid    int     `json:"grid"`
+	N       int     `json:"n"`
+	Seed    uint64  `json:"seed"`
+	Chunk   int     `json:"chunk"`
+	RTol    float64 `json:"rtol"`
+	Solver  string  `json:"solver"`
+	Recycle bool    `json:"recycle"`
+	PC      string  `json:"preconditioner"`
+	Chunks  int     `json:"chunks"`
+	Input   string  `json:"input"` // what inputs-*.npy hold
+	Layout  string  `json:"layout"`
+}
+
+// ChunkStats is chunk-NNNNN.json.
+type ChunkStats struct {
+	Chunk                 int     `json:"chunk"`
+	First                 int     `json:"first"` // sample index of row 0
+	Count                 int     `json:"count"`
+	Order                 []int   `json:"solve_order"` // rows in SKR order
+	TotalIterations       int     `json:"total_iterations"`
+	WorstRelativeResidual float64 `json:"worst_relative_residual"`
+	Seconds               float64 `json:"seconds"`
+}
+
+type datagenConfig struct {
+	m     Manifest
+	out   string
+	shard int
+	of    int
+	quiet bool
+}
+
+func parseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	k, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || k < 1 || i < 0 || i >= k {
+		return 0, 0, fmt.Errorf("datagen: -shard %q: want i/k with 0 ≤ i < k (e.g. 0/4)", s)
+	}
+	return i, k, nil
+}
+
+func datagenCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("datagen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	family := fs.String("family", "darcy", "family: darcy (−∇·(a∇u) = 1, a = exp(GRF)), darcy-skr (L·diag(a)·u = 1), poisson-rhs (−Δu = f, f a random Chebyshev expansion)")
+	grid := fs.Int("grid", 64, "interior nodes per dimension (s×s)")
+	n := fs.Int("n", 1000, "number of samples")
+	seed := fs.Uint64("seed", 1, "seed: sample i depends only on (seed, i)")
+	out := fs.String("out", "data", "output directory")
+	chunk := fs.Int("chunk", 256, "samples per file (and per recycled SKR sequence)")
+	rtol := fs.Float64("rtol", 1e-8, "relative residual of every solve")
+	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order (false: CG or GMRES(40), cold, in index order)")
+	pc := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
+	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage{err}
+	}
+	if fs.NArg() > 0 {
+		return errUsage{fmt.Errorf("datagen: unexpected argument %q", fs.Arg(0))}
+	}
+	cfg := datagenConfig{out: *out, quiet: *quiet}
+	var err error
+	if cfg.shard, cfg.of, err = parseShard(*shard); err != nil {
+		return errUsage{err}
+	}
+	switch {
+	case !containsString(datagenFamilies, *family):
+		return errUsage{fmt.Errorf("datagen: unknown family %q (want one of %s)", *family, strings.Join(datagenFamilies, ", "))}
+	case *grid < 2 || *n < 1 || *chunk < 1:
+		return errUsage{fmt.Errorf("datagen: -grid must be at least 2, -n and -chunk positive")}
+	case !(*rtol > 0 && *rtol < 1):
+		return errUsage{fmt.Errorf("datagen: -rtol must be in (0, 1)")}
+	case !containsString(linsolve.PreconditionerNames[:5], *pc):
+		return errUsage{fmt.Errorf("datagen: unknown preconditioner %q", *pc)}
+	}
+	solver := map[bool]string{true: "cg", false: "gmres"}[*family != "darcy-skr"]
+	if *recycle {
+		solver = map[bool]string{true: "rcg", false: "gcrodr"}[*family != "darcy-skr"]
+	}
+	input := "a"
+	if *family == "poisson-rhs" {
+		input = "f"
+	}
+	cfg.m = Manifest{Format: manifestFormat, Family: *family, Grid: *grid, N: *n, Seed: *seed, Chunk: *chunk,
+		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n + *chunk - 1) / *chunk, Input: input,
+		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
+	return datagen(cfg, stdout, stderr)
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (m Manifest) family() (*pde.Family, error) {
+	switch m.Family {
+	case "darcy":
+		return pde.DarcyFamily(m.Grid, m.N, m.Seed, pde.DarcyOptions{})
+	case "darcy-skr":
+		return pde.DarcyFamily(m.Grid, m.N, m.Seed, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	case "poisson-rhs":
+		return pde.PoissonRHSFamily(m.Grid, m.N, m.Seed, 8)
+	}
+	return nil, fmt.Errorf("datagen: unknown family %q", m.Family)
+}
+
+// checkManifest writes manifest.json, or checks that the one already in
+// dir has the same settings; it never overwrites a different manifest.
+func checkManifest(dir string, m Manifest) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, "manifest.json")
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		var old Manifest
+		if err := json.Unmarshal(raw, &old); err != nil {
+			return fmt.Errorf("datagen: %s is not a pdekit manifest (%v); use another -out", path, err)
+		}
+		if !reflect.DeepEqual(old, m) {
+			return fmt.Errorf("datagen: %s was written with different settings (%s, grid %d, n %d, seed %d, chunk %d, solver %s); use another -out or the same flags",
+				path, old.Family, old.Grid, old.N, old.Seed, old.Chunk, old.Solver)
+		}
+		return nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+}
+
+// writeAtomic writes path through a temporary file and a rename, so that
+// an interrupted run never leaves a truncated file under the final name.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%05d.%s", kind, j, ext) }
+
+// chunkDone reports whether chunk j is complete: its stats file exists
+// (it is written after both arrays) and both arrays have the right size.
+func chunkDone(dir string, j, count, s int) bool {
+	if _, err := os.Stat(filepath.Join(dir, chunkName("chunk", j, "json"))); err != nil {
+		return false
+	}
+	want := int64(npyHeaderLen([]int{count, s, s}) + 8*count*s*s)
+	for _, kind := range []string{"inputs", "solutions"} {
+		st, err := os.Stat(filepath.Join(dir, chunkName(kind, j, "npy")))
+		if err != nil || st.Size() != want {
+			return false
+		}
+	}
+	return true
+}
+
+func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
+	m := cfg.m
+	fam, err := m.family()
+	if err != nil {
+		return err
+	}
+	if err := checkManifest(cfg.out, m); err != nil {
+		return err
+	}
+	var todo, skipped []int
+	for j := cfg.shard; j < m.Chunks; j += cfg.of {
+		count := min(m.Chunk, m.N-j*m.Chunk)
+		if chunkDone(cfg.out, j, count, m.Grid) {
+			skipped = append(skipped, j)
+		} else {
+			todo = append(todo, j)
+		}
+	}
+	total := 0
+	for _, j := range todo {
+		total += min(m.Chunk, m.N-j*m.Chunk)
+	}
+	start := time.Now()
+	bar := progress{w: stderr, total: total, quiet: cfg.quiet, start: start}
+	if len(skipped) > 0 && !cfg.quiet {
+		fmt.Fprintf(stderr, "datagen: %d chunk(s) of shard %d/%d already complete, resuming with %d\n", len(skipped), cfg.shard, cfg.of, len(todo))
+	}
+	var its int
+	var solveSec float64
+	for _, j := range todo {
+		st, err := generateChunk(cfg, fam, j, &bar)
+		if err != nil {
+			return err
+		}
+		its += st.TotalIterations
+		solveSec += st.Seconds
+	}
+	bar.finish()
+	elapsed := time.Since(start).Seconds()
+	if total > 0 {
+		fmt.Fprintf(stdout, "datagen: %d systems (%s, %d², %s) in %.2f s: %.1f systems/s, %.1f iterations per system; %s\n",
+			total, m.Family, m.Grid, m.Solver, elapsed, float64(total)/elapsed, float64(its)/float64(total), cfg.out)
+	} else {
+		fmt.Fprintf(stdout, "datagen: nothing to do, shard %d/%d of %s is complete\n", cfg.shard, cfg.of, cfg.out)
+	}
+	return nil
+}
+
+func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (ChunkStats, error) {
+	m := cfg.m
+	first := j * m.Chunk
+	count := min(m.Chunk, m.N-first)
+	nn := m.Grid * m.Grid
+	systems := make([]krylov.System, count)
+	mats := make([]*sparse.CSR, count)
+	inputs := make([]float64, 0, count*nn)
+	for r := range count {
+		p, err := fam.Problem(first + r)
+		if err != nil {
+			return ChunkStats{}, err
+		}
+		systems[r] = krylov.System{A: p.A, B: p.B, Params: p.Params}
+		mats[r] = p.A
+		if m.Input == "f" {
+			inputs = append(inputs, p.B...)
+		} else {
+			inputs = append(inputs, p.Params...)
+		}
+	}
+	order := make([]int, count)
+	for r := range order {
+		order[r] = r
+	}
+	if m.Recycle {
+		var err error
+		if order, err = krylov.Sort(paramsOf(systems), krylov.Frobenius); err != nil {
+			return ChunkStats{}, err
+		}
+	}
+	var method linsolve.Method
+	switch m.Solver {
+	case "rcg":
+		method = &krylov.RCG{}
+	case "gcrodr":
+		method = &krylov.GCRODR{}
+	case "cg":
+		method = &linsolve.CG{}
+	default:
+		method = &linsolve.GMRES{Restart: 40}
+	}
+	sols := make([]float64, count*nn)
+	st := ChunkStats{Chunk: j, First: first, Count: count, Order: order}
+	t0 := time.Now()
+	var prev []float64
+	var pc linsolve.Preconditioner
+	var pcFor *sparse.CSR
+	for _, r := range order {
+		set := &linsolve.Settings{RelTol: m.RTol}
+		if m.Recycle {
+			set.X0 = prev // warm start from the previous system in SKR order
+		}
+		if m.PC != "none" {
+			if pcFor != mats[r] { // poisson-rhs shares one matrix
+				var err error
+				if pc, err = linsolve.NewPreconditioner(m.PC, mats[r], nil); err != nil {
+					return st, fmt.Errorf("datagen: sample %d: %w", first+r, err)
+				}
+				pcFor = mats[r]
+			}
+			set.Preconditioner = pc
+		}
+		x := sols[r*nn : (r+1)*nn]
+		res, err := method.Solve(x, systems[r].A, systems[r].B, set)
+		if err != nil {
+			return st, fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
+		}
+		st.TotalIterations += res.Iterations
+		st.WorstRelativeResidual = math.Max(st.WorstRelativeResidual, res.RelativeResidual)
+		prev = x
+		bar.add(1)
+	}
+	st.Seconds = time.Since(t0).Seconds()
+	shape := []int{count, m.Grid, m.Grid}
+	for _, f := range []struct {
+		kind string
+		data []float64
+	}{{"inputs", inputs}, {"solutions", sols}} {
+		if err := writeAtomic(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error { return writeNPY(w, shape, f.data) }); err != nil {
+			return st, err
+		}
+	}
+	b, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return st, err
+	}
+	return st, writeAtomic(filepath.Join(cfg.out, chunkName("chunk", j, "json")), func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+}
+
+func paramsOf(systems []krylov.System) [][]float64 {
+	out := make([][]float64, len(systems))
+	for i, s := range systems {
+		out[i] = s.Params
+	}
+	return out
+}
+
+// npyHeaderLen is the length of the .npy (version 1.0) header for a
+// little-endian float64 C-order array of the given shape.
+func npyHeaderLen(shape []int) int { return len(npyHeader(shape)) }
+
+func npyHeader(shape []int) []byte {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	tuple := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		tuple += ","
+	}
+	dict := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", tuple)
+	// magic (6) + version (2) + header length (2) + dict + padding + '\n',
+	// a multiple of 64 bytes.
+	total := 10 + len(dict) + 1
+	pad := (64 - total%64) % 64
+	h := make([]byte, 0, total+pad)
+	h = append(h, "\x93NUMPY\x01\x00"...)
+	h = binary.LittleEndian.AppendUint16(h, uint16(len(dict)+pad+1))
+	h = append(h, dict...)
+	h = append(h, strings.Repeat(" ", pad)...)
+	return append(h, '\n')
+}
+
+// writeNPY writes data as a NumPy .npy file of the given shape.
+func writeNPY(w io.Writer, shape []int, data []float64) error {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	if n != len(data) {
+		panic(fmt.Sprintf("pdekit: npy shape %v for %d values", shape, len(data)))
+	}
+	if _, err := w.Write(npyHeader(shape)); err != nil {
+		return err
+	}
+	buf := make([]byte, 8*len(data))
+	for i, v := range data {
+		binary.LittleEndian.PutUint64(buf[8*i:], math.Float64bits(v))
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// progress is a one-line progress bar on stderr.
+type progress struct {
+	w           io.Writer
+	total, done int
+	quiet       bool
+	start       time.Time
+	last        time.Time
+}
+
+func (p *progress) add(k int) {
+	p.done += k
+	if p.quiet || (time.Since(p.last) < 200*time.Millisecond && p.done < p.total) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	fill := width * p.done / max(p.total, 1)
+	rate := float64(p.done) / time.Since(p.start).Seconds()
+	eta := float64(p.total-p.done) / rate
+	fmt.Fprintf(p.w, "\rdatagen [%s%s] %d/%d systems, %.1f/s, ETA %.0f s ", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), p.done, p.total, rate, eta)
+}
+
+func (p *progress) finish() {
+	if !p.quiet && p.total > 0 {
+		fmt.Fprintln(p.w)
+	}
+}

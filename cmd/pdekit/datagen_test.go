@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pdekit/pdekit/pde"
+)
+
+// TestMain lets a test run the command in a separate process: the test
+// binary re-executes itself with PDEKIT_MAIN_ARGS set.
+func TestMain(m *testing.M) {
+	if args := os.Getenv("PDEKIT_MAIN_ARGS"); args != "" {
+		os.Exit(run(strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// readNPY reads a float64 .npy file written by writeNPY, checking the
+// format (magic, version, 64-byte aligned header, dtype, order).
+func readNPY(t *testing.T, path string) (shape string, data []float64) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "\x93NUMPY\x01\x00", string(raw[:8]))
+	hl := int(binary.LittleEndian.Uint16(raw[8:10]))
+	require.Zero(t, (10+hl)%64, "header not 64-byte aligned")
+	header := string(raw[10 : 10+hl])
+	require.True(t, strings.HasSuffix(header, "\n"))
+	require.Contains(t, header, "'descr': '<f8', 'fortran_order': False")
+	i := strings.Index(header, "'shape': (")
+	j := strings.Index(header[i:], ")")
+	shape = header[i+len("'shape': (") : i+j]
+	body := raw[10+hl:]
+	require.Zero(t, len(body)%8)
+	data = make([]float64, len(body)/8)
+	for k := range data {
+		data[k] = math.Float64frombits(binary.LittleEndian.Uint64(body[8*k:]))
+	}
+	return shape, data
+}
+
+// dataFiles returns the names of the .npy and manifest files in dir.
+func dataFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".npy") || e.Name() == "manifest.json" {
+			out = append(out, e.Name())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameData asserts that two output directories hold byte-identical data
+// files and chunk statistics equal up to timings.
+func sameData(t *testing.T, a, b string) {
+	t.Helper()
+	fa, fb := dataFiles(t, a), dataFiles(t, b)
+	require.Equal(t, fa, fb)
+	for _, f := range fa {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		require.NoError(t, err)
+		y, err := os.ReadFile(filepath.Join(b, f))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(x, y), "%s differs", f)
+	}
+	chunks, err := filepath.Glob(filepath.Join(a, "chunk-*.json"))
+	require.NoError(t, err)
+	for _, c := range chunks {
+		var sa, sb ChunkStats
+		ra, _ := os.ReadFile(c)
+		rb, err := os.ReadFile(filepath.Join(b, filepath.Base(c)))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(ra, &sa))
+		require.NoError(t, json.Unmarshal(rb, &sb))
+		sa.Seconds, sb.Seconds = 0, 0
+		assert.Equal(t, sa, sb, c)
+	}
+}
+
+var smallDarcy = []string{"datagen", "-family", "darcy", "-grid", "12", "-n", "11", "-chunk", "3", "-seed", "7", "-quiet"}
+
+// TestDatagenSolutions: the arrays have the documented shapes, the inputs
+// are the family's coefficient fields, and every stored solution solves
+// its system to the requested tolerance.
+func TestDatagenSolutions(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := pdekit(append(smallDarcy, "-out", dir)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "11 systems")
+	fam, err := pde.DarcyFamily(12, 11, 7, pde.DarcyOptions{})
+	require.NoError(t, err)
+	for j := range 4 {
+		count := min(3, 11-3*j)
+		shape, in := readNPY(t, filepath.Join(dir, chunkName("inputs", j, "npy")))
+		assert.Equal(t, fmt.Sprintf("%d, 12, 12", count), shape)
+		_, u := readNPY(t, filepath.Join(dir, chunkName("solutions", j, "npy")))
+		for r := range count {
+			p, err := fam.Problem(3*j + r)
+			require.NoError(t, err)
+			assert.Equal(t, p.Params, in[r*144:(r+1)*144])
+			res := make([]float64, 144)
+			p.A.MulVecTo(res, u[r*144:(r+1)*144])
+			var rr, bb float64
+			for i := range res {
+				rr += (p.B[i] - res[i]) * (p.B[i] - res[i])
+				bb += p.B[i] * p.B[i]
+			}
+			assert.LessOrEqual(t, math.Sqrt(rr/bb), 1e-8, "sample %d", 3*j+r)
+		}
+	}
+	var m Manifest
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &m))
+	assert.Equal(t, "rcg", m.Solver)
+	assert.Equal(t, 4, m.Chunks)
+}
+
+// TestDatagenShardsUnion: three shards run as separate processes write,
+// together, exactly the files of one unsharded run; so do runs without
+// recycling and for the nonsymmetric family (GCRO-DR).
+func TestDatagenShardsUnion(t *testing.T) {
+	self, err := os.Executable()
+	require.NoError(t, err)
+	for _, extra := range [][]string{nil, {"-family", "darcy-skr"}} {
+		args := append(slices.Clone(smallDarcy), extra...)
+		one := t.TempDir()
+		code, _, stderr := pdekit(append(args, "-out", one)...)
+		require.Equal(t, 0, code, stderr)
+		sharded := t.TempDir()
+		var procs []*exec.Cmd
+		for i := range 3 {
+			cmd := exec.Command(self)
+			cmd.Env = append(os.Environ(), "PDEKIT_MAIN_ARGS="+strings.Join(append(args, "-out", sharded, "-shard", fmt.Sprintf("%d/3", i)), " "))
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			require.NoError(t, cmd.Start())
+			procs = append(procs, cmd)
+		}
+		for _, p := range procs {
+			require.NoError(t, p.Wait())
+		}
+		sameData(t, one, sharded)
+	}
+}
+
+// TestDatagenResume: an interrupted run (a chunk without its stats file,
+// a truncated array, a stray temporary file) resumes, regenerates only
+// what is missing, and ends with the files of an uninterrupted run.
+func TestDatagenResume(t *testing.T) {
+	ref := t.TempDir()
+	code, _, stderr := pdekit(append(smallDarcy, "-out", ref)...)
+	require.Equal(t, 0, code, stderr)
+	dir := t.TempDir()
+	code, _, stderr = pdekit(append(smallDarcy, "-out", dir)...)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, os.Remove(filepath.Join(dir, chunkName("chunk", 1, "json"))))
+	require.NoError(t, os.Truncate(filepath.Join(dir, chunkName("solutions", 2, "npy")), 100))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, chunkName("inputs", 3, "npy")+".tmp"), []byte("partial"), 0o644))
+	code, stdout, stderr := pdekit(append(smallDarcy, "-out", dir)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "6 systems", "chunks 1 and 2 (3 samples each) are redone, not 0 and 3")
+	os.Remove(filepath.Join(dir, chunkName("inputs", 3, "npy")+".tmp"))
+	sameData(t, ref, dir)
+	code, stdout, _ = pdekit(append(smallDarcy, "-out", dir)...)
+	require.Equal(t, 0, code)
+	assert.Contains(t, stdout, "nothing to do")
+}
+
+// TestDatagenBadInput: unknown families, malformed shards and a directory
+// holding another run's manifest are refused, and nothing is written
+// over the existing data.
+func TestDatagenBadInput(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := pdekit(append(smallDarcy, "-out", dir)...)
+	require.Equal(t, 0, code, stderr)
+	before := map[string][]byte{}
+	for _, f := range dataFiles(t, dir) {
+		before[f], _ = os.ReadFile(filepath.Join(dir, f))
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"-family", "navier-stokes"}, 2, "unknown family"},
+		{[]string{"-shard", "3/2"}, 2, "want i/k"},
+		{[]string{"-shard", "1"}, 2, "want i/k"},
+		{[]string{"-shard", "-1/2"}, 2, "want i/k"},
+		{[]string{"-n", "0"}, 2, "positive"},
+		{[]string{"-pc", "mg"}, 2, "unknown preconditioner"},
+		{[]string{"-seed", "8"}, 1, "different settings"},
+		{[]string{"-recycle=false"}, 1, "different settings"},
+	} {
+		code, _, stderr := pdekit(append(append(slices.Clone(smallDarcy), "-out", dir), c.args...)...)
+		assert.Equal(t, c.code, code, "%v: %s", c.args, stderr)
+		assert.Contains(t, stderr, c.msg, "%v", c.args)
+	}
+	for f, b := range before {
+		now, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(b, now), "%s was changed by a refused run", f)
+	}
+}
+
+// TestNPYHeader: the header is padded to 64 bytes and 1-D shapes keep
+// Python's trailing comma.
+func TestNPYHeader(t *testing.T) {
+	for _, shape := range [][]int{{5}, {2, 3}, {10000, 64, 64}} {
+		h := npyHeader(shape)
+		assert.Zero(t, len(h)%64, "%v", shape)
+	}
+	assert.Contains(t, string(npyHeader([]int{5})), "'shape': (5,)")
+}
+
+// TestDeployCommands: the datagen commands in deploy/ (Kubernetes Indexed
+// Job, Slurm array) parse and run — with a tiny size appended, since
+// later flags override earlier ones.
+func TestDeployCommands(t *testing.T) {
+	for _, f := range []string{"k8s-datagen-job.yaml", "slurm-datagen.sh"} {
+		raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", f))
+		require.NoError(t, err)
+		text := strings.ReplaceAll(string(raw), "\\\n", " ")
+		i := strings.Index(text, "datagen -family")
+		require.GreaterOrEqual(t, i, 0, f)
+		line := text[i:]
+		line = line[:strings.Index(line, "-quiet")+len("-quiet")]
+		for _, v := range []string{"${JOB_COMPLETION_INDEX}", "${SLURM_ARRAY_TASK_ID}"} {
+			line = strings.ReplaceAll(line, v, "1")
+		}
+		line = strings.ReplaceAll(line, "${SLURM_ARRAY_TASK_COUNT}", "8")
+		line = strings.ReplaceAll(line, "\"", "")
+		args := append(strings.Fields(line), "-out", t.TempDir(), "-n", "20", "-grid", "8", "-chunk", "2")
+		code, stdout, stderr := pdekit(args...)
+		assert.Equal(t, 0, code, "%s: %v: %s", f, args, stderr)
+		assert.Contains(t, stdout, " 4 systems", "%s: shard 1/8 of 10 chunks is chunks 1 and 9, 2 samples each", f)
+	}
+}
