@@ -95,7 +95,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "data", "output directory")
 	chunk := fs.Int("chunk", 256, "samples per file (and per recycled SKR sequence)")
 	rtol := fs.Float64("rtol", 1e-8, "relative residual of every solve")
-	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order (false: CG or GMRES(40), cold, in index order)")
+	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order, warm-started: recycled CG, or GCROT(40, 20) for darcy-skr (false: CG or GMRES(40), cold, in index order)")
 	pc := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
 	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -125,7 +125,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	solver := map[bool]string{true: "cg", false: "gmres"}[*family != "darcy-skr"]
 	if *recycle {
-		solver = map[bool]string{true: "rcg", false: "gcrodr"}[*family != "darcy-skr"]
+		solver = map[bool]string{true: "rcg", false: "gcrot"}[*family != "darcy-skr"]
 	}
 	input := "a"
 	if *family == "poisson-rhs" {
@@ -308,8 +308,8 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	switch m.Solver {
 	case "rcg":
 		method = &krylov.RCG{}
-	case "gcrodr":
-		method = &krylov.GCRODR{}
+	case "gcrot":
+		method = &krylov.GCROT{}
 	case "cg":
 		method = &linsolve.CG{}
 	default:

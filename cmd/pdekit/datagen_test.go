@@ -135,7 +135,7 @@ func TestDatagenSolutions(t *testing.T) {
 
 // TestDatagenShardsUnion: three shards run as separate processes write,
 // together, exactly the files of one unsharded run; so do runs without
-// recycling and for the nonsymmetric family (GCRO-DR).
+// recycling and for the nonsymmetric family (GCROT).
 func TestDatagenShardsUnion(t *testing.T) {
 	self, err := os.Executable()
 	require.NoError(t, err)

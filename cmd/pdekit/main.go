@@ -9,10 +9,11 @@
 //
 // datagen writes a family of systems and their solutions as NumPy .npy
 // chunks with a JSON manifest, solving each chunk in SKR order with Krylov
-// recycling (recycled CG for the symmetric families, GCRO-DR for
-// darcy-skr). It resumes an interrupted run (complete chunks are kept and
-// skipped) and generates shard i of k deterministically, so that a
-// cluster's job array can split the work: see deploy/.
+// recycling (recycled CG for the symmetric families, GCROT for darcy-skr,
+// which was faster than GCRO-DR in experiments/skr). It resumes an
+// interrupted run (complete chunks are kept and skipped) and generates
+// shard i of k deterministically, so that a cluster's job array can split
+// the work: see deploy/.
 //
 // solve reports iterations, the true relative residual, seconds and the
 // stopping reason (as JSON with -json: keys iterations,
