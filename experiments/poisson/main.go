@@ -175,6 +175,9 @@ func (cfg config) combos() []combo {
 		if !report.Keep(cfg.methods, m) {
 			continue
 		}
+		if m == "fcg" && len(cfg.methods) == 0 {
+			continue // flexible CG repeats CG with these fixed preconditioners; run it by name
+		}
 		if linsolve.IsStationary(m) {
 			if report.Keep(cfg.pcs, "none") {
 				cs = append(cs, combo{m, "none"})
@@ -182,7 +185,7 @@ func (cfg config) combos() []combo {
 			continue
 		}
 		for _, pc := range linsolve.PreconditionerNames {
-			if !report.Keep(cfg.pcs, pc) || m == "cg" && pc == "ilu0" && len(cfg.pcs) == 0 {
+			if !report.Keep(cfg.pcs, pc) || (m == "cg" || m == "fcg") && pc == "ilu0" && len(cfg.pcs) == 0 {
 				// ILU(0) of a symmetric M-matrix equals IC(0) up to scaling:
 				// run it with CG only when asked for by name.
 				continue
