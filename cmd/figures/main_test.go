@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hashes returns the SHA-256 of every file under dir that must be
+// reproducible: all but table.md, timings.json and the TimingFigures.
+func hashes(t *testing.T, dir string) map[string][32]byte {
+	t.Helper()
+	out := map[string][32]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		exp, base := filepath.Dir(rel), filepath.Base(rel)
+		if base == "table.md" || base == "timings.json" {
+			return nil
+		}
+		for _, pat := range TimingFigures[exp] {
+			if ok, _ := filepath.Match(pat, base); ok {
+				return nil
+			}
+		}
+		raw, err := os.ReadFile(path)
+		out[rel] = sha256.Sum256(raw)
+		return err
+	}))
+	return out
+}
+
+// TestQuickRegenerationIsReproducible runs the quick regeneration of
+// every experiment twice and checks that every figure and every stripped
+// results.json is byte-identical (by hash), and that the timings went to
+// timings.json.
+func TestQuickRegenerationIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every experiment twice through go run")
+	}
+	a, b := t.TempDir(), t.TempDir()
+	var log bytes.Buffer
+	require.NoError(t, run([]string{"-quick", "-out", a}, &log, &log), log.String())
+	require.NoError(t, run([]string{"-quick", "-out", b}, &log, &log), log.String())
+	ha, hb := hashes(t, a), hashes(t, b)
+	require.Equal(t, len(ha), len(hb))
+	for f, h := range ha {
+		assert.Equal(t, h, hb[f], "%s differs between two runs", f)
+	}
+	pngs := 0
+	for f := range ha {
+		if filepath.Ext(f) == ".png" {
+			pngs++
+		}
+	}
+	assert.GreaterOrEqual(t, pngs, len(Steps), "every experiment draws at least one figure")
+	moved := 0
+	for _, st := range Steps {
+		raw, err := os.ReadFile(filepath.Join(a, st.Name, "timings.json"))
+		require.NoError(t, err, st.Name)
+		var tm map[string]any
+		require.NoError(t, json.Unmarshal(raw, &tm))
+		moved += len(tm)
+		raw, err = os.ReadFile(filepath.Join(a, st.Name, "results.json"))
+		require.NoError(t, err)
+		var res any
+		require.NoError(t, json.Unmarshal(raw, &res))
+		left := map[string]any{}
+		strip(res, "", left)
+		assert.Empty(t, left, "%s: timing fields left in results.json", st.Name)
+	}
+	assert.Greater(t, moved, 0)
+}
+
+// TestSplitTimings: timing keys at any depth move to timings.json with
+// their paths; everything else stays.
+func TestSplitTimings(t *testing.T) {
+	dir := t.TempDir()
+	in := `{"runs": [{"solver": "cg", "seconds": 1.5, "iterations": 10}, {"solver": "mg", "setup_seconds": 0.25, "seconds": 0.5}],
+	        "ratios": {"time": 2.0, "iterations": 3.0}, "rtol": 1e-8}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "results.json"), []byte(in), 0o644))
+	require.NoError(t, splitTimings(dir))
+	var res, tm map[string]any
+	raw, _ := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, json.Unmarshal(raw, &res))
+	raw, _ = os.ReadFile(filepath.Join(dir, "timings.json"))
+	require.NoError(t, json.Unmarshal(raw, &tm))
+	assert.Equal(t, map[string]any{".runs[0].seconds": 1.5, ".runs[1].seconds": 0.5, ".runs[1].setup_seconds": 0.25, ".ratios.time": 2.0}, tm)
+	assert.Equal(t, map[string]any{"iterations": 3.0}, res["ratios"])
+	assert.Equal(t, []any{map[string]any{"solver": "cg", "iterations": 10.0}, map[string]any{"solver": "mg"}}, res["runs"])
+	assert.Equal(t, 1e-8, res["rtol"])
+}
+
+func TestBadFlags(t *testing.T) {
+	var buf bytes.Buffer
+	assert.ErrorContains(t, run([]string{"-only", "nope"}, &buf, &buf), "unknown experiment")
+	assert.Error(t, run([]string{"stray"}, &buf, &buf))
+}
