@@ -11,6 +11,13 @@
 //	go run ./experiments/dcdm -full            # grids 64, 128, 256
 //	go run ./experiments/dcdm -train -full     # retrain (minutes), then measure
 //	go run ./experiments/dcdm -grid 256 -solver cg,dcdm
+//	go run ./experiments/dcdm -problem darcy           # the Poisson network on unseen Darcy fields
+//	go run ./experiments/dcdm -problem darcy -train    # trained on one Darcy field, tested on others
+//
+// -problem darcy uses −∇·(a∇u) with a = exp(GRF(2.5, 7)) (pde.DarcyFamily):
+// the network sees only residuals, never a, so it is trained on one field
+// (sample 0) and tested on unseen fields (samples 1, 2, …, one per
+// right-hand side); its files are prefixed "darcy-".
 //
 // The committed model (model-poisson64.json, embedded in the binary) was
 // trained by `go run ./experiments/dcdm -train -no-solve -out
@@ -55,11 +62,15 @@ const (
 
 var modelArch = neural.CNNConfig{Channels: 8, Levels: 4, Activation: neural.Linear, Symmetric: true}
 
-var solverNames = []string{"cg", "ic0", "mg", "dcdm"}
+var (
+	solverNames  = []string{"cg", "ic0", "mg", "dcdm"}
+	problemNames = []string{"poisson", "darcy"}
+)
 
 type config struct {
 	out                string
 	full               bool
+	problem            string
 	grids              []int
 	solvers            []string
 	train, noSolve     bool
@@ -79,9 +90,25 @@ type config struct {
 
 func main() { report.Main("dcdm", parseFlags, run) }
 
+// modelName is the file -train writes: model-poisson64.json for the
+// committed setting.
+func (cfg config) modelName() string {
+	return fmt.Sprintf("model-%s%d.json", cfg.problem, cfg.trainGrid)
+}
+
+// prefix names the figures of a problem: none for poisson (the committed
+// figures), "darcy-" for darcy.
+func (cfg config) prefix() string {
+	if cfg.problem == "poisson" {
+		return ""
+	}
+	return cfg.problem + "-"
+}
+
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs, out := report.NewFlags("dcdm", stderr)
 	full := fs.Bool("full", false, "test grids 64, 128, 256 (quick: 64, 128)")
+	problem := fs.String("problem", "poisson", "poisson (−Δu) or darcy (−∇·(a∇u), a = exp(GRF): train on one field, test on unseen fields)")
 	grid := fs.String("grid", "", "comma-separated test grid sides (overrides -full)")
 	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
 	train := fs.Bool("train", false, "train a network instead of using the committed one")
@@ -107,9 +134,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, extend: *extend, maxIt: *maxIt, train: *train, noSolve: *noSolve, modelPath: *model,
+	cfg := config{out: *out, full: *full, problem: *problem, extend: *extend, maxIt: *maxIt, train: *train, noSolve: *noSolve, modelPath: *model,
 		trainGrid: *trainGrid, noise: *noise, steps: *steps, batch: *batch,
 		ritz: *ritz, lr: *lr, seed: *seed, rtol: *rtol, rhs: *rhs, noFigures: *noFig}
+	if !slices.Contains(problemNames, cfg.problem) {
+		return cfg, fmt.Errorf("-problem: unknown problem %q (want poisson or darcy)", cfg.problem)
+	}
 	a, err := neural.ParseActivation(*act)
 	if err != nil {
 		return cfg, err
@@ -169,6 +199,7 @@ type Run struct {
 // Training describes where the network came from.
 type Training struct {
 	Source     string    `json:"source"` // "trained", "committed" or the -model path
+	Problem    string    `json:"problem"`
 	Grid       int       `json:"grid"`
 	Network    string    `json:"network"`
 	Noise      float64   `json:"noise,omitempty"`
@@ -189,15 +220,25 @@ type Results struct {
 	Runs     []Run    `json:"runs"`
 }
 
-// poisson returns the 5-point −Δ (scaled by 1/h²) on the unit square with
-// n×n interior nodes.
-func poisson(n int) (*sparse.CSR, error) {
+// matrix returns system k of the problem on the unit square with n×n
+// interior nodes: the 5-point −Δ (scaled by 1/h²) for poisson, whatever
+// k; for darcy the 5-point −∇·(a∇u) with a = exp(GRF(2.5, 7)) drawn from
+// (seed, k) — k = 0 is the training field, k ≥ 1 unseen ones.
+func matrix(problem string, n int, seed uint64, k int) (*sparse.CSR, error) {
 	g, err := pde.NewGrid(n, n)
 	if err != nil {
 		return nil, err
 	}
-	a, _ := pde.Laplacian(g, nil)
-	return a, nil
+	if problem == "poisson" {
+		a, _ := pde.Laplacian(g, nil)
+		return a, nil
+	}
+	fam, err := pde.DarcyFamily(n, k+1, seed, pde.DarcyOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p, err := fam.Problem(k)
+	return p.A, err
 }
 
 func run(cfg config, stdout, stderr io.Writer) error {
@@ -210,13 +251,13 @@ func run(cfg config, stdout, stderr io.Writer) error {
 		if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 			return err
 		}
-		if err := neural.SaveFile(filepath.Join(cfg.out, modelFile), net); err != nil {
+		if err := neural.SaveFile(filepath.Join(cfg.out, cfg.modelName()), net); err != nil {
 			return err
 		}
 	}
 	if cfg.noSolve {
-		fmt.Fprintf(stdout, "trained in %.1f s, final loss %.4g; wrote %s\n", tr.Seconds, tr.FinalLoss, filepath.Join(cfg.out, modelFile))
-		return report.WriteJSON(cfg.out, "training.json", tr)
+		fmt.Fprintf(stdout, "trained in %.1f s, final loss %.4g; wrote %s\n", tr.Seconds, tr.FinalLoss, filepath.Join(cfg.out, cfg.modelName()))
+		return report.WriteJSON(cfg.out, cfg.prefix()+"training.json", tr)
 	}
 	tab := report.Table{Header: []string{"grid", "solver", "iterations", "vs CG", "seconds", "vs best classical", "rel. residual", "note"}}
 	for _, n := range cfg.grids {
@@ -250,7 +291,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 		}
 		res.Runs = append(res.Runs, runs...)
 	}
-	fmt.Fprintf(stdout, "network: %s %s, %d² training grid, %d parameters", tr.Source, tr.Network, tr.Grid, tr.Parameters)
+	fmt.Fprintf(stdout, "problem: %s; network: %s %s, trained on %d² %s, %d parameters", cfg.problem, tr.Source, tr.Network, tr.Grid, tr.Problem, tr.Parameters)
 	if tr.Seconds > 0 {
 		fmt.Fprintf(stdout, ", trained in %.1f s (final batch loss %.4g)", tr.Seconds, tr.FinalLoss)
 	}
@@ -258,7 +299,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := tab.Write(stdout); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+	if err := report.WriteJSON(cfg.out, cfg.prefix()+"results.json", res); err != nil {
 		return err
 	}
 	if !cfg.noFigures {
@@ -266,7 +307,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "\nwrote %s\n", filepath.Join(cfg.out, "results.json"))
+	fmt.Fprintf(stdout, "\nwrote %s\n", filepath.Join(cfg.out, cfg.prefix()+"results.json"))
 	return nil
 }
 
@@ -277,7 +318,7 @@ func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
 		return nil, Training{}, err
 	}
 	net.Extend = cfg.extend
-	tr := Training{Grid: cfg.trainGrid, Network: cfg.arch.String(), Parameters: neural.NumParams(net), Extend: cfg.extend}
+	tr := Training{Problem: "poisson", Grid: cfg.trainGrid, Network: cfg.arch.String(), Parameters: neural.NumParams(net), Extend: cfg.extend}
 	switch {
 	case cfg.modelPath != "":
 		tr.Source = cfg.modelPath
@@ -290,11 +331,12 @@ func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
 		return net, tr, neural.Load(bytes.NewReader(embeddedModel), net)
 	}
 	tr.Source, tr.Steps, tr.Batch, tr.Ritz, tr.Noise = "trained", cfg.steps, cfg.batch, cfg.ritz, cfg.noise
-	a, err := poisson(cfg.trainGrid)
+	tr.Problem = cfg.problem
+	a, err := matrix(cfg.problem, cfg.trainGrid, cfg.seed, 0)
 	if err != nil {
 		return nil, tr, err
 	}
-	fmt.Fprintf(stderr, "dcdm: Lanczos, %d steps on the %d² Poisson matrix …\n", cfg.ritz, cfg.trainGrid)
+	fmt.Fprintf(stderr, "dcdm: Lanczos, %d steps on the %d² %s matrix …\n", cfg.ritz, cfg.trainGrid, cfg.problem)
 	_, vecs, err := linsolve.Lanczos(a, min(cfg.ritz, a.Dim()), nil, cfg.seed)
 	if err != nil {
 		return nil, tr, err
@@ -318,12 +360,16 @@ func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
 	return net, tr, err
 }
 
-// solveGrid solves cfg.rhs seeded right-hand sides on the n×n Poisson
-// matrix with every solver.
+// solveGrid solves cfg.rhs seeded right-hand sides on n×n systems of the
+// problem (for darcy, right-hand side k on the unseen field k+1) with
+// every solver.
 func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, error) {
-	a, err := poisson(n)
-	if err != nil {
-		return nil, err
+	mats := make([]*sparse.CSR, cfg.rhs)
+	for k := range mats {
+		var err error
+		if mats[k], err = matrix(cfg.problem, n, cfg.seed, k+1); err != nil {
+			return nil, err
+		}
 	}
 	rhs := make([][]float64, cfg.rhs)
 	for k := range rhs {
@@ -340,9 +386,10 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 			continue
 		}
 		fmt.Fprintf(stderr, "dcdm: %d², %s …\n", n, name)
-		r := Run{TrainGrid: cfg.trainGrid, Grid: n, Problem: "poisson", Solver: name, RHS: cfg.rhs}
+		r := Run{TrainGrid: cfg.trainGrid, Grid: n, Problem: cfg.problem, Solver: name, RHS: cfg.rhs}
 		var its, secs []float64
 		for k, b := range rhs {
+			a := mats[k]
 			// The setup (factorisation, hierarchy) is part of the time.
 			start := time.Now()
 			var h linsolve.History
@@ -406,8 +453,8 @@ func draw(cfg config, res Results) error {
 			series = append(series, figures.Series{Label: r.Solver, Y: y})
 		}
 		if len(series) > 0 {
-			if err := figures.Convergence(filepath.Join(cfg.out, fmt.Sprintf("history-%d.png", n)),
-				fmt.Sprintf("Poisson %d²: relative residual (DCDM trained on %d²)", n, cfg.trainGrid), series); err != nil {
+			if err := figures.Convergence(filepath.Join(cfg.out, fmt.Sprintf("%shistory-%d.png", cfg.prefix(), n)),
+				fmt.Sprintf("%s %d²: relative residual (DCDM trained on %d²)", cfg.problem, n, cfg.trainGrid), series); err != nil {
 				return err
 			}
 		}
@@ -426,13 +473,13 @@ func draw(cfg config, res Results) error {
 		}
 	}
 	if len(cfg.grids) > 1 && len(its) > 0 {
-		if err := figures.Lines(filepath.Join(cfg.out, "iterations.png"), "iterations to rtol vs grid side", "grid side n (n² unknowns)",
+		if err := figures.Lines(filepath.Join(cfg.out, cfg.prefix()+"iterations.png"), "iterations to rtol vs grid side", "grid side n (n² unknowns)",
 			"iterations (median)", its, true); err != nil {
 			return err
 		}
 	}
 	if len(res.Training.Loss) > 0 {
-		return figures.Lines(filepath.Join(cfg.out, "training-loss.png"), "DCDM training loss (batch mean)", "Adam step", "loss",
+		return figures.Lines(filepath.Join(cfg.out, cfg.prefix()+"training-loss.png"), "DCDM training loss (batch mean)", "Adam step", "loss",
 			[]figures.Series{{Label: "loss", Y: res.Training.Loss}}, true)
 	}
 	return nil

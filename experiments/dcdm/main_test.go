@@ -58,7 +58,7 @@ func TestTrainSmall(t *testing.T) {
 	for _, r := range res.Runs {
 		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
 	}
-	for _, f := range []string{modelFile, "history-16.png", "training-loss.png"} {
+	for _, f := range []string{modelFile16, "history-16.png", "training-loss.png"} {
 		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
 	}
@@ -67,18 +67,47 @@ func TestTrainSmall(t *testing.T) {
 	cfg, err = parseFlags(append(args[2:], "-out", again, "-no-solve"), &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	m1, err := os.ReadFile(filepath.Join(dir, modelFile))
+	m1, err := os.ReadFile(filepath.Join(dir, modelFile16))
 	require.NoError(t, err)
-	m2, err := os.ReadFile(filepath.Join(again, modelFile))
+	m2, err := os.ReadFile(filepath.Join(again, modelFile16))
 	require.NoError(t, err)
 	assert.Equal(t, m1, m2, "retraining with the same flags changed the model")
-	cfg, err = parseFlags([]string{"-out", t.TempDir(), "-model", filepath.Join(dir, modelFile), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures"}, &bytes.Buffer{})
+	cfg, err = parseFlags([]string{"-out", t.TempDir(), "-model", filepath.Join(dir, modelFile16), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
 	// Another architecture does not load the file.
-	cfg, err = parseFlags([]string{"-model", filepath.Join(dir, modelFile), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
+	cfg, err = parseFlags([]string{"-model", filepath.Join(dir, modelFile16), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "size mismatch")
+}
+
+const modelFile16 = "model-poisson16.json"
+
+// TestDarcy: the committed Poisson network on unseen Darcy fields (a
+// cross-problem test; only convergence is asserted), and a short -train
+// on a Darcy field, which writes its own files beside the Poisson ones.
+func TestDarcy(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "darcy-results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Runs, 2)
+	for _, r := range res.Runs {
+		assert.Equal(t, "darcy", r.Problem)
+		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
+	}
+	assert.Equal(t, "poisson", res.Training.Problem)
+	cfg, err = parseFlags([]string{"-out", dir, "-problem", "darcy", "-train", "-train-grid", "16", "-steps", "2", "-batch", "2", "-ritz", "10", "-grid", "16", "-rhs", "1", "-solver", "dcdm"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	for _, f := range []string{"model-darcy16.json", "darcy-history-16.png", "darcy-training-loss.png"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, f)
+	}
 }
 
 func TestBadFlags(t *testing.T) {
@@ -91,6 +120,7 @@ func TestBadFlags(t *testing.T) {
 		{"-act", "sigmoid"},
 		{"-noise", "2", "-train"},
 		{"-rtol", "1"},
+		{"-problem", "stokes"},
 		{"stray"},
 	} {
 		_, err := parseFlags(args, &bytes.Buffer{})
