@@ -310,18 +310,9 @@ func (p *CNNPreconditioner) Apply(dst, r []float64) {
 	if len(r) != n || len(dst) != n {
 		panic(fmt.Sprintf("neural: CNNPreconditioner on %d pixels applied to len %d, %d", n, len(r), len(dst)))
 	}
-	nr := 0.0
-	for _, v := range r {
-		nr += v * v
-	}
-	nr = math.Sqrt(nr)
-	if nr == 0 {
+	if normalize(p.in.RawMatrix().Data, r) == 0 {
 		clear(dst)
 		return
-	}
-	in := p.in.RawMatrix().Data
-	for i, v := range r {
-		in[i] = v / nr
 	}
 	t := NewTape()
 	out := p.net.Forward(t, t.Const(p.in), p.g)

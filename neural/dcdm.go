@@ -98,15 +98,30 @@ func NewRitzSampler(vectors [][]float64, lowFraction, lowWeight float64, seed ui
 // Noise writes a white-noise vector (N(0, 1) entries), normalised, into
 // dst: every frequency alike, unlike the Ritz combinations.
 func (s *RitzSampler) Noise(dst []float64) {
-	var nn float64
 	for j := range dst {
 		dst[j] = s.rnd.NormFloat64()
-		nn += dst[j] * dst[j]
+	}
+	normalize(dst, dst)
+}
+
+// normalize sets dst = x/‖x‖₂ (dst may be x) and returns ‖x‖₂; x = 0
+// gives dst = 0. The sum runs in index order, so results do not depend on
+// the platform's vector kernels (the committed DCDM model is reproduced
+// byte for byte).
+func normalize(dst, x []float64) float64 {
+	var nn float64
+	for _, v := range x {
+		nn += v * v
 	}
 	nn = math.Sqrt(nn)
-	for j := range dst {
-		dst[j] /= nn
+	if nn == 0 {
+		clear(dst)
+		return 0
 	}
+	for j, v := range x {
+		dst[j] = v / nn
+	}
+	return nn
 }
 
 // Sample writes one normalised right-hand side into dst.
@@ -118,14 +133,7 @@ func (s *RitzSampler) Sample(dst []float64) {
 			dst[j] += c * x
 		}
 	}
-	var nn float64
-	for _, x := range dst {
-		nn += x * x
-	}
-	nn = math.Sqrt(nn)
-	for j := range dst {
-		dst[j] /= nn
-	}
+	normalize(dst, dst)
 }
 
 // DCDMSettings controls TrainDCDM. Zero fields mean the defaults.

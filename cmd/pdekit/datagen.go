@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,13 +115,13 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{err}
 	}
 	switch {
-	case !containsString(datagenFamilies, *family):
+	case !slices.Contains(datagenFamilies, *family):
 		return errUsage{fmt.Errorf("datagen: unknown family %q (want one of %s)", *family, strings.Join(datagenFamilies, ", "))}
 	case *grid < 2 || *n < 1 || *chunk < 1:
 		return errUsage{fmt.Errorf("datagen: -grid must be at least 2, -n and -chunk positive")}
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("datagen: -rtol must be in (0, 1)")}
-	case !containsString(linsolve.PreconditionerNames[:5], *pc):
+	case !slices.Contains(linsolve.PreconditionerNames[:5], *pc):
 		return errUsage{fmt.Errorf("datagen: unknown preconditioner %q", *pc)}
 	}
 	solver := map[bool]string{true: "cg", false: "gmres"}[*family != "darcy-skr"]
@@ -135,15 +136,6 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n + *chunk - 1) / *chunk, Input: input,
 		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
 	return datagen(cfg, stdout, stderr)
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (m Manifest) family() (*pde.Family, error) {
@@ -184,27 +176,7 @@ func checkManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
-}
-
-// writeAtomic writes path through a temporary file and a rename, so that
-// an interrupted run never leaves a truncated file under the final name.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return writeFile(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
 }
 
 func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%05d.%s", kind, j, ext) }
@@ -215,7 +187,7 @@ func chunkDone(dir string, j, count, s int) bool {
 	if _, err := os.Stat(filepath.Join(dir, chunkName("chunk", j, "json"))); err != nil {
 		return false
 	}
-	want := int64(npyHeaderLen([]int{count, s, s}) + 8*count*s*s)
+	want := int64(len(npyHeader([]int{count, s, s})) + 8*count*s*s)
 	for _, kind := range []string{"inputs", "solutions"} {
 		st, err := os.Stat(filepath.Join(dir, chunkName(kind, j, "npy")))
 		if err != nil || st.Size() != want {
@@ -278,16 +250,16 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	first := j * m.Chunk
 	count := min(m.Chunk, m.N-first)
 	nn := m.Grid * m.Grid
-	systems := make([]krylov.System, count)
 	mats := make([]*sparse.CSR, count)
+	rhs := make([][]float64, count)
+	params := make([][]float64, count)
 	inputs := make([]float64, 0, count*nn)
 	for r := range count {
 		p, err := fam.Problem(first + r)
 		if err != nil {
 			return ChunkStats{}, err
 		}
-		systems[r] = krylov.System{A: p.A, B: p.B, Params: p.Params}
-		mats[r] = p.A
+		mats[r], rhs[r], params[r] = p.A, p.B, p.Params
 		if m.Input == "f" {
 			inputs = append(inputs, p.B...)
 		} else {
@@ -300,7 +272,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	}
 	if m.Recycle {
 		var err error
-		if order, err = krylov.Sort(paramsOf(systems), krylov.Frobenius); err != nil {
+		if order, err = krylov.Sort(params, krylov.Frobenius); err != nil {
 			return ChunkStats{}, err
 		}
 	}
@@ -337,7 +309,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 			set.Preconditioner = pc
 		}
 		x := sols[r*nn : (r+1)*nn]
-		res, err := method.Solve(x, systems[r].A, systems[r].B, set)
+		res, err := method.Solve(x, mats[r], rhs[r], set)
 		if err != nil {
 			return st, fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
 		}
@@ -352,7 +324,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		kind string
 		data []float64
 	}{{"inputs", inputs}, {"solutions", sols}} {
-		if err := writeAtomic(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error { return writeNPY(w, shape, f.data) }); err != nil {
+		if err := writeFile(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error { return writeNPY(w, shape, f.data) }); err != nil {
 			return st, err
 		}
 	}
@@ -360,21 +332,11 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	if err != nil {
 		return st, err
 	}
-	return st, writeAtomic(filepath.Join(cfg.out, chunkName("chunk", j, "json")), func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+	return st, writeFile(filepath.Join(cfg.out, chunkName("chunk", j, "json")), func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
 }
 
-func paramsOf(systems []krylov.System) [][]float64 {
-	out := make([][]float64, len(systems))
-	for i, s := range systems {
-		out[i] = s.Params
-	}
-	return out
-}
-
-// npyHeaderLen is the length of the .npy (version 1.0) header for a
-// little-endian float64 C-order array of the given shape.
-func npyHeaderLen(shape []int) int { return len(npyHeader(shape)) }
-
+// npyHeader returns the .npy (version 1.0) header of a little-endian
+// float64 C-order array of the given shape.
 func npyHeader(shape []int) []byte {
 	dims := make([]string, len(shape))
 	for i, d := range shape {

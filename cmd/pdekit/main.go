@@ -252,16 +252,25 @@ func parseGrid(s string) ([]int, error) {
 	return dims, nil
 }
 
+// writeFile writes path through a temporary file and a rename, so that a
+// failed or interrupted write never leaves a truncated file under the
+// final name.
 func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
 	if err := write(f); err != nil {
 		f.Close()
+		os.Remove(tmp)
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func genCmd(args []string, stderr io.Writer) error {
