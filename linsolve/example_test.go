@@ -84,3 +84,49 @@ func ExampleNewMethod() {
 	// gmres CONVERGED_RTOL 30 true
 	// bicgstab CONVERGED_RTOL 16 true
 }
+
+// Flexible CG accepts a preconditioner that is not a fixed linear map:
+// here one that returns NaN on every other call (as a failing network
+// might). FCG takes the residual direction for those steps, counts them,
+// and still converges.
+func ExampleFCG() {
+	p, _ := pde.PoissonProblem(pde.MustGrid(63, 63), pde.PolyExpSine(2))
+	ic, _ := linsolve.NewIC0(p.A)
+	x := make([]float64, p.A.Dim())
+	res, err := (&linsolve.FCG{}).Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: &flaky{pc: ic}})
+	fmt.Println(res.Reason, err, res.Stats.Fallbacks > 0, res.RelativeResidual < 1e-8)
+	// Output:
+	// CONVERGED_RTOL <nil> true true
+}
+
+type flaky struct {
+	pc    linsolve.Preconditioner
+	calls int
+}
+
+func (f *flaky) Apply(dst, r []float64) {
+	f.calls++
+	if f.calls%2 == 0 {
+		dst[0] = math.NaN()
+		return
+	}
+	f.pc.Apply(dst, r)
+}
+
+// With as many Lanczos steps as unknowns the Ritz values are the
+// eigenvalues: for the 1D Laplacian on n = 50 nodes of [0, 1] the smallest
+// is 4(n+1)²·sin²(π/(2(n+1))), close to π².
+func ExampleLanczos() {
+	n := 50
+	p, _ := pde.PoissonProblem(pde.MustGrid(n), pde.PolyExpSine(1))
+	vals, vecs, err := linsolve.Lanczos(p.A, n, nil, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	h := float64(n + 1)
+	exact := 4 * h * h * math.Pow(math.Sin(math.Pi/(2*h)), 2)
+	fmt.Printf("%d Ritz pairs, smallest %.6f, exact %.6f\n", len(vecs), vals[0], exact)
+	// Output:
+	// 50 Ritz pairs, smallest 9.866484, exact 9.866484
+}
