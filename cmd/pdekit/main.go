@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -254,19 +255,22 @@ func parseGrid(s string) ([]int, error) {
 
 // writeFile writes path through a temporary file and a rename, so that a
 // failed or interrupted write never leaves a truncated file under the
-// final name.
+// final name. The temporary name is unique, so that processes writing the
+// same file at once (datagen shards writing one manifest) do not collide.
 func writeFile(path string, write func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
+	tmp := f.Name()
+	err = f.Chmod(0o644)
+	if err == nil {
+		err = write(f)
 	}
-	if err := f.Close(); err != nil {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
