@@ -17,12 +17,14 @@
 // trained here to a batch loss near 0.1 but flexible CG stalled with it:
 // the network maps the rough residuals of later iterations to smooth
 // outputs with rᵀM(r) = 0, and a conjugate direction step along such a
-// direction makes no progress. Two changes fix that and are pdekit's
-// default (experiments/dcdm has the measurements): CNNConfig.Symmetric
-// (linear network, output Nᵀ(N·x), symmetric positive semidefinite, so
-// the iteration cannot stall) and CNNConfig.Shared (one block pair on
-// every level, as many levels as the grid allows, so that a network
-// trained on 64² applies at 128² and 256² with more levels).
+// direction makes no progress. pdekit's default (experiments/dcdm has the
+// measurements) is CNNConfig.Symmetric — a linear network with output
+// Nᵀ(N·x), symmetric positive semidefinite, so the iteration cannot stall
+// — with 4 pooling levels, so that on 64² the coarsest level sees the
+// whole grid. CNNConfig.Shared (one block pair on every level, as many
+// levels as the grid allows) and CNN.Extend (extra levels reusing the
+// coarsest blocks on bigger grids) are there to attack the growth of the
+// iteration count with the grid; neither removed it in the measurements.
 //
 // # References
 //
