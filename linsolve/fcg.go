@@ -56,7 +56,7 @@ func (m *FCG) Solve(dst []float64, a Operator, b []float64, settings *Settings) 
 		keep = 2
 	}
 	m.r, m.z, m.w, m.p, m.ap = resize(m.r, n), resize(m.z, n), resize(m.w, n), resize(m.p, n), resize(m.ap, n)
-	if len(m.dirs) != keep || (keep > 0 && len(m.dirs[0]) != n) {
+	if len(m.dirs) != keep || len(m.dirs[0]) != n {
 		m.dirs, m.adirs = make([][]float64, keep), make([][]float64, keep)
 		for j := range keep {
 			m.dirs[j], m.adirs[j] = make([]float64, n), make([]float64, n)
@@ -98,7 +98,6 @@ func (m *FCG) iterate(a Operator, x []float64, target, divLimit, rnorm float64, 
 	if isBad(rnorm) {
 		return DivergedNaN
 	}
-	stored := 0 // directions in the ring, newest at index (k−1) mod keep
 	keep := len(m.dirs)
 	for k := 0; ; k++ {
 		if res.Iterations >= s.maxIter {
@@ -122,10 +121,7 @@ func (m *FCG) iterate(a Operator, x []float64, target, divLimit, rnorm float64, 
 			res.Stats.MatVecs++
 			copy(p, z)
 			copy(ap, w)
-			for j := range min(stored, keep) {
-				if m.pap[j] == 0 {
-					continue
-				}
+			for j := range min(k, keep) { // the ring holds the last min(k, keep) directions
 				beta := dot(w, m.dirs[j]) / m.pap[j]
 				d, ad := m.dirs[j], m.adirs[j]
 				for i := range p {
@@ -157,12 +153,9 @@ func (m *FCG) iterate(a Operator, x []float64, target, divLimit, rnorm float64, 
 		if reason, stop := s.afterStep(res, math.Sqrt(rr), target, divLimit); stop {
 			return reason
 		}
-		if keep > 0 {
-			slot := k % keep
-			copy(m.dirs[slot], p)
-			copy(m.adirs[slot], ap)
-			m.pap[slot] = pap
-			stored++
-		}
+		slot := k % keep // pap > 0 here, so every stored direction is usable
+		copy(m.dirs[slot], p)
+		copy(m.adirs[slot], ap)
+		m.pap[slot] = pap
 	}
 }

@@ -62,16 +62,7 @@ func (t *Tape) Backward(loss *Node) {
 	if r, c := loss.V.Dims(); r != 1 || c != 1 {
 		panic(fmt.Sprintf("neural: Backward of a %d×%d node; the loss must be 1×1", r, c))
 	}
-	if !loss.grad {
-		return
-	}
-	loss.gradient().Set(0, 0, 1)
-	for i := len(t.nodes) - 1; i >= 0; i-- {
-		n := t.nodes[i]
-		if n.back != nil && n.G != nil {
-			n.back()
-		}
-	}
+	t.BackwardFrom(loss, mat.NewDense(1, 1, []float64{1}))
 }
 
 func sameShape(op string, a, b *Node) {

@@ -138,6 +138,9 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	return datagen(cfg, stdout, stderr)
 }
 
+// count returns the number of samples in chunk j (the last may be short).
+func (m Manifest) count(j int) int { return min(m.Chunk, m.N-j*m.Chunk) }
+
 func (m Manifest) family() (*pde.Family, error) {
 	switch m.Family {
 	case "darcy":
@@ -208,8 +211,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	}
 	var todo, skipped []int
 	for j := cfg.shard; j < m.Chunks; j += cfg.of {
-		count := min(m.Chunk, m.N-j*m.Chunk)
-		if chunkDone(cfg.out, j, count, m.Grid) {
+		if chunkDone(cfg.out, j, m.count(j), m.Grid) {
 			skipped = append(skipped, j)
 		} else {
 			todo = append(todo, j)
@@ -217,7 +219,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	}
 	total := 0
 	for _, j := range todo {
-		total += min(m.Chunk, m.N-j*m.Chunk)
+		total += m.count(j)
 	}
 	start := time.Now()
 	bar := progress{w: stderr, total: total, quiet: cfg.quiet, start: start}
@@ -248,7 +250,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (ChunkStats, error) {
 	m := cfg.m
 	first := j * m.Chunk
-	count := min(m.Chunk, m.N-first)
+	count := m.count(j)
 	nn := m.Grid * m.Grid
 	mats := make([]*sparse.CSR, count)
 	rhs := make([][]float64, count)

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func readResults(t *testing.T, dir string) Results {
+func readResults(t *testing.T, dir, name string) Results {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	raw, err := os.ReadFile(filepath.Join(dir, name))
 	require.NoError(t, err)
 	var res Results
 	require.NoError(t, json.Unmarshal(raw, &res))
@@ -29,7 +29,7 @@ func TestCommittedModel(t *testing.T) {
 	cfg, err := parseFlags([]string{"-out", dir, "-grid", "64", "-rhs", "1", "-no-figures"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	res := readResults(t, dir)
+	res := readResults(t, dir, "results.json")
 	require.Len(t, res.Runs, 4)
 	its := map[string]float64{}
 	for _, r := range res.Runs {
@@ -52,7 +52,7 @@ func TestTrainSmall(t *testing.T) {
 	cfg, err := parseFlags(args, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	res := readResults(t, dir)
+	res := readResults(t, dir, "results.json")
 	assert.Equal(t, "trained", res.Training.Source)
 	assert.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
@@ -91,10 +91,7 @@ func TestDarcy(t *testing.T) {
 	cfg, err := parseFlags([]string{"-out", dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "darcy-results.json"))
-	require.NoError(t, err)
-	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	res := readResults(t, dir, "darcy-results.json")
 	require.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
 		assert.Equal(t, "darcy", r.Problem)
