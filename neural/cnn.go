@@ -35,11 +35,16 @@ type CNN struct {
 
 	// Extend, for a network without shared levels, runs more levels than
 	// it was built with on grids where the coarsest level would still be
-	// larger than 4 per side, reusing the blocks of its coarsest level
-	// there, so that a network trained on 64² keeps a 4² coarsest grid on
-	// 128² and 256². It changes no parameter and can be set on a loaded
-	// network.
-	Extend bool
+	// larger than 4 per side, so that a network trained on 64² keeps a 4²
+	// coarsest grid on 128² and 256². The extra levels are inserted below
+	// trained level ExtendLevel and reuse its blocks; the trained levels
+	// under it move down by as many levels, so the finest blocks stay on
+	// the finest grid and the coarsest ones on the coarsest. ExtendLevel =
+	// Levels repeats the coarsest blocks. Neither changes a parameter;
+	// both can be set on a loaded network, and ChooseExtendLevel picks
+	// ExtendLevel by the DCDM loss on the target grid.
+	Extend      bool
+	ExtendLevel int
 
 	lift   *Param
 	blocks [][2][2]*Param // [level][block a, b][conv 1, 2]
@@ -206,12 +211,21 @@ func (m *CNN) LevelsFor(h, w int) int {
 	return l
 }
 
-// weights returns the blocks of level l.
-func (m *CNN) weights(l int) [2][2]*Param {
+// weights returns the blocks of level l of a network run with levels
+// pooling levels.
+func (m *CNN) weights(l, levels int) [2][2]*Param {
 	if m.Shared {
 		return m.blocks[0]
 	}
-	return m.blocks[min(l, len(m.blocks)-1)]
+	extra := levels - m.Levels
+	d := min(max(m.ExtendLevel, 0), m.Levels)
+	switch {
+	case extra <= 0 || l <= d:
+		return m.blocks[l]
+	case l <= d+extra:
+		return m.blocks[d]
+	}
+	return m.blocks[l-extra]
 }
 
 // Forward applies the network to x, an (g.Pixels())×1 image batch, and
@@ -248,7 +262,7 @@ func (m *CNN) convT(t *Tape, h *Node, g Grid, w *Node, cin int) *Node {
 }
 
 func (m *CNN) level(t *Tape, h *Node, g Grid, l, levels int) *Node {
-	w := m.weights(l)
+	w := m.weights(l, levels)
 	h = m.block(t, h, g, w[0])
 	if l < levels {
 		c := m.level(t, t.AvgPool2(h, g), g.Coarse(), l+1, levels)
@@ -261,7 +275,7 @@ func (m *CNN) level(t *Tape, h *Node, g Grid, l, levels int) *Node {
 // reverse order, each transposed; AvgPool2ᵀ = Upsample2/4 and
 // Upsample2ᵀ = 4·AvgPool2.
 func (m *CNN) levelT(t *Tape, h *Node, g Grid, l, levels int) *Node {
-	w := m.weights(l)
+	w := m.weights(l, levels)
 	h = m.blockT(t, h, g, w[1])
 	if l < levels {
 		c := m.levelT(t, t.Scale(t.AvgPool2(h, g), 4), g.Coarse(), l+1, levels)

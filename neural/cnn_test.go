@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -260,8 +261,8 @@ func TestCNNCheckpointAndGrids(t *testing.T) {
 }
 
 // TestLevelsFor: a shared network pools down to a 4² coarsest grid; an
-// extended one does the same beyond its own levels (reusing its coarsest
-// blocks) and is unchanged on grids its own levels already cover.
+// extended one does the same beyond its own levels and is unchanged on
+// grids its own levels already cover.
 func TestLevelsFor(t *testing.T) {
 	shared, err := NewCNN(CNNConfig{Channels: 2, Activation: Linear, Symmetric: true, Shared: true}, 1)
 	require.NoError(t, err)
@@ -281,4 +282,109 @@ func TestLevelsFor(t *testing.T) {
 	symmetricCNN(t, net, Grid{1, 32, 32}) // the extended form (3 levels) stays symmetric
 	_, err = net.Preconditioner(30, 32)
 	assert.ErrorIs(t, err, ErrShape)
+}
+
+// TestExtendLevelMapping: the extra levels of an extended network repeat
+// ExtendLevel's blocks, the trained levels above it keep their places and
+// those below it move down, so the coarsest blocks stay on the coarsest
+// grid; without extra levels nothing moves.
+func TestExtendLevelMapping(t *testing.T) {
+	net, err := NewCNN(CNNConfig{Channels: 1, Levels: 2, Activation: Linear, Symmetric: true}, 1)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		level, levels int
+		want          []int // index into net.blocks per run level
+	}{
+		{0, 2, []int{0, 1, 2}},
+		{2, 2, []int{0, 1, 2}},
+		{0, 4, []int{0, 0, 0, 1, 2}},
+		{1, 4, []int{0, 1, 1, 1, 2}},
+		{2, 4, []int{0, 1, 2, 2, 2}},
+		{1, 3, []int{0, 1, 1, 2}},
+	} {
+		net.ExtendLevel = c.level
+		for l, b := range c.want {
+			assert.Same(t, net.blocks[b][0][0], net.weights(l, c.levels)[0][0], "ExtendLevel %d, %d levels, level %d", c.level, c.levels, l)
+		}
+	}
+}
+
+// TestChooseExtendLevel: on a grid beyond the trained levels the chosen
+// level is the one whose network has the smallest mean DCDM loss, each
+// loss is that of the network with the level repeated (recomputed here on
+// the same samples), and the network stays symmetric; on the training
+// grid nothing changes; bad input is refused.
+func TestChooseExtendLevel(t *testing.T) {
+	net, err := NewCNN(CNNConfig{Channels: 2, Levels: 1, Activation: Linear, Symmetric: true}, 3)
+	require.NoError(t, err)
+	modes := func(n int) [][]float64 { // the lowest sine modes: eigenvectors of lap2D
+		var v [][]float64
+		for p := 1; p <= 3; p++ {
+			for q := 1; q <= 3; q++ {
+				x := make([]float64, n*n)
+				for i := range n {
+					for j := range n {
+						x[i*n+j] = math.Sin(math.Pi*float64(p*(i+1))/float64(n+1)) * math.Sin(math.Pi*float64(q*(j+1))/float64(n+1))
+					}
+				}
+				v = append(v, x)
+			}
+		}
+		return v
+	}
+	s8, err := NewRitzSampler(modes(8), 0.5, 9, 1)
+	require.NoError(t, err)
+	_, err = TrainDCDM(net, lap2D{8}, 8, 8, s8, &DCDMSettings{Steps: 30, Batch: 4, LR: 1e-2})
+	require.NoError(t, err)
+
+	// 8²: one trained level already reaches 4², nothing to choose.
+	losses, err := ChooseExtendLevel(net, lap2D{8}, 8, 8, s8, 4)
+	require.NoError(t, err)
+	assert.Nil(t, losses)
+	assert.False(t, net.Extend)
+
+	const n, samples = 32, 4
+	sampler := func() *RitzSampler {
+		s, err := NewRitzSampler(modes(n), 0.5, 9, 7)
+		require.NoError(t, err)
+		return s
+	}
+	losses, err = ChooseExtendLevel(net, lap2D{n}, n, n, sampler(), samples)
+	require.NoError(t, err)
+	require.Len(t, losses, 2)
+	assert.True(t, net.Extend)
+	assert.Equal(t, 3, net.LevelsFor(n, n))
+	assert.Equal(t, floats.MinIdx(losses), net.ExtendLevel)
+	s := sampler()
+	b := make([][]float64, samples)
+	for k := range b {
+		b[k] = make([]float64, n*n)
+		s.Sample(b[k])
+	}
+	chosen := net.ExtendLevel
+	p, err := net.Preconditioner(n, n)
+	require.NoError(t, err)
+	q, grad, work := make([]float64, n*n), make([]float64, n*n), make([]float64, 2*n*n)
+	for l, want := range losses {
+		net.ExtendLevel = l
+		var mean float64
+		for _, bk := range b {
+			p.Apply(q, bk) // bk has norm 1: Apply's normalisation is the identity
+			mean += DCDMLoss(grad, lap2D{n}, q, bk, work) / samples
+		}
+		assert.InDelta(t, want, mean, 1e-9*want, "level %d", l)
+	}
+	net.ExtendLevel = chosen
+	symmetricCNN(t, net, Grid{1, n, n})
+
+	_, err = ChooseExtendLevel(net, lap2D{n}, n, n, sampler(), 0)
+	assert.Error(t, err)
+	_, err = ChooseExtendLevel(net, lap2D{16}, n, n, sampler(), 2)
+	assert.ErrorIs(t, err, ErrShape)
+	_, err = ChooseExtendLevel(net, lap2D{n}, n, n-2, sampler(), 2)
+	assert.ErrorIs(t, err, ErrShape)
+	shared, err := NewCNN(CNNConfig{Channels: 1, Activation: Linear, Symmetric: true, Shared: true}, 1)
+	require.NoError(t, err)
+	_, err = ChooseExtendLevel(shared, lap2D{n}, n, n, sampler(), 2)
+	assert.Error(t, err)
 }

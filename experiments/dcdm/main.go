@@ -28,6 +28,14 @@
 // -sym=false`: flexible CG stalls with it (see neural's package
 // documentation and BENCHMARKS.md). The test right-hand sides are seeded
 // N(0, 1) vectors, independent of the training data.
+//
+// On a grid larger than the training grid the network runs more pooling
+// levels than it was trained with, down to a 4² coarsest grid (-extend,
+// the default): the extra levels repeat the blocks of one trained level,
+// chosen by neural.ChooseExtendLevel from the DCDM loss on Ritz
+// right-hand sides of that grid's own matrix (no gradient step, no test
+// right-hand side). That choice is a one-time cost per grid, reported
+// beside the solve times (calibration_seconds), not inside them.
 package main
 
 import (
@@ -120,7 +128,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	act := fs.String("act", modelArch.Activation.String(), "CNN activation: relu, tanh or linear")
 	sym := fs.Bool("sym", modelArch.Symmetric, "symmetric NᵀN network (linear activation only)")
 	shared := fs.Bool("shared", modelArch.Shared, "one block pair shared by all levels, levels adapted to the grid (-levels ignored)")
-	extend := fs.Bool("extend", false, "apply the network with extra levels on grids larger than the training grid, reusing its coarsest blocks (neural.CNN.Extend)")
+	extend := fs.Bool("extend", true, "on grids larger than the training grid, add pooling levels down to a 4² coarsest grid, repeating the trained level with the smallest DCDM loss on that grid (neural.ChooseExtendLevel); false: only the trained levels")
 	noise := fs.Float64("noise", 0, "fraction of each training batch drawn as white noise (0: Ritz vectors only, as in the paper)")
 	steps := fs.Int("steps", 400, "Adam steps")
 	batch := fs.Int("batch", 8, "right-hand sides per Adam step")
@@ -192,8 +200,21 @@ type Run struct {
 	RelativeResidual float64 `json:"relative_residual"`
 	RHS              int     `json:"rhs"`
 	Fallbacks        int     `json:"fallbacks,omitempty"`
-	Error            string  `json:"error,omitempty"`
-	history          []float64
+	// Calibration is the choice of the repeated level on a grid larger
+	// than the training grid (dcdm with -extend): a one-time cost per
+	// grid, like training, not part of Seconds.
+	Calibration *Calibration `json:"calibration,omitempty"`
+	Error       string       `json:"error,omitempty"`
+	history     []float64
+}
+
+// Calibration records neural.ChooseExtendLevel on one grid.
+type Calibration struct {
+	Level   int       `json:"level"`  // the trained level repeated on the extra levels
+	Extra   int       `json:"extra"`  // levels added to the trained ones
+	Losses  []float64 `json:"losses"` // mean DCDM loss with each trained level repeated
+	Samples int       `json:"samples"`
+	Seconds float64   `json:"calibration_seconds"`
 }
 
 // Training describes where the network came from.
@@ -279,6 +300,9 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			if r.Fallbacks > 0 {
 				note = strings.TrimSpace(fmt.Sprintf("%d fallbacks %s", r.Fallbacks, note))
 			}
+			if c := r.Calibration; c != nil {
+				note = strings.TrimSpace(fmt.Sprintf("+%d levels repeating level %d, chosen in %.1f s %s", c.Extra, c.Level, c.Seconds, note))
+			}
 			vsCG, vsBest := "—", "—"
 			if !math.IsNaN(cg) {
 				vsCG = fmt.Sprintf("%.2f", r.Iterations/cg)
@@ -317,7 +341,6 @@ func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
 	if err != nil {
 		return nil, Training{}, err
 	}
-	net.Extend = cfg.extend
 	tr := Training{Problem: "poisson", Grid: cfg.trainGrid, Network: cfg.arch.String(), Parameters: neural.NumParams(net), Extend: cfg.extend}
 	switch {
 	case cfg.modelPath != "":
@@ -380,6 +403,13 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 		}
 		rhs[k] = b
 	}
+	var cal *Calibration
+	if slices.Contains(cfg.solvers, "dcdm") {
+		var err error
+		if cal, err = calibrate(cfg, net, n, stderr); err != nil {
+			return nil, err
+		}
+	}
 	var runs []Run
 	for _, name := range solverNames {
 		if !slices.Contains(cfg.solvers, name) {
@@ -432,11 +462,53 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 				r.history = h.Residuals
 			}
 		}
+		if name == "dcdm" {
+			r.Calibration = cal
+		}
 		r.Iterations, r.Seconds = report.Median(its), report.Median(secs)
 		fmt.Fprintf(stderr, "dcdm:   %.0f iterations, %.3f s\n", r.Iterations, r.Seconds)
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// calibrate prepares the network for an n×n grid: with -extend and a grid
+// beyond the trained levels, it picks the repeated level by the DCDM loss
+// of cfg.batch Ritz right-hand sides of that grid's matrix (for darcy the
+// training field's draw at that size, never a test field); otherwise it
+// runs the trained levels only and returns nil.
+func calibrate(cfg config, net *neural.CNN, n int, stderr io.Writer) (*Calibration, error) {
+	net.Extend = false
+	if !cfg.extend || net.Shared {
+		return nil, nil
+	}
+	start := time.Now()
+	a, err := matrix(cfg.problem, n, cfg.seed, 0)
+	if err != nil {
+		return nil, err
+	}
+	net.Extend = true
+	extra := net.LevelsFor(n, n) - net.Levels
+	net.Extend = false
+	if extra <= 0 {
+		return nil, nil
+	}
+	fmt.Fprintf(stderr, "dcdm: %d², choosing the repeated level (%d Lanczos steps, %d samples) …\n", n, cfg.ritz, cfg.batch)
+	_, vecs, err := linsolve.Lanczos(a, min(cfg.ritz, a.Dim()), nil, cfg.seed)
+	if err != nil {
+		return nil, err
+	}
+	sampler, err := neural.NewRitzSampler(vecs, 0.5, 9, cfg.seed)
+	if err != nil {
+		return nil, err
+	}
+	losses, err := neural.ChooseExtendLevel(net, a, n, n, sampler, cfg.batch)
+	if err != nil {
+		return nil, err
+	}
+	cal := &Calibration{Level: net.ExtendLevel, Extra: extra, Losses: losses, Samples: cfg.batch, Seconds: time.Since(start).Seconds()}
+	fmt.Fprintf(stderr, "dcdm:   level %d repeated %d× (losses %.3g), %.1f s\n", cal.Level, extra, losses, cal.Seconds)
+	return cal, nil
 }
 
 func draw(cfg config, res Results) error {
