@@ -32,9 +32,10 @@
 // On a grid larger than the training grid the network runs more pooling
 // levels than it was trained with, down to a 4² coarsest grid (-extend,
 // the default): the extra levels repeat the blocks of one trained level,
-// chosen by neural.ChooseExtendLevel from the DCDM loss on Ritz
-// right-hand sides of that grid's own matrix (no gradient step, no test
-// right-hand side). That choice is a one-time cost per grid, reported
+// chosen by neural.ChooseExtendLevel from a short solve on that grid's
+// own matrix (no gradient step): each level is scored by the residual
+// left after 10 flexible-CG iterations on a validation right-hand side,
+// seeded N(0, 1) like the test ones but from another stream. That choice is a one-time cost per grid, reported
 // beside the solve times (calibration_seconds), not inside them.
 package main
 
@@ -128,7 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	act := fs.String("act", modelArch.Activation.String(), "CNN activation: relu, tanh or linear")
 	sym := fs.Bool("sym", modelArch.Symmetric, "symmetric NᵀN network (linear activation only)")
 	shared := fs.Bool("shared", modelArch.Shared, "one block pair shared by all levels, levels adapted to the grid (-levels ignored)")
-	extend := fs.Bool("extend", true, "on grids larger than the training grid, add pooling levels down to a 4² coarsest grid, repeating the trained level with the smallest DCDM loss on that grid (neural.ChooseExtendLevel); false: only the trained levels")
+	extend := fs.Bool("extend", true, "on grids larger than the training grid, add pooling levels down to a 4² coarsest grid, repeating the trained level that leaves the smallest residual after 10 flexible-CG iterations on a validation right-hand side of that grid (neural.ChooseExtendLevel); false: only the trained levels")
 	noise := fs.Float64("noise", 0, "fraction of each training batch drawn as white noise (0: Ritz vectors only, as in the paper)")
 	steps := fs.Int("steps", 400, "Adam steps")
 	batch := fs.Int("batch", 8, "right-hand sides per Adam step")
@@ -210,11 +211,13 @@ type Run struct {
 
 // Calibration records neural.ChooseExtendLevel on one grid.
 type Calibration struct {
-	Level   int       `json:"level"`  // the trained level repeated on the extra levels
-	Extra   int       `json:"extra"`  // levels added to the trained ones
-	Losses  []float64 `json:"losses"` // mean DCDM loss with each trained level repeated
-	Samples int       `json:"samples"`
-	Seconds float64   `json:"calibration_seconds"`
+	Level int `json:"level"` // the trained level repeated on the extra levels
+	Extra int `json:"extra"` // levels added to the trained ones
+	// Scores are the relative residuals after Iterations flexible-CG
+	// iterations with each trained level repeated.
+	Scores     []float64 `json:"scores"`
+	Iterations int       `json:"iterations"`
+	Seconds    float64   `json:"calibration_seconds"`
 }
 
 // Training describes where the network came from.
@@ -472,20 +475,21 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 	return runs, nil
 }
 
+// calibrateIters is the number of flexible-CG iterations that score a
+// candidate extension level.
+const calibrateIters = 10
+
 // calibrate prepares the network for an n×n grid: with -extend and a grid
-// beyond the trained levels, it picks the repeated level by the DCDM loss
-// of cfg.batch Ritz right-hand sides of that grid's matrix (for darcy the
-// training field's draw at that size, never a test field); otherwise it
-// runs the trained levels only and returns nil.
+// beyond the trained levels, it picks the repeated level by the relative
+// residual left after calibrateIters flexible-CG iterations on a
+// validation right-hand side — seeded N(0, 1) like the test ones but from
+// another stream, on that grid's matrix (for darcy the training field's
+// draw at that size, never a test field); otherwise it runs the trained
+// levels only and returns nil.
 func calibrate(cfg config, net *neural.CNN, n int, stderr io.Writer) (*Calibration, error) {
 	net.Extend = false
 	if !cfg.extend || net.Shared {
 		return nil, nil
-	}
-	start := time.Now()
-	a, err := matrix(cfg.problem, n, cfg.seed, 0)
-	if err != nil {
-		return nil, err
 	}
 	net.Extend = true
 	extra := net.LevelsFor(n, n) - net.Levels
@@ -493,21 +497,32 @@ func calibrate(cfg config, net *neural.CNN, n int, stderr io.Writer) (*Calibrati
 	if extra <= 0 {
 		return nil, nil
 	}
-	fmt.Fprintf(stderr, "dcdm: %d², choosing the repeated level (%d Lanczos steps, %d samples) …\n", n, cfg.ritz, cfg.batch)
-	_, vecs, err := linsolve.Lanczos(a, min(cfg.ritz, a.Dim()), nil, cfg.seed)
+	start := time.Now()
+	a, err := matrix(cfg.problem, n, cfg.seed, 0)
 	if err != nil {
 		return nil, err
 	}
-	sampler, err := neural.NewRitzSampler(vecs, 0.5, 9, cfg.seed)
+	fmt.Fprintf(stderr, "dcdm: %d², choosing the repeated level (%d flexible-CG iterations per level) …\n", n, calibrateIters)
+	rnd := rand.New(rand.NewPCG(cfg.seed+2000, uint64(n)))
+	b := make([]float64, n*n)
+	for i := range b {
+		b[i] = rnd.NormFloat64()
+	}
+	p, err := net.Preconditioner(n, n)
 	if err != nil {
 		return nil, err
 	}
-	losses, err := neural.ChooseExtendLevel(net, a, n, n, sampler, cfg.batch)
+	x := make([]float64, n*n)
+	scores, err := neural.ChooseExtendLevel(net, n, n, func() float64 {
+		clear(x)
+		res, _ := (&linsolve.FCG{}).Solve(x, a, b, &linsolve.Settings{RelTol: 1e-300, MaxIter: calibrateIters, Preconditioner: p})
+		return res.RelativeResidual
+	})
 	if err != nil {
 		return nil, err
 	}
-	cal := &Calibration{Level: net.ExtendLevel, Extra: extra, Losses: losses, Samples: cfg.batch, Seconds: time.Since(start).Seconds()}
-	fmt.Fprintf(stderr, "dcdm:   level %d repeated %d× (losses %.3g), %.1f s\n", cal.Level, extra, losses, cal.Seconds)
+	cal := &Calibration{Level: net.ExtendLevel, Extra: extra, Scores: scores, Iterations: calibrateIters, Seconds: time.Since(start).Seconds()}
+	fmt.Fprintf(stderr, "dcdm:   level %d repeated %d× (residuals %.3g), %.1f s\n", cal.Level, extra, scores, cal.Seconds)
 	return cal, nil
 }
 
