@@ -34,7 +34,7 @@
 // the default): the extra levels repeat the blocks of one trained level,
 // chosen by neural.ChooseExtendLevel from a short solve on that grid's
 // own matrix (no gradient step): each level is scored by the residual
-// left after 10 flexible-CG iterations on a validation right-hand side,
+// left after 20 flexible-CG iterations on a validation right-hand side,
 // seeded N(0, 1) like the test ones but from another stream. That choice is a one-time cost per grid, reported
 // beside the solve times (calibration_seconds), not inside them.
 package main
@@ -129,7 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	act := fs.String("act", modelArch.Activation.String(), "CNN activation: relu, tanh or linear")
 	sym := fs.Bool("sym", modelArch.Symmetric, "symmetric NᵀN network (linear activation only)")
 	shared := fs.Bool("shared", modelArch.Shared, "one block pair shared by all levels, levels adapted to the grid (-levels ignored)")
-	extend := fs.Bool("extend", true, "on grids larger than the training grid, add pooling levels down to a 4² coarsest grid, repeating the trained level that leaves the smallest residual after 10 flexible-CG iterations on a validation right-hand side of that grid (neural.ChooseExtendLevel); false: only the trained levels")
+	extend := fs.Bool("extend", true, "on grids larger than the training grid, add pooling levels down to a 4² coarsest grid, repeating the trained level that leaves the smallest residual after 20 flexible-CG iterations on a validation right-hand side of that grid (neural.ChooseExtendLevel); false: only the trained levels")
 	noise := fs.Float64("noise", 0, "fraction of each training batch drawn as white noise (0: Ritz vectors only, as in the paper)")
 	steps := fs.Int("steps", 400, "Adam steps")
 	batch := fs.Int("batch", 8, "right-hand sides per Adam step")
@@ -477,7 +477,7 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 
 // calibrateIters is the number of flexible-CG iterations that score a
 // candidate extension level.
-const calibrateIters = 10
+const calibrateIters = 20
 
 // calibrate prepares the network for an n×n grid: with -extend and a grid
 // beyond the trained levels, it picks the repeated level by the relative
