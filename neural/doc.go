@@ -3,8 +3,10 @@
 // forward pass carries exact input derivatives up to the Laplacian
 // (forward-Laplacian recursion, so PDE residuals need no nested
 // differentiation and no finite differences), random Fourier features,
-// Physics-Informed Gaussians, Adam and L-BFGS (gonum/optimize), seeded
-// initialisation and checkpoints; and the learned preconditioner of the
+// Physics-Informed Gaussians, Adam, L-BFGS (gonum/optimize) and
+// Levenberg–Marquardt (MinimizeLM; in Train, Jacobian rows from one tape
+// per collocation point), seeded initialisation and checkpoints; and the
+// learned preconditioner of the
 // deep conjugate direction method (DCDM): 3×3 convolutions on the tape
 // (Im2Col3, AvgPool2, Upsample2, FlipKernel), a U-shaped residual CNN,
 // the scale-invariant DCDM loss with its closed-form gradient, Ritz-vector

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -66,16 +67,21 @@ type TrainSettings struct {
 	LR         float64
 	LBFGSIters int
 	Store      int
+	// LMIters, if positive, adds a last stage of at most that many
+	// Levenberg–Marquardt steps (MinimizeLM) on the residual vector of
+	// the loss, with Jacobian rows from one tape per collocation point;
+	// it needs a pointwise Residual and costs O(points·params²) per step.
+	LMIters int
 	// Seed seeds the collocation points.
 	Seed uint64
 }
 
 // TrainResult reports a training run.
 type TrainResult struct {
-	// Adam and LBFGS are the loss histories of the two stages.
-	Adam, LBFGS History
-	Seconds     float64
-	Params      int
+	// Adam, LBFGS and LM are the loss histories of the stages.
+	Adam, LBFGS, LM History
+	Seconds         float64
+	Params          int
 }
 
 // Train fits the model to the problem: Adam, then L-BFGS on the same
@@ -164,8 +170,108 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 			return res, err
 		}
 	}
+	if s.LMIters > 0 {
+		ls, rows := residuals(m, p, xi, xb, gb, s.BoundaryWeight)
+		if err := checkPointwise(ls, rows, f, x); err != nil {
+			Unflatten(m.Params(), x)
+			return res, err
+		}
+		if err := MinimizeLM(ls, rows, x, &LMSettings{Iterations: s.LMIters}, &res.LM); err != nil {
+			Unflatten(m.Params(), x)
+			return res, err
+		}
+	}
 	Unflatten(m.Params(), x)
 	return res, nil
+}
+
+// residuals returns the loss of Train as a least-squares problem ‖F‖²:
+// F = [P·R/√n_i; √(w/n_b)·(u_b − g)] over the n_i interior and n_b
+// boundary points (P the Precondition matrix, or the identity), and the
+// length of F. Values come from one batched tape; the Jacobian from one
+// tape per point, each row the gradient of that point's residual.
+func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64) (LeastSquares, int) {
+	ni, d := xi.Dims()
+	nb, _ := xb.Dims()
+	ps := m.Params()
+	si, sb := 1/math.Sqrt(float64(ni)), math.Sqrt(weight/float64(nb))
+	row := mat.NewDense(1, d, nil)
+	var jr *mat.Dense // Jacobian of R before Precondition
+	grad := func(dst []float64, t *Tape, out *Node, scale float64) float64 {
+		t.Backward(out)
+		flattenGrad(dst, ps)
+		for j := range dst {
+			dst[j] *= scale
+		}
+		return out.V.At(0, 0) * scale
+	}
+	return func(r []float64, jac *mat.Dense, x []float64) {
+		Unflatten(ps, x)
+		if jac == nil {
+			t := NewTape()
+			ri := p.Residual(t, m.Forward(t, InputJet(t, xi)), xi).V
+			if p.Precondition != nil {
+				ri = mat.DenseCopyOf(ri)
+				ri.Mul(p.Precondition, ri)
+			}
+			for i := range ni {
+				r[i] = ri.At(i, 0) * si
+			}
+			ub := m.Forward(t, Jet{V: t.Const(xb)}).V.V
+			for i := range nb {
+				r[ni+i] = (ub.At(i, 0) - gb.At(i, 0)) * sb
+			}
+			return
+		}
+		_, n := jac.Dims()
+		target := jac
+		if p.Precondition != nil {
+			if jr == nil {
+				jr = mat.NewDense(ni, n, nil)
+			}
+			target = jr
+		}
+		zero := func() {
+			for _, q := range ps {
+				q.G.Zero()
+			}
+		}
+		for i := range ni {
+			copy(row.RawRowView(0), xi.RawRowView(i))
+			zero()
+			t := NewTape()
+			r[i] = grad(target.RawRowView(i), t, p.Residual(t, m.Forward(t, InputJet(t, row)), row), si)
+		}
+		if p.Precondition != nil {
+			ri := mat.NewVecDense(ni, nil)
+			ri.MulVec(p.Precondition, mat.NewVecDense(ni, r[:ni]))
+			copy(r[:ni], ri.RawVector().Data)
+			jac.Slice(0, ni, 0, n).(*mat.Dense).Mul(p.Precondition, jr)
+		}
+		for i := range nb {
+			copy(row.RawRowView(0), xb.RawRowView(i))
+			zero()
+			t := NewTape()
+			out := t.Sub(m.Forward(t, Jet{V: t.Const(row)}).V, t.Const(mat.NewDense(1, 1, []float64{gb.At(i, 0)})))
+			r[ni+i] = grad(jac.RawRowView(ni+i), t, out, sb)
+		}
+	}, ni + nb
+}
+
+// checkPointwise compares the per-point residuals (the Jacobian path) with
+// the batched ones and with the training loss at x.
+func checkPointwise(ls LeastSquares, rows int, f Objective, x []float64) error {
+	a, b := make([]float64, rows), make([]float64, rows)
+	ls(a, nil, x)
+	ls(b, mat.NewDense(rows, len(x), nil), x)
+	la, lb := floats.Dot(a, a), floats.Dot(b, b)
+	if lf := f(make([]float64, len(x)), x); !(math.Abs(la-lf) <= 1e-9*math.Abs(lf)) {
+		return fmt.Errorf("neural: the least-squares form of the loss is %g, the loss %g", la, lf)
+	}
+	if !(math.Abs(la-lb) <= 1e-9*la) || !(floats.Distance(a, b, 2) <= 1e-9*math.Sqrt(la)) {
+		return errNotPointwise
+	}
+	return nil
 }
 
 // checkModel runs the model on one point and turns a size panic into

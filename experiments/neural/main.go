@@ -54,6 +54,12 @@ type config struct {
 	noFigures bool
 	scale     float64 // multiplies the optimiser steps
 	plainLoss bool    // 1D: no inverse-Laplacian preconditioning of the residual
+	lm        int     // Levenberg–Marquardt steps (-1: the method's default)
+	adam      int     // Adam steps (-1: the method's default)
+	lbfgs     int     // L-BFGS steps (-1: the method's default)
+	gaussians int     // PIG Gaussians (0: the default)
+	channels  int     // PIG feature channels (0: the default)
+	points    int     // interior collocation points (0: the default)
 }
 
 func main() { report.Main("neural", parseFlags, run) }
@@ -67,10 +73,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
 	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
+	lm := fs.Int("lm", -1, "Levenberg–Marquardt steps after Adam and L-BFGS (-1: the method's default)")
+	adam := fs.Int("adam", -1, "Adam steps (-1: the method's default)")
+	lbfgs := fs.Int("lbfgs", -1, "L-BFGS steps (-1: the method's default)")
+	gauss := fs.Int("gaussians", 0, "PIG Gaussians (0: the default)")
+	chans := fs.Int("channels", 0, "PIG feature channels (0: the default)")
+	points := fs.Int("points", 0, "interior collocation points (0: the default)")
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain}
+	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points}
 	var err error
 	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
 		return cfg, err
@@ -80,6 +92,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if !(cfg.scale > 0) {
 		return cfg, fmt.Errorf("-steps must be positive")
+	}
+	if cfg.gaussians < 0 || cfg.channels < 0 || cfg.points < 0 {
+		return cfg, fmt.Errorf("-gaussians, -channels and -points must not be negative")
 	}
 	return cfg, nil
 }
@@ -267,7 +282,7 @@ func drawLosses(cfg config, rows []Row) error {
 type neuralSettings struct {
 	width, depth     int
 	interior         int
-	adam, lbfgs      int
+	adam, lbfgs, lm  int
 	lr               float64
 	features         int
 	sigmas           []float64
@@ -303,11 +318,39 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 	}
 	s.adam = int(float64(s.adam) * cfg.scale)
 	s.lbfgs = int(float64(s.lbfgs) * cfg.scale)
+	if cfg.adam >= 0 {
+		s.adam = cfg.adam
+	}
+	if cfg.lbfgs >= 0 {
+		s.lbfgs = cfg.lbfgs
+	}
+	// Train reads 0 as "the default"; a stage asked to be empty is skipped.
+	if s.adam == 0 {
+		s.adam = -1
+	}
+	if s.lbfgs == 0 {
+		s.lbfgs = -1
+	}
+	if cfg.lm >= 0 {
+		s.lm = cfg.lm
+	}
+	if cfg.gaussians > 0 && s.gaussians > 0 {
+		s.gaussians = cfg.gaussians
+	}
+	if cfg.channels > 0 && s.chans > 0 {
+		s.chans = cfg.channels
+	}
+	if cfg.points > 0 {
+		s.interior = cfg.points
+	}
 	return s
 }
 
 func (s neuralSettings) String() string {
 	out := fmt.Sprintf("%d pts, Adam %d (lr %g), L-BFGS %d", s.interior, s.adam, s.lr, s.lbfgs)
+	if s.lm > 0 {
+		out += fmt.Sprintf(", Levenberg–Marquardt %d", s.lm)
+	}
 	if s.features > 0 {
 		out += fmt.Sprintf(", %d Fourier features per σ in %v", s.features, s.sigmas)
 	}
@@ -387,21 +430,26 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// of f over the collocation points, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := d == 1 && !cfg.plainLoss
-	// f and its RMS at the (fixed) collocation points, computed once.
+	// f at the last points seen (the fixed collocation points, or one
+	// point at a time for Levenberg–Marquardt's Jacobian); the RMS of f
+	// over the figure grid, so that the residual of a point depends on
+	// that point only.
 	var fx, f *mat.Dense
 	var rms float64
+	xf, _ := figureGrid(p)
+	for i := range xf.RawMatrix().Rows {
+		rms += math.Pow(p.f(xf.RawRowView(i)), 2)
+	}
+	rms = math.Sqrt(rms / float64(xf.RawMatrix().Rows))
 	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
 		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
-			if x != fx {
+			if x != fx || x.RawMatrix().Rows == 1 {
 				n, _ := x.Dims()
 				f = mat.NewDense(n, 1, nil)
-				var ss float64
 				for i := range n {
-					v := p.f(x.RawRowView(i))
-					f.Set(i, 0, v)
-					ss += v * v
+					f.Set(i, 0, p.f(x.RawRowView(i)))
 				}
-				fx, rms = x, math.Sqrt(ss/float64(n))
+				fx = x
 			}
 			lhs := u.Lap
 			if p.k2 != 0 {
@@ -418,11 +466,11 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 		r.Settings += ", inverse-Laplacian-preconditioned residual"
 	}
 	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, AdamSteps: s.adam, LR: s.lr,
-		LBFGSIters: s.lbfgs, Seed: seed})
+		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed})
 	if res != nil {
 		r.Seconds = res.Seconds
 		r.Parameters = res.Params
-		r.Loss = append(append([]float64(nil), res.Adam.Loss...), res.LBFGS.Loss...)
+		r.Loss = slices.Concat(res.Adam.Loss, res.LBFGS.Loss, res.LM.Loss)
 	}
 	r.RelativeL2 = neural.RelativeL2(m, p.u, p.lo, p.hi, 300)
 	x, _ := figureGrid(p)

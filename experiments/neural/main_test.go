@@ -41,11 +41,35 @@ func TestRunPoisson(t *testing.T) {
 	}
 }
 
+// TestRunLM: the flags that set the stages and the collocation points
+// reach the training: the PINN row trained by 100 Adam steps then 30
+// Levenberg–Marquardt steps instead of L-BFGS (measured 7.7e-3; the
+// L-BFGS row of TestRunPoisson is only asked for 0.5) — neural's
+// TestTrainLM holds LM against L-BFGS at equal steps.
+func TestRunLM(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-problem", "poisson2d", "-method", "pinn", "-adam", "100", "-lbfgs", "0", "-lm", "30", "-points", "600", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.Len(t, res.Rows, 1)
+	r := res.Rows[0]
+	assert.Empty(t, r.Error)
+	assert.Contains(t, r.Settings, "Levenberg–Marquardt 30")
+	assert.Contains(t, r.Settings, "600 pts")
+	t.Logf("relative L2 %.3g in %.1f s", r.RelativeL2, r.Seconds)
+	assert.Less(t, r.RelativeL2, 2e-2)
+}
+
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-problem", "nope"},
 		{"-method", "transformer"},
 		{"-steps", "0"},
+		{"-gaussians", "-1"},
 		{"stray"},
 	} {
 		_, err := parseFlags(args, &bytes.Buffer{})
