@@ -42,7 +42,8 @@ type CNN struct {
 	// the finest grid and the coarsest ones on the coarsest. ExtendLevel =
 	// Levels repeats the coarsest blocks. Neither changes a parameter;
 	// both can be set on a loaded network, and ChooseExtendLevel picks
-	// ExtendLevel by the DCDM loss on the target grid.
+	// ExtendLevel by a score on the target grid (a short validation solve
+	// in experiments/dcdm).
 	Extend      bool
 	ExtendLevel int
 

@@ -27,10 +27,12 @@
 // short of the whole grid and the iteration count grows about 2× per
 // doubling. CNN.Extend inserts the missing levels, repeating the blocks
 // of one trained level (CNN.ExtendLevel) and keeping the coarsest blocks
-// on the coarsest grid; ChooseExtendLevel picks the level by the DCDM
-// loss on the new grid's own Ritz vectors, without any gradient step.
-// With it the committed 64² network needs 14, 17 and 21 iterations on
-// 64², 128² and 256² (repeating the coarsest blocks instead: 25 and 71).
+// on the coarsest grid; ChooseExtendLevel picks the level by a score on
+// the new grid, without any gradient step (experiments/dcdm: the
+// residual after 20 flexible-CG iterations on a validation right-hand
+// side). With it the committed 64² network needs 14, 17 and 21
+// iterations on 64², 128² and 256² (repeating the coarsest blocks
+// instead: 25 and 71).
 // CNNConfig.Shared (one block pair on every level) trained too slowly to
 // compete.
 //
