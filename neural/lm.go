@@ -96,13 +96,9 @@ func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History)
 				copy(raw[i*n+i:(i+1)*n], a[i*n+i:(i+1)*n])
 				raw[i*n+i] += lambda * d[i]
 			}
-			ok := chol.Factorize(sys)
+			ok := chol.Factorize(sys) && chol.SolveVecTo(mat.NewVecDense(n, delta), mat.NewVecDense(n, g)) == nil
 			var pred float64
 			if ok {
-				dv := mat.NewVecDense(n, delta)
-				if err := chol.SolveVecTo(dv, mat.NewVecDense(n, g)); err != nil {
-					ok = false
-				}
 				floats.Scale(-1, delta)
 				// ‖F + Jδ‖² = loss + 2δᵀg + δᵀJᵀJδ and (JᵀJ + λD)δ = −g give
 				// the predicted decrease −δᵀg + λ·δᵀDδ.
@@ -120,7 +116,7 @@ func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History)
 					copy(x, xt)
 					f(r, jac, x)
 					if !allFinite(r) || !allFinite(jac.RawMatrix().Data) {
-						copy(x, xt) // the accepted point stays; its Jacobian is unusable
+						// x keeps the accepted point; its Jacobian is unusable.
 						return fmt.Errorf("%w (Levenberg–Marquardt Jacobian, step %d)", ErrNaN, iter)
 					}
 					loss = floats.Dot(r, r)
