@@ -56,6 +56,31 @@ func TestCommittedModel(t *testing.T) {
 	assert.Equal(t, "committed", res.Training.Source)
 }
 
+// TestCommittedModel256: the growth bar over two doublings — the committed
+// 64² network extended to 256² needs fewer than 1.5² times its 64²
+// iterations (measured 21 against 14). About a minute (the level choice
+// runs 5 × 20 network applications at 256²), so skipped with -short.
+func TestCommittedModel256(t *testing.T) {
+	if testing.Short() {
+		t.Skip("256² solves take about a minute")
+	}
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-grid", "64,256", "-solver", "dcdm", "-rhs", "1", "-no-figures"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	res := readResults(t, dir, "results.json")
+	require.Len(t, res.Runs, 2)
+	its := map[int]float64{}
+	for _, r := range res.Runs {
+		assert.Empty(t, r.Error)
+		assert.LessOrEqual(t, r.RelativeResidual, 1e-6)
+		its[r.Grid] = r.Iterations
+	}
+	require.NotNil(t, res.Runs[1].Calibration)
+	assert.Equal(t, 2, res.Runs[1].Calibration.Extra)
+	assert.Less(t, its[256], 1.5*1.5*its[64])
+}
+
 // TestTrainSmall: -train on a 16² grid for a few steps runs end to end,
 // saves a model that -model loads back, and the flexible iteration with
 // the barely trained network still converges (with fallbacks if needed).
