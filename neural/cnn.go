@@ -196,18 +196,35 @@ func (m *CNN) CheckGrid(h, w int) error {
 }
 
 // LevelsFor returns the number of pooling levels the network runs on an
-// h×w grid: Levels, or for a Shared network the number of halvings that
-// keep both sides even and at least 4.
+// h×w grid: Levels (plus ExtraLevels with Extend), or for a Shared network
+// the number of halvings that keep both sides even and at least 4.
 func (m *CNN) LevelsFor(h, w int) int {
-	if !m.Shared && !m.Extend {
-		return m.Levels
+	switch {
+	case m.Shared:
+		return halvings(h, w)
+	case m.Extend:
+		return m.Levels + m.ExtraLevels(h, w)
 	}
+	return m.Levels
+}
+
+// ExtraLevels returns the number of levels Extend adds on an h×w grid:
+// the halvings beyond Levels that keep both sides even and at least 4 (0
+// for a Shared network, whose levels adapt anyway). It does not depend on
+// the Extend field.
+func (m *CNN) ExtraLevels(h, w int) int {
+	if m.Shared {
+		return 0
+	}
+	return max(halvings(h, w)-m.Levels, 0)
+}
+
+// halvings counts the halvings of an h×w grid that keep both sides even
+// and at least 4.
+func halvings(h, w int) int {
 	l := 0
 	for h%2 == 0 && w%2 == 0 && h/2 >= 4 && w/2 >= 4 {
 		h, w, l = h/2, w/2, l+1
-	}
-	if m.Extend && l < m.Levels {
-		return m.Levels // CheckGrid has ensured divisibility
 	}
 	return l
 }

@@ -278,6 +278,9 @@ func TestLevelsFor(t *testing.T) {
 	net.Extend = true
 	assert.Equal(t, 2, net.LevelsFor(16, 16))
 	assert.Equal(t, 3, net.LevelsFor(32, 32))
+	assert.Equal(t, 0, net.ExtraLevels(16, 16))
+	assert.Equal(t, 1, net.ExtraLevels(32, 32))
+	assert.Equal(t, 0, shared.ExtraLevels(32, 32))
 	assert.True(t, mat.Equal(y, net.Forward(tp, tp.Const(x), g).V), "Extend changed the output on the training grid")
 	symmetricCNN(t, net, Grid{1, 32, 32}) // the extended form (3 levels) stays symmetric
 	_, err = net.Preconditioner(30, 32)

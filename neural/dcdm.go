@@ -267,12 +267,11 @@ func ChooseExtendLevel(net *CNN, h, w int, score func() float64) ([]float64, err
 	if err := net.CheckGrid(h, w); err != nil {
 		return nil, err
 	}
-	extend, level := net.Extend, net.ExtendLevel
-	net.Extend = true
-	if net.LevelsFor(h, w) == net.Levels {
-		net.Extend = extend
+	if net.ExtraLevels(h, w) == 0 {
 		return nil, nil
 	}
+	extend, level := net.Extend, net.ExtendLevel
+	net.Extend = true
 	scores := make([]float64, net.Levels+1)
 	best := -1
 	for l := range scores {

@@ -491,10 +491,8 @@ func calibrate(cfg config, net *neural.CNN, n int, stderr io.Writer) (*Calibrati
 	if !cfg.extend || net.Shared {
 		return nil, nil
 	}
-	net.Extend = true
-	extra := net.LevelsFor(n, n) - net.Levels
-	net.Extend = false
-	if extra <= 0 {
+	extra := net.ExtraLevels(n, n)
+	if extra == 0 {
 		return nil, nil
 	}
 	start := time.Now()
