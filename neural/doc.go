@@ -36,6 +36,18 @@
 // CNNConfig.Shared (one block pair on every level) trained too slowly to
 // compete.
 //
+// # Preconditioned physics-informed losses
+//
+// Problem.Precondition multiplies the residual by a fixed LinearMap P
+// before it is squared. With P the inverse of the discretised operator
+// on an even collocation grid (InverseSecondDifference in 1D,
+// InverseGridHelmholtz in 2D) the loss measures ≈ ‖u − u*‖², so smooth
+// and oscillatory errors weigh alike (De Ryck et al. 2024). In 1D it is
+// what lets Fourier-feature PINNs and PIG meet the multiscale bar; in 2D
+// on the Helmholtz case it did not help (experiments/neural -grid-loss:
+// the fixed grid is a weaker sample than random points, see
+// BENCHMARKS.md).
+//
 // # References
 //
 //   - M. Raissi, P. Perdikaris, G. E. Karniadakis, "Physics-informed neural
@@ -56,6 +68,9 @@
 //     systems", ICML 2023 (DCDM: network, loss, Ritz training data).
 //   - J. H. Bramble, J. E. Pasciak, J. Xu, "Parallel multilevel
 //     preconditioners", Math. Comp. 55 (1990) (BPX).
+//   - T. De Ryck, F. Bonnet, S. Mishra, E. de Bézenac, "An operator
+//     preconditioning perspective on training in physics-informed
+//     machine learning", ICLR 2024.
 //   - P. Rathore, W. Lei, Z. Frangella, L. Lu, M. Udell, "Challenges in
 //     training PINNs: a loss landscape perspective", ICML 2024 (Adam then
 //     L-BFGS).

@@ -60,13 +60,18 @@ func TestOpGradients(t *testing.T) {
 	row := &Param{Name: "row", V: randDense(rnd, 1, 3), G: mat.NewDense(1, 3, nil)}
 	col := &Param{Name: "col", V: randDense(rnd, 4, 1), G: mat.NewDense(4, 1, nil)}
 	ps := []*Param{a, b, w, row, col}
-	weights := randDense(rnd, 4, 3) // makes every output entry matter
+	weights := randDense(rnd, 4, 3)      // makes every output entry matter
+	pmap := Matrix{randDense(rnd, 4, 4)} // not symmetric: the backward pass needs Pᵀ
+	grid, err := InverseGridHelmholtz(2, []float64{0, 0}, []float64{1, 2}, 3)
+	require.NoError(t, err)
 	wsum := func(tp *Tape, n *Node) *Node {
 		r, c := n.V.Dims()
 		return tp.Mean(tp.Mul(n, tp.Const(mat.DenseCopyOf(weights.Slice(0, r, 0, c)))))
 	}
 	for name, build := range map[string]func(tp *Tape, a, b, w, row, col *Node) *Node{
 		"MatMul":      func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.MatMul(a, w) },
+		"Apply":       func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.Apply(pmap, tp.Square(a)) },
+		"ApplyGrid":   func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.Apply(grid, tp.Square(a)) },
 		"Add":         func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.Add(a, b) },
 		"Sub":         func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.Sub(a, b) },
 		"Mul":         func(tp *Tape, a, b, w, row, col *Node) *Node { return tp.Mul(a, b) },
@@ -268,6 +273,11 @@ func TestBadInput(t *testing.T) {
 	two, _ := NewMLP([]int{2, 4, 2}, 1)
 	_, err = Train(two, p, &TrainSettings{AdamSteps: 1, LBFGSIters: -1})
 	assert.ErrorIs(t, err, ErrShape, "2 outputs")
+	fine, _ := NewMLP([]int{2, 4, 1}, 1)
+	for _, w := range []float64{-1, math.NaN(), math.Inf(1)} {
+		_, err = Train(fine, p, &TrainSettings{AdamSteps: 1, LBFGSIters: -1, BoundaryWeight: w})
+		assert.ErrorIs(t, err, ErrShape, "boundary weight %g", w)
+	}
 	_, err = NewPIG([]float64{0}, []float64{1, 2}, 3, 2, 0.1, m, 1)
 	assert.ErrorIs(t, err, ErrShape)
 	// A loss that turns NaN: training stops with ErrNaN, parameters finite.
@@ -335,7 +345,65 @@ func TestInverseSecondDifference(t *testing.T) {
 	m, _ := NewMLP([]int{1, 4, 1}, 1)
 	p := Problem{Lo: []float64{0}, Hi: []float64{1}, Boundary: func([]float64) float64 { return 0 },
 		Residual:     func(tp *Tape, u Jet, x *mat.Dense) *Node { return u.Lap },
-		Precondition: InverseSecondDifference(5, 0, 1)}
+		Precondition: Matrix{InverseSecondDifference(5, 0, 1)}}
 	_, err := Train(m, p, &TrainSettings{Interior: 10, AdamSteps: 1, LBFGSIters: -1})
+	assert.ErrorIs(t, err, ErrShape)
+}
+
+func TestInverseGridHelmholtz(t *testing.T) {
+	// P·(Δ_h + k2) = I for the five-point operator assembled directly,
+	// on a box with unequal sides and for a negative and a positive k2.
+	m, lo, hi := 5, []float64{-1, 0}, []float64{1, 3}
+	hx, hy := (hi[0]-lo[0])/float64(m+1), (hi[1]-lo[1])/float64(m+1)
+	for _, k2 := range []float64{-3, 1} {
+		n := m * m
+		a := mat.NewDense(n, n, nil)
+		for iy := range m {
+			for ix := range m {
+				i := ix + m*iy
+				a.Set(i, i, -2/(hx*hx)-2/(hy*hy)+k2)
+				if ix > 0 {
+					a.Set(i, i-1, 1/(hx*hx))
+				}
+				if ix+1 < m {
+					a.Set(i, i+1, 1/(hx*hx))
+				}
+				if iy > 0 {
+					a.Set(i, i-m, 1/(hy*hy))
+				}
+				if iy+1 < m {
+					a.Set(i, i+m, 1/(hy*hy))
+				}
+			}
+		}
+		p, err := InverseGridHelmholtz(m, lo, hi, k2)
+		require.NoError(t, err)
+		prod := mat.NewDense(n, n, nil)
+		p.Apply(prod, a, false)
+		for i := range n {
+			for j := range n {
+				want := 0.0
+				if i == j {
+					want = 1
+				}
+				assert.InDelta(t, want, prod.At(i, j), 1e-10, "k2 = %g, (%d, %d)", k2, i, j)
+			}
+		}
+	}
+	// k2 = −λ_min of Δ_h makes the discrete problem singular.
+	h := 2.0 / 4
+	s := math.Sin(math.Pi / 8)
+	_, err := InverseGridHelmholtz(3, []float64{0, 0}, []float64{2, 2}, 8/(h*h)*s*s)
+	assert.Error(t, err)
+	_, err = InverseGridHelmholtz(0, []float64{0, 0}, []float64{1, 1}, 0)
+	assert.ErrorIs(t, err, ErrShape)
+	_, err = InverseGridHelmholtz(3, []float64{0}, []float64{1}, 0)
+	assert.ErrorIs(t, err, ErrShape)
+	// Train needs m² interior points for a 2D preconditioner.
+	mlp, _ := NewMLP([]int{2, 4, 1}, 1)
+	p, _ := InverseGridHelmholtz(3, []float64{0, 0}, []float64{1, 1}, 0)
+	pr := Problem{Lo: []float64{0, 0}, Hi: []float64{1, 1}, Boundary: func([]float64) float64 { return 0 },
+		Residual: func(tp *Tape, u Jet, x *mat.Dense) *Node { return u.Lap }, Precondition: p}
+	_, err = Train(mlp, pr, &TrainSettings{Interior: 10, AdamSteps: 1, LBFGSIters: -1})
 	assert.ErrorIs(t, err, ErrShape)
 }

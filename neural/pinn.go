@@ -21,14 +21,15 @@ type Problem struct {
 	Residual func(t *Tape, u Jet, x *mat.Dense) *Node
 	// Boundary is the Dirichlet data g.
 	Boundary func(x []float64) float64
-	// Precondition, if not nil, is an n×n matrix P (n interior points)
-	// applied to the residual before it is squared: the loss becomes
-	// mean((P·R)²). With P the inverse of the discrete Laplacian on the
+	// Precondition, if not nil, is an n×n linear map P (n interior
+	// points) applied to the residual before it is squared: the loss
+	// becomes mean((P·R)²). With P the inverse of the discrete Laplacian on the
 	// collocation grid (InverseSecondDifference in 1D), P·R ≈ u − u* and
 	// every frequency of the error weighs the same, where the plain
 	// residual weighs frequency k by k² and hides the smooth part of a
-	// multiscale solution.
-	Precondition *mat.Dense
+	// multiscale solution. In 2D Train then collocates on the even m×m
+	// grid of InverseGridHelmholtz.
+	Precondition LinearMap
 }
 
 // InverseSecondDifference returns the inverse of the second-difference
@@ -72,6 +73,8 @@ type TrainSettings struct {
 	// the loss, with Jacobian rows from one tape per collocation point;
 	// it needs a pointwise Residual and costs O(points·params²) per step.
 	LMIters int
+	// LMProgress, if not nil, is passed to MinimizeLM as its Progress.
+	LMProgress func(iter int, loss, lambda float64)
 	// Seed seeds the collocation points.
 	Seed uint64
 }
@@ -116,6 +119,9 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 	if s.BoundaryWeight == 0 {
 		s.BoundaryWeight = 100
 	}
+	if !(s.BoundaryWeight > 0) || math.IsInf(s.BoundaryWeight, 0) {
+		return nil, fmt.Errorf("%w: BoundaryWeight %g must be positive and finite", ErrShape, s.BoundaryWeight)
+	}
 	if s.AdamSteps == 0 {
 		s.AdamSteps = 2000
 	}
@@ -128,7 +134,10 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 	if s.Store == 0 {
 		s.Store = 50
 	}
-	xi := interiorPoints(p.Lo, p.Hi, s.Interior, s.Seed)
+	xi, err := trainPoints(p, s.Interior, s.Seed)
+	if err != nil {
+		return nil, err
+	}
 	xb := boundaryPoints(p.Lo, p.Hi, s.BoundaryPoints)
 	rb, _ := xb.Dims()
 	gb := mat.NewDense(rb, 1, nil)
@@ -136,15 +145,15 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 		gb.Set(i, 0, p.Boundary(xb.RawRowView(i)))
 	}
 	if pc := p.Precondition; pc != nil {
-		if r, c := pc.Dims(); r != s.Interior || c != s.Interior {
-			return nil, fmt.Errorf("%w: preconditioner %d×%d for %d interior points", ErrShape, r, c, s.Interior)
+		if r := pc.Size(); r != s.Interior {
+			return nil, fmt.Errorf("%w: preconditioner %d×%d for %d interior points", ErrShape, r, r, s.Interior)
 		}
 	}
 	loss := func(t *Tape) *Node {
 		u := m.Forward(t, InputJet(t, xi))
 		r := p.Residual(t, u, xi)
 		if p.Precondition != nil {
-			r = t.MatMul(t.Const(p.Precondition), r)
+			r = t.Apply(p.Precondition, r)
 		}
 		ub := m.Forward(t, Jet{V: t.Const(xb)}).V
 		return t.Add(t.MeanSquare(r), t.Scale(t.MeanSquare(t.Sub(ub, t.Const(gb))), s.BoundaryWeight))
@@ -176,7 +185,7 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 			Unflatten(m.Params(), x)
 			return res, err
 		}
-		if err := MinimizeLM(ls, rows, x, &LMSettings{Iterations: s.LMIters}, &res.LM); err != nil {
+		if err := MinimizeLM(ls, rows, x, &LMSettings{Iterations: s.LMIters, Progress: s.LMProgress}, &res.LM); err != nil {
 			Unflatten(m.Params(), x)
 			return res, err
 		}
@@ -211,8 +220,9 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64) (Least
 			t := NewTape()
 			ri := p.Residual(t, m.Forward(t, InputJet(t, xi)), xi).V
 			if p.Precondition != nil {
-				ri = mat.DenseCopyOf(ri)
-				ri.Mul(p.Precondition, ri)
+				pr := mat.NewDense(ni, 1, nil)
+				p.Precondition.Apply(pr, ri, false)
+				ri = pr
 			}
 			for i := range ni {
 				r[i] = ri.At(i, 0) * si
@@ -243,10 +253,10 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64) (Least
 			r[i] = grad(target.RawRowView(i), t, p.Residual(t, m.Forward(t, InputJet(t, row)), row), si)
 		}
 		if p.Precondition != nil {
-			ri := mat.NewVecDense(ni, nil)
-			ri.MulVec(p.Precondition, mat.NewVecDense(ni, r[:ni]))
-			copy(r[:ni], ri.RawVector().Data)
-			jac.Slice(0, ni, 0, n).(*mat.Dense).Mul(p.Precondition, jr)
+			ri := mat.NewDense(ni, 1, nil)
+			p.Precondition.Apply(ri, mat.NewDense(ni, 1, r[:ni]), false)
+			copy(r[:ni], ri.RawMatrix().Data)
+			p.Precondition.Apply(jac.Slice(0, ni, 0, n).(*mat.Dense), jr, false)
 		}
 		for i := range nb {
 			copy(row.RawRowView(0), xb.RawRowView(i))
@@ -303,6 +313,28 @@ func checkResidual(m Model, p Problem, x *mat.Dense) (err error) {
 		return fmt.Errorf("%w: the residual is %d×%d for %d points", ErrShape, rr, rc, n)
 	}
 	return nil
+}
+
+// trainPoints returns Train's interior collocation points: interiorPoints,
+// or in 2D with a Precondition the m×m even grid (n = m², x fastest) that
+// InverseGridHelmholtz is built on.
+func trainPoints(p Problem, n int, seed uint64) (*mat.Dense, error) {
+	if len(p.Lo) != 2 || p.Precondition == nil {
+		return interiorPoints(p.Lo, p.Hi, n, seed), nil
+	}
+	m := int(math.Round(math.Sqrt(float64(n))))
+	if m*m != n {
+		return nil, fmt.Errorf("%w: a 2D Precondition needs an m×m grid of interior points, got %d points", ErrShape, n)
+	}
+	x := mat.NewDense(n, 2, nil)
+	hx, hy := (p.Hi[0]-p.Lo[0])/float64(m+1), (p.Hi[1]-p.Lo[1])/float64(m+1)
+	for iy := range m {
+		for ix := range m {
+			x.Set(ix+m*iy, 0, p.Lo[0]+hx*float64(ix+1))
+			x.Set(ix+m*iy, 1, p.Lo[1]+hy*float64(iy+1))
+		}
+	}
+	return x, nil
 }
 
 func interiorPoints(lo, hi []float64, n int, seed uint64) *mat.Dense {

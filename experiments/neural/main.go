@@ -52,14 +52,17 @@ type config struct {
 	methods   []string
 	seed      uint64
 	noFigures bool
-	scale     float64 // multiplies the optimiser steps
-	plainLoss bool    // 1D: no inverse-Laplacian preconditioning of the residual
-	lm        int     // Levenberg–Marquardt steps (-1: the method's default)
-	adam      int     // Adam steps (-1: the method's default)
-	lbfgs     int     // L-BFGS steps (-1: the method's default)
-	gaussians int     // PIG Gaussians (0: the default)
-	channels  int     // PIG feature channels (0: the default)
-	points    int     // interior collocation points (0: the default)
+	scale     float64   // multiplies the optimiser steps
+	plainLoss bool      // 1D: no inverse-Laplacian preconditioning of the residual
+	gridLoss  bool      // 2D: even grid, inverse-discrete-operator-preconditioned residual
+	bweight   float64   // boundary weight (0: neural.Train default)
+	lm        int       // Levenberg–Marquardt steps (-1: the method's default)
+	adam      int       // Adam steps (-1: the method's default)
+	lbfgs     int       // L-BFGS steps (-1: the method's default)
+	gaussians int       // PIG Gaussians (0: the default)
+	channels  int       // PIG feature channels (0: the default)
+	points    int       // interior collocation points (0: the default)
+	log       io.Writer // progress of long stages (run sets it to stderr)
 }
 
 func main() { report.Main("neural", parseFlags, run) }
@@ -73,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
 	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
+	grid := fs.Bool("grid-loss", false, "2D problems: collocation on an even m×m grid (m² ≈ -points) and the residual multiplied by the inverse of the discrete operator")
+	bweight := fs.Float64("bweight", 0, "weight of the boundary term of the loss (0: the default, 100)")
 	lm := fs.Int("lm", -1, "Levenberg–Marquardt steps after Adam and L-BFGS (-1: the method's default)")
 	adam := fs.Int("adam", -1, "Adam steps (-1: the method's default)")
 	lbfgs := fs.Int("lbfgs", -1, "L-BFGS steps (-1: the method's default)")
@@ -82,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points}
+	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain, gridLoss: *grid, bweight: *bweight, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points}
 	var err error
 	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
 		return cfg, err
@@ -93,8 +98,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if !(cfg.scale > 0) {
 		return cfg, fmt.Errorf("-steps must be positive")
 	}
-	if cfg.gaussians < 0 || cfg.channels < 0 || cfg.points < 0 {
-		return cfg, fmt.Errorf("-gaussians, -channels and -points must not be negative")
+	if cfg.gaussians < 0 || cfg.channels < 0 || cfg.points < 0 || !(cfg.bweight >= 0) || math.IsInf(cfg.bweight, 0) {
+		return cfg, fmt.Errorf("-gaussians, -channels, -points and -bweight must not be negative (-bweight finite)")
 	}
 	return cfg, nil
 }
@@ -193,6 +198,7 @@ func (p problem) f(x []float64) float64 { return p.lap(x) + p.k2*p.u(x) }
 
 func run(cfg config, stdout, stderr io.Writer) error {
 	res := Results{Quick: !cfg.full}
+	cfg.log = stderr
 	tab := report.Table{Header: []string{"problem", "method", "rel. L2", "target", "seconds", "parameters", "settings", "note"}}
 	var rows []Row
 	for _, p := range problems() {
@@ -383,8 +389,15 @@ func solveRow(p problem, method string, cfg config) Row {
 
 func solveNeural(p problem, method string, cfg config, r *Row) error {
 	s := settingsFor(p, method, cfg)
-	r.Settings = s.String()
 	d := len(p.lo)
+	side := int(math.Round(math.Sqrt(float64(s.interior))))
+	if d == 2 && cfg.gridLoss {
+		s.interior = side * side // the m×m collocation grid
+	}
+	r.Settings = s.String()
+	if cfg.bweight > 0 {
+		r.Settings += fmt.Sprintf(", boundary weight %g", cfg.bweight)
+	}
 	seed := cfg.seed
 	var m neural.Model
 	hidden := func(in int) []int {
@@ -429,7 +442,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// this off. Otherwise the residual is divided by the root mean square
 	// of f over the collocation points, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
-	precond := d == 1 && !cfg.plainLoss
+	precond := (d == 1 && !cfg.plainLoss) || (d == 2 && cfg.gridLoss)
 	// f at the last points seen (the fixed collocation points, or one
 	// point at a time for Levenberg–Marquardt's Jacobian); the RMS of f
 	// over the figure grid, so that the residual of a point depends on
@@ -461,12 +474,25 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 			}
 			return t.Scale(r, 1/rms)
 		}}
-	if precond {
-		prob.Precondition = neural.InverseSecondDifference(s.interior, p.lo[0], p.hi[0])
+	switch {
+	case precond && d == 1:
+		prob.Precondition = neural.Matrix{Dense: neural.InverseSecondDifference(s.interior, p.lo[0], p.hi[0])}
 		r.Settings += ", inverse-Laplacian-preconditioned residual"
+	case precond:
+		pc, err := neural.InverseGridHelmholtz(side, p.lo, p.hi, p.k2)
+		if err != nil {
+			return err
+		}
+		prob.Precondition = pc
+		r.Settings += fmt.Sprintf(", %d×%d grid, inverse-discrete-operator-preconditioned residual", side, side)
 	}
+	start := time.Now()
 	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, AdamSteps: s.adam, LR: s.lr,
-		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed})
+		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed, BoundaryWeight: cfg.bweight, LMProgress: func(iter int, loss, lambda float64) {
+			if iter%25 == 0 && cfg.log != nil {
+				fmt.Fprintf(cfg.log, "neural:   LM step %d: loss %.3g, λ %.2g, %.0f s\n", iter, loss, lambda, time.Since(start).Seconds())
+			}
+		}})
 	if res != nil {
 		r.Seconds = res.Seconds
 		r.Parameters = res.Params
