@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/floats"
@@ -73,6 +74,11 @@ type TrainSettings struct {
 	// the loss, with Jacobian rows from one tape per collocation point;
 	// it needs a pointwise Residual and costs O(points·params²) per step.
 	LMIters int
+	// Workers is the number of goroutines computing the Jacobian rows of
+	// the Levenberg–Marquardt stage (default 1). With more than one the
+	// model's Forward and the Problem's Residual run concurrently, so the
+	// Residual must be safe for concurrent use (pdekit's models are).
+	Workers int
 	// LMProgress, if not nil, is passed to MinimizeLM as its Progress.
 	LMProgress func(iter int, loss, lambda float64)
 	// Seed seeds the collocation points.
@@ -180,7 +186,7 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 		}
 	}
 	if s.LMIters > 0 {
-		ls, rows := residuals(m, p, xi, xb, gb, s.BoundaryWeight)
+		ls, rows := residuals(m, p, xi, xb, gb, s.BoundaryWeight, s.Workers)
 		if err := checkPointwise(ls, rows, f, x); err != nil {
 			Unflatten(m.Params(), x)
 			return res, err
@@ -196,23 +202,53 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 
 // residuals returns the loss of Train as a least-squares problem ‖F‖²:
 // F = [P·R/√n_i; √(w/n_b)·(u_b − g)] over the n_i interior and n_b
-// boundary points (P the Precondition matrix, or the identity), and the
+// boundary points (P the Precondition map, or the identity), and the
 // length of F. Values come from one batched tape; the Jacobian from one
-// tape per point, each row the gradient of that point's residual.
-func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64) (LeastSquares, int) {
+// tape per point, each row the gradient of that point's residual, on
+// workers goroutines with their own gradient accumulators.
+func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, workers int) (LeastSquares, int) {
 	ni, d := xi.Dims()
 	nb, _ := xb.Dims()
 	ps := m.Params()
 	si, sb := 1/math.Sqrt(float64(ni)), math.Sqrt(weight/float64(nb))
-	row := mat.NewDense(1, d, nil)
 	var jr *mat.Dense // Jacobian of R before Precondition
-	grad := func(dst []float64, t *Tape, out *Node, scale float64) float64 {
-		t.Backward(out)
-		flattenGrad(dst, ps)
+	workers = max(1, min(workers, ni+nb))
+	// Each worker's gradient accumulators, one per parameter.
+	acc := make([][]*mat.Dense, workers)
+	redirect := make([]map[*mat.Dense]*mat.Dense, workers)
+	for w := range workers {
+		redirect[w] = make(map[*mat.Dense]*mat.Dense, len(ps))
+		for _, q := range ps {
+			r, c := q.G.Dims()
+			g := mat.NewDense(r, c, nil)
+			acc[w] = append(acc[w], g)
+			redirect[w][q.G] = g
+		}
+	}
+	// jacRow writes the gradient of the point residual built by out,
+	// times scale, into dst and returns the residual times scale.
+	jacRow := func(w int, dst []float64, out func(t *Tape, row *mat.Dense) *Node, x []float64, scale float64) float64 {
+		for _, g := range acc[w] {
+			g.Zero()
+		}
+		t := &Tape{redirect: redirect[w]}
+		o := out(t, mat.NewDense(1, d, append([]float64(nil), x...)))
+		t.Backward(o)
+		off := 0
+		for _, g := range acc[w] {
+			r, c := g.Dims()
+			for i := range r {
+				copy(dst[off:off+c], g.RawRowView(i)[:c])
+				off += c
+			}
+		}
 		for j := range dst {
 			dst[j] *= scale
 		}
-		return out.V.At(0, 0) * scale
+		return o.V.At(0, 0) * scale
+	}
+	interior := func(t *Tape, row *mat.Dense) *Node {
+		return p.Residual(t, m.Forward(t, InputJet(t, row)), row)
 	}
 	return func(r []float64, jac *mat.Dense, x []float64) {
 		Unflatten(ps, x)
@@ -241,29 +277,29 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64) (Least
 			}
 			target = jr
 		}
-		zero := func() {
-			for _, q := range ps {
-				q.G.Zero()
-			}
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < ni+nb; i += workers {
+					if i < ni {
+						r[i] = jacRow(w, target.RawRowView(i), interior, xi.RawRowView(i), si)
+						continue
+					}
+					g := gb.At(i-ni, 0)
+					r[i] = jacRow(w, jac.RawRowView(i), func(t *Tape, row *mat.Dense) *Node {
+						return t.Sub(m.Forward(t, Jet{V: t.Const(row)}).V, t.Const(mat.NewDense(1, 1, []float64{g})))
+					}, xb.RawRowView(i-ni), sb)
+				}
+			}()
 		}
-		for i := range ni {
-			copy(row.RawRowView(0), xi.RawRowView(i))
-			zero()
-			t := NewTape()
-			r[i] = grad(target.RawRowView(i), t, p.Residual(t, m.Forward(t, InputJet(t, row)), row), si)
-		}
+		wg.Wait()
 		if p.Precondition != nil {
 			ri := mat.NewDense(ni, 1, nil)
 			p.Precondition.Apply(ri, mat.NewDense(ni, 1, r[:ni]), false)
 			copy(r[:ni], ri.RawMatrix().Data)
 			p.Precondition.Apply(jac.Slice(0, ni, 0, n).(*mat.Dense), jr, false)
-		}
-		for i := range nb {
-			copy(row.RawRowView(0), xb.RawRowView(i))
-			zero()
-			t := NewTape()
-			out := t.Sub(m.Forward(t, Jet{V: t.Const(row)}).V, t.Const(mat.NewDense(1, 1, []float64{gb.At(i, 0)})))
-			r[ni+i] = grad(jac.RawRowView(ni+i), t, out, sb)
 		}
 	}, ni + nb
 }

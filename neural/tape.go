@@ -22,6 +22,10 @@ type Node struct {
 // read the parameters' gradients, discard it.
 type Tape struct {
 	nodes []*Node
+	// redirect sends the gradient of a parameter to another accumulator
+	// (keyed by the parameter's own), so that goroutines can run the
+	// same model on their own tapes (Train's parallel Jacobian).
+	redirect map[*mat.Dense]*mat.Dense
 }
 
 // NewTape returns an empty tape.
@@ -42,6 +46,9 @@ func (t *Tape) Const(v *mat.Dense) *Node { return t.push(v, false, nil) }
 // Param records a parameter: after Backward its gradient is added into
 // grad (same shape as v), which the caller zeroes between passes.
 func (t *Tape) Param(v, grad *mat.Dense) *Node {
+	if g, ok := t.redirect[grad]; ok {
+		grad = g
+	}
 	n := &Node{V: v, G: grad, grad: true}
 	t.nodes = append(t.nodes, n)
 	return n

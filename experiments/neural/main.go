@@ -28,6 +28,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -443,11 +444,12 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// of f over the collocation points, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := (d == 1 && !cfg.plainLoss) || (d == 2 && cfg.gridLoss)
-	// f at the last points seen (the fixed collocation points, or one
-	// point at a time for Levenberg–Marquardt's Jacobian); the RMS of f
-	// over the figure grid, so that the residual of a point depends on
-	// that point only.
-	var fx, f *mat.Dense
+	// f at the batch of points last seen (the fixed collocation points;
+	// a single point, as Levenberg–Marquardt's Jacobian workers pass
+	// concurrently, is computed afresh and not cached); the RMS of f over
+	// the figure grid, so that the residual of a point depends on that
+	// point only.
+	var fx, fcache *mat.Dense
 	var rms float64
 	xf, _ := figureGrid(p)
 	for i := range xf.RawMatrix().Rows {
@@ -456,13 +458,16 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	rms = math.Sqrt(rms / float64(xf.RawMatrix().Rows))
 	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
 		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
-			if x != fx || x.RawMatrix().Rows == 1 {
-				n, _ := x.Dims()
+			n, _ := x.Dims()
+			f := fcache
+			if n == 1 || x != fx {
 				f = mat.NewDense(n, 1, nil)
 				for i := range n {
 					f.Set(i, 0, p.f(x.RawRowView(i)))
 				}
-				fx = x
+				if n > 1 {
+					fx, fcache = x, f
+				}
 			}
 			lhs := u.Lap
 			if p.k2 != 0 {
@@ -488,7 +493,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	}
 	start := time.Now()
 	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, AdamSteps: s.adam, LR: s.lr,
-		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed, BoundaryWeight: cfg.bweight, LMProgress: func(iter int, loss, lambda float64) {
+		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed, BoundaryWeight: cfg.bweight, Workers: runtime.GOMAXPROCS(0), LMProgress: func(iter int, loss, lambda float64) {
 			if iter%25 == 0 && cfg.log != nil {
 				fmt.Fprintf(cfg.log, "neural:   LM step %d: loss %.3g, λ %.2g, %.0f s\n", iter, loss, lambda, time.Since(start).Seconds())
 			}
