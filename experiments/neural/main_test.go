@@ -99,3 +99,32 @@ func TestBadFlags(t *testing.T) {
 		assert.Error(t, err, "%v", args)
 	}
 }
+
+// TestPIGSettings: -full gives the 2D PIG the measured Levenberg–Marquardt
+// settings (BENCHMARKS.md, session 6); the quick run and the 1D PIG keep
+// Adam then L-BFGS with the default boundary weight; flags override.
+func TestPIGSettings(t *testing.T) {
+	var helm, ms problem
+	for _, p := range problems() {
+		switch p.name {
+		case "helmholtz2d-a1-a4":
+			helm = p
+		case "multiscale1d":
+			ms = p
+		}
+	}
+	full, err := parseFlags([]string{"-full"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	s := settingsFor(helm, "pig", full)
+	assert.Equal(t, []any{150, 2, 3000, 250, -1, 450, 1e-3}, []any{s.gaussians, s.chans, s.interior, s.adam, s.lbfgs, s.lm, s.bweight})
+	s = settingsFor(ms, "pig", full)
+	assert.Equal(t, []any{0, 0.0}, []any{s.lm, s.bweight})
+	quick, err := parseFlags(nil, &bytes.Buffer{})
+	require.NoError(t, err)
+	s = settingsFor(helm, "pig", quick)
+	assert.Equal(t, []any{100, 4, 0, 0.0}, []any{s.gaussians, s.chans, s.lm, s.bweight})
+	over, err := parseFlags([]string{"-full", "-lm", "20", "-bweight", "2"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	s = settingsFor(helm, "pig", over)
+	assert.Equal(t, []any{20, 2.0}, []any{s.lm, s.bweight})
+}
