@@ -64,7 +64,6 @@ type GridHelmholtzInverse struct {
 	m   int
 	s   []float64 // the m×m DST-I matrix S_ij = √(2/(m+1))·sin(π(i+1)(j+1)/(m+1)), symmetric and orthogonal
 	inv []float64 // 1/(λ_x[i] + λ_y[j] + k²) at i + m·j
-	buf []float64
 }
 
 // InverseGridHelmholtz returns the inverse of Δ_h + k2 on the m×m
@@ -119,10 +118,7 @@ func (g *GridHelmholtzInverse) Apply(dst, src *mat.Dense, trans bool) {
 	if dr, dc := dst.Dims(); r != n || dr != n || dc != c {
 		panic(fmt.Sprintf("neural: GridHelmholtzInverse of order %d applied to %d×%d into %d×%d", n, r, c, dr, dc))
 	}
-	if cap(g.buf) < n*c {
-		g.buf = make([]float64, n*c)
-	}
-	buf := g.buf[:n*c]
+	buf := make([]float64, n*c)
 	g.sine(buf, src)
 	for row := range n {
 		w := g.inv[row]

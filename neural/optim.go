@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -40,12 +41,18 @@ func Unflatten(ps []*Param, x []float64) {
 func flattenGrad(dst []float64, ps []*Param) {
 	off := 0
 	for _, p := range ps {
-		r, c := p.G.Dims()
-		for i := range r {
-			copy(dst[off:off+c], p.G.RawRowView(i)[:c])
-			off += c
-		}
+		off += flattenInto(dst[off:], p.G)
 	}
+}
+
+// flattenInto copies g row by row into the front of dst and returns the
+// number of entries written.
+func flattenInto(dst []float64, g *mat.Dense) int {
+	r, c := g.Dims()
+	for i := range r {
+		copy(dst[i*c:(i+1)*c], g.RawRowView(i)[:c])
+	}
+	return r * c
 }
 
 // ModelObjective returns the Objective of loss over m's parameters: it

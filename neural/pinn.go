@@ -55,7 +55,9 @@ func InverseSecondDifference(n int, lo, hi float64) *mat.Dense {
 // documented default.
 type TrainSettings struct {
 	// Interior is the number of interior collocation points (default
-	// 1000): an even grid in 1D, seeded uniform random points otherwise.
+	// 1000): an even grid in 1D, seeded uniform random points otherwise
+	// — except in 2D with a Problem.Precondition, which needs the m×m
+	// even grid (Interior = m²).
 	Interior int
 	// BoundaryPoints is the number of boundary points in 2D, evenly
 	// spaced around the perimeter (default 400); 1D uses the two ends.
@@ -236,11 +238,7 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, worker
 		t.Backward(o)
 		off := 0
 		for _, g := range acc[w] {
-			r, c := g.Dims()
-			for i := range r {
-				copy(dst[off:off+c], g.RawRowView(i)[:c])
-				off += c
-			}
+			off += flattenInto(dst[off:], g)
 		}
 		for j := range dst {
 			dst[j] *= scale
