@@ -83,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
 	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
 	grid := fs.Bool("grid-loss", false, "2D problems: collocation on an even m×m grid (m² ≈ -points) and the residual multiplied by the inverse of the discrete operator")
-	bweight := fs.Float64("bweight", 0, "weight of the boundary term of the loss (0: the default, 100)")
+	bweight := fs.Float64("bweight", 0, "weight of the boundary term of the loss (0: the method's default — 100, 1e-3 for the -full 2D PIG)")
 	lm := fs.Int("lm", -1, "Levenberg–Marquardt steps after Adam and L-BFGS (-1: the method's default)")
 	adam := fs.Int("adam", -1, "Adam steps (-1: the method's default)")
 	lbfgs := fs.Int("lbfgs", -1, "L-BFGS steps (-1: the method's default)")
@@ -456,8 +456,9 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// multiplied by the inverse of the discrete Laplacian, so that the loss
 	// measures ≈ ‖u − u*‖² and the smooth part of a multiscale solution
 	// is not hidden by the k²-weighted high frequencies; -plain-loss turns
-	// this off. Otherwise the residual is divided by the root mean square
-	// of f over the collocation points, so that the interior and boundary
+	// this off (-grid-loss does the same in 2D on an even grid). Otherwise
+	// the residual is divided by the root mean square of f over the
+	// figure grid, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := (d == 1 && !cfg.plainLoss) || (d == 2 && cfg.gridLoss)
 	// f at the batch of points last seen (the fixed collocation points;
