@@ -13,6 +13,14 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
+// runWith runs the experiment with args and its output under dir.
+func runWith(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cfg, err := parseFlags(append([]string{"-out", dir}, args...), &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+}
+
 func readResults(t *testing.T, dir, name string) Results {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, name))
@@ -31,9 +39,7 @@ func readResults(t *testing.T, dir, name string) Results {
 // reaches the tolerance.
 func TestCommittedModel(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-grid", "64,128", "-rhs", "1", "-no-figures"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, dir, "-grid", "64,128", "-rhs", "1", "-no-figures")
 	res := readResults(t, dir, "results.json")
 	require.Len(t, res.Runs, 8)
 	its := map[string]float64{}
@@ -65,9 +71,7 @@ func TestCommittedModel256(t *testing.T) {
 		t.Skip("256² solves take about a minute")
 	}
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-grid", "64,256", "-solver", "dcdm", "-rhs", "1", "-no-figures"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, dir, "-grid", "64,256", "-solver", "dcdm", "-rhs", "1", "-no-figures")
 	res := readResults(t, dir, "results.json")
 	require.Len(t, res.Runs, 2)
 	its := map[int]float64{}
@@ -86,10 +90,8 @@ func TestCommittedModel256(t *testing.T) {
 // the barely trained network still converges (with fallbacks if needed).
 func TestTrainSmall(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-out", dir, "-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-solver", "cg,dcdm"}
-	cfg, err := parseFlags(args, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	args := []string{"-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-solver", "cg,dcdm"}
+	runWith(t, dir, args...)
 	res := readResults(t, dir, "results.json")
 	assert.Equal(t, "trained", res.Training.Source)
 	assert.Len(t, res.Runs, 2)
@@ -102,19 +104,15 @@ func TestTrainSmall(t *testing.T) {
 	}
 	// Training is reproducible: the same flags give the same model file.
 	again := t.TempDir()
-	cfg, err = parseFlags(append(args[2:], "-out", again, "-no-solve"), &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, again, append(args, "-no-solve")...)
 	m1, err := os.ReadFile(filepath.Join(dir, modelFile16))
 	require.NoError(t, err)
 	m2, err := os.ReadFile(filepath.Join(again, modelFile16))
 	require.NoError(t, err)
 	assert.Equal(t, m1, m2, "retraining with the same flags changed the model")
-	cfg, err = parseFlags([]string{"-out", t.TempDir(), "-model", filepath.Join(dir, modelFile16), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, t.TempDir(), "-model", filepath.Join(dir, modelFile16), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures")
 	// Another architecture does not load the file.
-	cfg, err = parseFlags([]string{"-model", filepath.Join(dir, modelFile16), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
+	cfg, err := parseFlags([]string{"-model", filepath.Join(dir, modelFile16), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "size mismatch")
 }
@@ -126,9 +124,7 @@ const modelFile16 = "model-poisson16.json"
 // on a Darcy field, which writes its own files beside the Poisson ones.
 func TestDarcy(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm")
 	res := readResults(t, dir, "darcy-results.json")
 	require.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
@@ -136,9 +132,7 @@ func TestDarcy(t *testing.T) {
 		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
 	}
 	assert.Equal(t, "poisson", res.Training.Problem)
-	cfg, err = parseFlags([]string{"-out", dir, "-problem", "darcy", "-train", "-train-grid", "16", "-steps", "2", "-batch", "2", "-ritz", "10", "-grid", "16", "-rhs", "1", "-solver", "dcdm"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	runWith(t, dir, "-problem", "darcy", "-train", "-train-grid", "16", "-steps", "2", "-batch", "2", "-ritz", "10", "-grid", "16", "-rhs", "1", "-solver", "dcdm")
 	for _, f := range []string{"model-darcy16.json", "darcy-history-16.png", "darcy-training-loss.png"} {
 		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
