@@ -1,6 +1,7 @@
 package neural
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -73,11 +74,14 @@ type TrainSettings struct {
 	Store      int
 	// LMIters, if positive, adds a last stage of at most that many
 	// Levenberg–Marquardt steps (MinimizeLM) on the residual vector of
-	// the loss, with Jacobian rows from one tape per collocation point;
-	// it needs a pointwise Residual and costs O(points·params²) per step.
+	// the loss. Its Jacobian comes from one batched per-sample backward
+	// pass (every operation of pdekit's models and of a Residual built
+	// from elementwise tape operations has a per-sample rule), checked
+	// once against one tape per point, which is the fallback; it needs a
+	// pointwise Residual and costs O(points·params²) per step.
 	LMIters int
 	// Workers is the number of goroutines computing the Jacobian rows of
-	// the Levenberg–Marquardt stage (default 1). With more than one the
+	// the Levenberg–Marquardt stage, each a block of points (default 1). With more than one the
 	// model's Forward and the Problem's Residual run concurrently, so the
 	// Residual must be safe for concurrent use (pdekit's models are).
 	Workers int
@@ -205,9 +209,14 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 // residuals returns the loss of Train as a least-squares problem ‖F‖²:
 // F = [P·R/√n_i; √(w/n_b)·(u_b − g)] over the n_i interior and n_b
 // boundary points (P the Precondition map, or the identity), and the
-// length of F. Values come from one batched tape; the Jacobian from one
-// tape per point, each row the gradient of that point's residual, on
-// workers goroutines with their own gradient accumulators.
+// length of F. Values come from one batched tape. The Jacobian comes from
+// the per-sample pass (psjac.go) on contiguous blocks of points, one per
+// worker goroutine; the first time, a few of its rows are checked against
+// one tape per point, and if the pass does not apply (an operation
+// without a per-sample rule) or the rows differ (a Residual that is not
+// pointwise in the way the pass assumes), every later Jacobian is built
+// one tape per point, each row the gradient of that point's residual, on
+// the workers with their own gradient accumulators.
 func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, workers int) (LeastSquares, int) {
 	ni, d := xi.Dims()
 	nb, _ := xb.Dims()
@@ -245,14 +254,48 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, worker
 		}
 		return o.V.At(0, 0) * scale
 	}
-	interior := func(t *Tape, row *mat.Dense) *Node {
-		return p.Residual(t, m.Forward(t, InputJet(t, row)), row)
+	interior := func(t *Tape, x *mat.Dense) *Node {
+		return p.Residual(t, m.Forward(t, InputJet(t, x)), x)
 	}
+	boundary := func(t *Tape, x, g *mat.Dense) *Node {
+		return t.Sub(m.Forward(t, Jet{V: t.Const(x)}).V, t.Const(g))
+	}
+	// pointRow computes row i of F and writes row i of the Jacobian (the
+	// interior rows before Precondition) into dst, with one tape.
+	pointRow := func(w, i int, dst []float64) float64 {
+		if i < ni {
+			return jacRow(w, dst, interior, xi.RawRowView(i), si)
+		}
+		g := gb.Slice(i-ni, i-ni+1, 0, 1).(*mat.Dense)
+		return jacRow(w, dst, func(t *Tape, row *mat.Dense) *Node { return boundary(t, row, g) }, xb.RawRowView(i-ni), sb)
+	}
+	// block computes rows [lo, hi) of the interior (or, with bnd, of the
+	// boundary) by the per-sample pass.
+	block := func(dst *mat.Dense, r []float64, lo, hi int, bnd bool) error {
+		t := NewTape()
+		var out *Node
+		scale := si
+		if bnd {
+			out, scale = boundary(t, mat.DenseCopyOf(xb.Slice(lo, hi, 0, d)), mat.DenseCopyOf(gb.Slice(lo, hi, 0, 1))), sb
+		} else {
+			x := mat.DenseCopyOf(xi.Slice(lo, hi, 0, d))
+			out = interior(t, x)
+		}
+		if err := t.perSampleJacobian(dst, out, ps, scale); err != nil {
+			return err
+		}
+		for i := range hi - lo {
+			r[i] = out.V.At(i, 0) * scale
+		}
+		return nil
+	}
+	batched := true // until the first Jacobian shows otherwise
+	checked := false
 	return func(r []float64, jac *mat.Dense, x []float64) {
 		Unflatten(ps, x)
 		if jac == nil {
 			t := NewTape()
-			ri := p.Residual(t, m.Forward(t, InputJet(t, xi)), xi).V
+			ri := interior(t, xi).V
 			if p.Precondition != nil {
 				pr := mat.NewDense(ni, 1, nil)
 				p.Precondition.Apply(pr, ri, false)
@@ -276,23 +319,41 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, worker
 			target = jr
 		}
 		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < ni+nb; i += workers {
-					if i < ni {
-						r[i] = jacRow(w, target.RawRowView(i), interior, xi.RawRowView(i), si)
-						continue
+		if batched {
+			errs := make([]error, 2*workers)
+			for w := range workers {
+				wg.Go(func() {
+					lo, hi := w*ni/workers, (w+1)*ni/workers
+					if hi > lo {
+						errs[2*w] = block(target.Slice(lo, hi, 0, n).(*mat.Dense), r[lo:hi], lo, hi, false)
 					}
-					g := gb.At(i-ni, 0)
-					r[i] = jacRow(w, jac.RawRowView(i), func(t *Tape, row *mat.Dense) *Node {
-						return t.Sub(m.Forward(t, Jet{V: t.Const(row)}).V, t.Const(mat.NewDense(1, 1, []float64{g})))
-					}, xb.RawRowView(i-ni), sb)
-				}
-			}()
+					lo, hi = w*nb/workers, (w+1)*nb/workers
+					if hi > lo {
+						errs[2*w+1] = block(jac.Slice(ni+lo, ni+hi, 0, n).(*mat.Dense), r[ni+lo:ni+hi], lo, hi, true)
+					}
+				})
+			}
+			wg.Wait()
+			batched = errors.Join(errs...) == nil
+			if batched && !checked {
+				checked = true
+				batched = samePointRows(func(i int, row []float64) float64 { return pointRow(0, i, row) }, target, jac, r, ni, nb)
+			}
 		}
-		wg.Wait()
+		if !batched {
+			for w := range workers {
+				wg.Go(func() {
+					for i := w; i < ni+nb; i += workers {
+						dst := jac.RawRowView(i)
+						if i < ni {
+							dst = target.RawRowView(i)
+						}
+						r[i] = pointRow(w, i, dst)
+					}
+				})
+			}
+			wg.Wait()
+		}
 		if p.Precondition != nil {
 			ri := mat.NewDense(ni, 1, nil)
 			p.Precondition.Apply(ri, mat.NewDense(ni, 1, r[:ni]), false)
@@ -300,6 +361,29 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, worker
 			p.Precondition.Apply(jac.Slice(0, ni, 0, n).(*mat.Dense), jr, false)
 		}
 	}, ni + nb
+}
+
+// samePointRows compares a few rows of a batched Jacobian (interior rows
+// in target, boundary rows in jac, residuals in r) with the rows one tape
+// per point gives (point(i, row) fills row and returns the residual).
+func samePointRows(point func(i int, row []float64) float64, target, jac *mat.Dense, r []float64, ni, nb int) bool {
+	_, n := jac.Dims()
+	row := make([]float64, n)
+	for _, i := range []int{0, ni / 2, ni - 1, ni, ni + nb/2, ni + nb - 1} {
+		if i < 0 || i >= ni+nb {
+			continue
+		}
+		v := point(i, row)
+		got := jac.RawRowView(i)
+		if i < ni {
+			got = target.RawRowView(i)
+		}
+		scale := 1 + floats.Norm(row, 2)
+		if !(math.Abs(v-r[i]) <= 1e-9*(1+math.Abs(v))) || !(floats.Distance(row, got, 2) <= 1e-9*scale) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkPointwise compares the per-point residuals (the Jacobian path) with

@@ -15,6 +15,14 @@ type Node struct {
 	G    *mat.Dense
 	grad bool   // depends on a parameter
 	back func() // adds this node's G into its inputs' G
+	// For the per-sample Jacobian pass (psjac.go): shared marks a value
+	// computed from parameters only (the same for every sample), ps an
+	// operation that supports the pass, P a shared node's per-sample
+	// adjoint (one row per sample, the node's entries row-major), and key
+	// a parameter node's own gradient accumulator.
+	shared, ps bool
+	P          *mat.Dense
+	key        *mat.Dense
 }
 
 // Tape records the operations of one forward pass for reverse-mode
@@ -26,6 +34,9 @@ type Tape struct {
 	// (keyed by the parameter's own), so that goroutines can run the
 	// same model on their own tapes (Train's parallel Jacobian).
 	redirect map[*mat.Dense]*mat.Dense
+	// ps, while not nil, switches the backward rules to the per-sample
+	// Jacobian pass (psjac.go).
+	ps *perSample
 }
 
 // NewTape returns an empty tape.
@@ -46,10 +57,11 @@ func (t *Tape) Const(v *mat.Dense) *Node { return t.push(v, false, nil) }
 // Param records a parameter: after Backward its gradient is added into
 // grad (same shape as v), which the caller zeroes between passes.
 func (t *Tape) Param(v, grad *mat.Dense) *Node {
+	key := grad
 	if g, ok := t.redirect[grad]; ok {
 		grad = g
 	}
-	n := &Node{V: v, G: grad, grad: true}
+	n := &Node{V: v, G: grad, grad: true, shared: true, ps: true, key: key}
 	t.nodes = append(t.nodes, n)
 	return n
 }
@@ -84,18 +96,27 @@ func sameShape(op string, a, b *Node) {
 func (t *Tape) MatMul(a, b *Node) *Node {
 	var v mat.Dense
 	v.Mul(a.V, b.V)
-	return t.push(&v, a.grad || b.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad || b.grad, func(n *Node) {
+		if t.ps != nil {
+			// Per sample: row i of a (one sample) times a shared b.
+			if n.shared || a.grad && a.shared || b.grad && !b.shared {
+				unsupported("MatMul")
+			}
+			if b.grad {
+				addOuterRows(t.psOf(b), a.V, n.G)
+			}
+		}
 		if a.grad {
 			var g mat.Dense
 			g.Mul(n.G, b.V.T())
 			a.gradient().Add(a.G, &g)
 		}
-		if b.grad {
+		if b.grad && t.ps == nil {
 			var g mat.Dense
 			g.Mul(a.V.T(), n.G)
 			b.gradient().Add(b.G, &g)
 		}
-	})
+	}), a, b)
 }
 
 // Add returns a + b.
@@ -103,14 +124,20 @@ func (t *Tape) Add(a, b *Node) *Node {
 	sameShape("Add", a, b)
 	var v mat.Dense
 	v.Add(a.V, b.V)
-	return t.push(&v, a.grad || b.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad || b.grad, func(n *Node) {
+		if t.psShared(n) {
+			t.psOf(a).Add(a.P, n.P)
+			t.psOf(b).Add(b.P, n.P)
+			return
+		}
+		t.perSampleOnly("Add", a, b)
 		if a.grad {
 			a.gradient().Add(a.G, n.G)
 		}
 		if b.grad {
 			b.gradient().Add(b.G, n.G)
 		}
-	})
+	}), a, b)
 }
 
 // Sub returns a − b.
@@ -118,14 +145,20 @@ func (t *Tape) Sub(a, b *Node) *Node {
 	sameShape("Sub", a, b)
 	var v mat.Dense
 	v.Sub(a.V, b.V)
-	return t.push(&v, a.grad || b.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad || b.grad, func(n *Node) {
+		if t.psShared(n) {
+			t.psOf(a).Add(a.P, n.P)
+			t.psOf(b).Sub(b.P, n.P)
+			return
+		}
+		t.perSampleOnly("Sub", a, b)
 		if a.grad {
 			a.gradient().Add(a.G, n.G)
 		}
 		if b.grad {
 			b.gradient().Sub(b.G, n.G)
 		}
-	})
+	}), a, b)
 }
 
 // Mul returns the elementwise product a ⊙ b.
@@ -133,7 +166,13 @@ func (t *Tape) Mul(a, b *Node) *Node {
 	sameShape("Mul", a, b)
 	var v mat.Dense
 	v.MulElem(a.V, b.V)
-	return t.push(&v, a.grad || b.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad || b.grad, func(n *Node) {
+		if t.psShared(n) {
+			addScaledCols(t.psOf(a), n.P, func(k int) float64 { return flatAt(b.V, k) })
+			addScaledCols(t.psOf(b), n.P, func(k int) float64 { return flatAt(a.V, k) })
+			return
+		}
+		t.perSampleOnly("Mul", a, b)
 		if a.grad {
 			var g mat.Dense
 			g.MulElem(n.G, b.V)
@@ -144,32 +183,46 @@ func (t *Tape) Mul(a, b *Node) *Node {
 			g.MulElem(n.G, a.V)
 			b.gradient().Add(b.G, &g)
 		}
-	})
+	}), a, b)
 }
 
 // Scale returns s·a.
 func (t *Tape) Scale(a *Node, s float64) *Node {
 	var v mat.Dense
 	v.Scale(s, a.V)
-	return t.push(&v, a.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad, func(n *Node) {
+		if t.psShared(n) {
+			addScaledCols(t.psOf(a), n.P, func(int) float64 { return s })
+			return
+		}
 		var g mat.Dense
 		g.Scale(s, n.G)
 		a.gradient().Add(a.G, &g)
-	})
+	}), a)
 }
 
 // AddScalar returns a + s (every entry).
 func (t *Tape) AddScalar(a *Node, s float64) *Node {
 	var v mat.Dense
 	v.Apply(func(_, _ int, x float64) float64 { return x + s }, a.V)
-	return t.push(&v, a.grad, func(n *Node) { a.gradient().Add(a.G, n.G) })
+	return psOp(t.push(&v, a.grad, func(n *Node) {
+		if t.psShared(n) {
+			t.psOf(a).Add(a.P, n.P)
+			return
+		}
+		a.gradient().Add(a.G, n.G)
+	}), a)
 }
 
 // unary records f applied elementwise, with derivative df(x, f(x)).
 func (t *Tape) unary(a *Node, f func(float64) float64, df func(x, y float64) float64) *Node {
 	var v mat.Dense
 	v.Apply(func(_, _ int, x float64) float64 { return f(x) }, a.V)
-	return t.push(&v, a.grad, func(n *Node) {
+	return psOp(t.push(&v, a.grad, func(n *Node) {
+		if t.psShared(n) {
+			addScaledCols(t.psOf(a), n.P, func(k int) float64 { return df(flatAt(a.V, k), flatAt(n.V, k)) })
+			return
+		}
 		g := a.gradient()
 		r, c := g.Dims()
 		av, nv, ng := a.V.RawMatrix(), n.V.RawMatrix(), n.G.RawMatrix()
@@ -179,7 +232,7 @@ func (t *Tape) unary(a *Node, f func(float64) float64, df func(x, y float64) flo
 				gr.Data[i*gr.Stride+j] += ng.Data[i*ng.Stride+j] * df(av.Data[i*av.Stride+j], nv.Data[i*nv.Stride+j])
 			}
 		}
-	})
+	}), a)
 }
 
 // Tanh returns tanh(a).
@@ -221,6 +274,14 @@ func rowBroadcast(op string, a, row *Node) {
 	}
 }
 
+// broadcastPerSample checks, in a per-sample pass, that a broadcast op
+// combines per-sample rows a with a shared (or constant) row.
+func (t *Tape) broadcastPerSample(op string, n, a, row *Node) {
+	if t.ps != nil && (n.shared || a.grad && a.shared || row.grad && !row.shared) {
+		unsupported(op)
+	}
+}
+
 // AddRow returns a + 1·row: row (1×c) added to every row of a (a bias).
 func (t *Tape) AddRow(a, row *Node) *Node {
 	rowBroadcast("AddRow", a, row)
@@ -231,11 +292,14 @@ func (t *Tape) AddRow(a, row *Node) *Node {
 			v.Set(i, j, v.At(i, j)+row.V.At(0, j))
 		}
 	}
-	return t.push(v, a.grad || row.grad, func(n *Node) {
+	return psOp(t.push(v, a.grad || row.grad, func(n *Node) {
+		t.broadcastPerSample("AddRow", n, a, row)
 		if a.grad {
 			a.gradient().Add(a.G, n.G)
 		}
-		if row.grad {
+		if row.grad && t.ps != nil {
+			t.psOf(row).Add(row.P, n.G)
+		} else if row.grad {
 			g := row.gradient()
 			for i := range r {
 				for j := range c {
@@ -243,7 +307,7 @@ func (t *Tape) AddRow(a, row *Node) *Node {
 				}
 			}
 		}
-	})
+	}), a, row)
 }
 
 // MulRow returns a ⊙ (1·row): column j of a scaled by row[j].
@@ -256,7 +320,8 @@ func (t *Tape) MulRow(a, row *Node) *Node {
 			v.Set(i, j, v.At(i, j)*row.V.At(0, j))
 		}
 	}
-	return t.push(v, a.grad || row.grad, func(n *Node) {
+	return psOp(t.push(v, a.grad || row.grad, func(n *Node) {
+		t.broadcastPerSample("MulRow", n, a, row)
 		if a.grad {
 			g := a.gradient()
 			for i := range r {
@@ -265,7 +330,11 @@ func (t *Tape) MulRow(a, row *Node) *Node {
 				}
 			}
 		}
-		if row.grad {
+		if row.grad && t.ps != nil {
+			var g mat.Dense
+			g.MulElem(n.G, a.V)
+			t.psOf(row).Add(row.P, &g)
+		} else if row.grad {
 			g := row.gradient()
 			for i := range r {
 				for j := range c {
@@ -273,7 +342,7 @@ func (t *Tape) MulRow(a, row *Node) *Node {
 				}
 			}
 		}
-	})
+	}), a, row)
 }
 
 // ColMinusRow returns col·1ᵀ − 1·row: the r×c matrix of col[i] − row[j]
@@ -290,7 +359,8 @@ func (t *Tape) ColMinusRow(col, row *Node) *Node {
 			v.Set(i, j, col.V.At(i, 0)-row.V.At(0, j))
 		}
 	}
-	return t.push(v, col.grad || row.grad, func(n *Node) {
+	return psOp(t.push(v, col.grad || row.grad, func(n *Node) {
+		t.broadcastPerSample("ColMinusRow", n, col, row)
 		if col.grad {
 			g := col.gradient()
 			for i := range r {
@@ -301,7 +371,9 @@ func (t *Tape) ColMinusRow(col, row *Node) *Node {
 				g.Set(i, 0, g.At(i, 0)+s)
 			}
 		}
-		if row.grad {
+		if row.grad && t.ps != nil {
+			t.psOf(row).Sub(row.P, n.G)
+		} else if row.grad {
 			g := row.gradient()
 			for j := range c {
 				var s float64
@@ -311,7 +383,7 @@ func (t *Tape) ColMinusRow(col, row *Node) *Node {
 				g.Set(0, j, g.At(0, j)-s)
 			}
 		}
-	})
+	}), col, row)
 }
 
 // Mean returns the 1×1 mean of the entries of a.
