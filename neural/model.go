@@ -333,6 +333,92 @@ func (p *PIG) Forward(t *Tape, x Jet) Jet {
 	return p.Net.Forward(t, out)
 }
 
+// HardBoundary makes a network vanish on the boundary of the box [Lo, Hi]
+// by construction: u(x) = B(x)·N(x) with the bubble B(x) = Π_k 4(x_k −
+// lo_k)(hi_k − x_k)/(hi_k − lo_k)² (1 at the centre, 0 on every face),
+// the exact imposition of homogeneous Dirichlet data of Lagaris, Likas and
+// Fotiadis (1998) (see Sukumar and Srivastava 2022 for general
+// geometries). The boundary term of the loss is then zero, and the
+// training fits the residual only. Its Forward must receive the input jet
+// (InputJet, or plain points), as B is a function of the coordinates.
+type HardBoundary struct {
+	Lo, Hi []float64
+	Net    Model
+}
+
+// NewHardBoundary wraps net; lo and hi must have the same positive length
+// with lo[k] < hi[k].
+func NewHardBoundary(lo, hi []float64, net Model) (*HardBoundary, error) {
+	if len(lo) == 0 || len(lo) != len(hi) || net == nil {
+		return nil, fmt.Errorf("%w: HardBoundary needs matching box bounds and a network", ErrShape)
+	}
+	for k := range lo {
+		if !(hi[k] > lo[k]) {
+			return nil, fmt.Errorf("%w: empty box side %d: [%g, %g]", ErrShape, k, lo[k], hi[k])
+		}
+	}
+	return &HardBoundary{Lo: append([]float64(nil), lo...), Hi: append([]float64(nil), hi...), Net: net}, nil
+}
+
+// Params returns the network's parameters.
+func (h *HardBoundary) Params() []*Param { return h.Net.Params() }
+
+// Forward computes the jet of B·N: ∂_k(BN) = ∂_kB·N + B·∂_kN and
+// Δ(BN) = ΔB·N + 2∇B·∇N + B·ΔN, with B's jet in closed form from the
+// factors b_k = 4(x_k − lo_k)(hi_k − x_k)/(hi_k − lo_k)², b_k″ = −8/(hi_k − lo_k)².
+func (h *HardBoundary) Forward(t *Tape, x Jet) Jet {
+	r, d := x.V.V.Dims()
+	if d != len(h.Lo) {
+		panic(fmt.Sprintf("neural: HardBoundary in %d dimensions applied to width %d", len(h.Lo), d))
+	}
+	n := h.Net.Forward(t, x)
+	b := make([]float64, r)
+	db := make([][]float64, d)
+	lap := make([]float64, r)
+	for k := range d {
+		db[k] = make([]float64, r)
+	}
+	for i := range r {
+		xi := x.V.V.RawRowView(i)
+		f := make([]float64, d)  // b_k
+		f1 := make([]float64, d) // b_k′
+		f2 := make([]float64, d) // b_k″
+		for k := range d {
+			w := h.Hi[k] - h.Lo[k]
+			c := 4 / (w * w)
+			f[k] = c * (xi[k] - h.Lo[k]) * (h.Hi[k] - xi[k])
+			f1[k] = c * (h.Lo[k] + h.Hi[k] - 2*xi[k])
+			f2[k] = -2 * c
+		}
+		prod := func(skip int, v float64) float64 {
+			for k := range d {
+				if k != skip {
+					v *= f[k]
+				}
+			}
+			return v
+		}
+		b[i] = prod(-1, 1)
+		for k := range d {
+			db[k][i] = prod(k, f1[k])
+			lap[i] += prod(k, f2[k])
+		}
+	}
+	col := func(v []float64) *Node { return t.Const(mat.NewDense(r, 1, v)) }
+	bn := col(b)
+	out := Jet{V: t.Mul(bn, n.V)}
+	if x.Lap == nil || n.Lap == nil {
+		return out
+	}
+	out.Lap = t.Add(t.Mul(col(lap), n.V), t.Mul(bn, n.Lap))
+	for k := range d {
+		dk := col(db[k])
+		out.D = append(out.D, t.Add(t.Mul(dk, n.V), t.Mul(bn, n.D[k])))
+		out.Lap = t.Add(out.Lap, t.Scale(t.Mul(dk, n.D[k]), 2))
+	}
+	return out
+}
+
 // NumParams returns the number of trainable scalars of m.
 func NumParams(m Parameterized) int {
 	n := 0

@@ -154,7 +154,12 @@ func TestForwardLaplacian(t *testing.T) {
 	net2, _ := NewMLP([]int{4, 4, 1}, 4)
 	pig, err := NewPIG([]float64{-1, -1}, []float64{1, 1}, 10, 4, 0.4, net2, 6)
 	require.NoError(t, err)
-	for name, model := range map[string]Model{"fourier": four, "pig": pig} {
+	net3, _ := NewMLP([]int{4, 4, 1}, 5)
+	pig3, err := NewPIG([]float64{-1, -1}, []float64{1, 1}, 10, 4, 0.4, net3, 7)
+	require.NoError(t, err)
+	hard, err := NewHardBoundary([]float64{-1, -0.5}, []float64{1.5, 1}, pig3)
+	require.NoError(t, err)
+	for name, model := range map[string]Model{"fourier": four, "pig": pig, "hard-boundary pig": hard} {
 		tp := NewTape()
 		u := model.Forward(tp, InputJet(tp, pts))
 		for i := range 3 {
@@ -406,4 +411,27 @@ func TestInverseGridHelmholtz(t *testing.T) {
 		Residual: func(tp *Tape, u Jet, x *mat.Dense) *Node { return u.Lap }, Precondition: p}
 	_, err = Train(mlp, pr, &TrainSettings{Interior: 10, AdamSteps: 1, LBFGSIters: -1})
 	assert.ErrorIs(t, err, ErrShape)
+}
+
+// TestHardBoundary: the wrapped network vanishes on every face of the box
+// and equals bubble × network inside; bad boxes are ErrShape.
+func TestHardBoundary(t *testing.T) {
+	net, err := NewMLP([]int{2, 6, 1}, 9)
+	require.NoError(t, err)
+	lo, hi := []float64{-1, 0}, []float64{2, 0.5}
+	h, err := NewHardBoundary(lo, hi, net)
+	require.NoError(t, err)
+	pts := mat.NewDense(5, 2, []float64{-1, 0.2, 2, 0.3, 0.4, 0, 1.1, 0.5, 0.5, 0.25})
+	u := Predict(h, pts)
+	n := Predict(net, pts)
+	for i := range 4 {
+		assert.InDelta(t, 0, u[i], 1e-15, "face point %d", i)
+		assert.NotEqual(t, 0.0, n[i])
+	}
+	// (0.5, 0.25) is the centre: B = 1.
+	assert.InDelta(t, n[4], u[4], 1e-15)
+	for _, box := range [][2][]float64{{{0}, {0}}, {{0, 0}, {1}}, {nil, nil}} {
+		_, err := NewHardBoundary(box[0], box[1], net)
+		assert.ErrorIs(t, err, ErrShape)
+	}
 }
