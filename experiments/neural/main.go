@@ -493,12 +493,10 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// figure grid, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := (d == 1 && !cfg.plainLoss) || (d == 2 && cfg.gridLoss)
-	// f at the batch of points last seen (the fixed collocation points;
-	// a single point, as Levenberg–Marquardt's Jacobian workers pass
-	// concurrently, is computed afresh and not cached); the RMS of f over
-	// the figure grid, so that the residual of a point depends on that
-	// point only.
-	var fx, fcache *mat.Dense
+	// The residual is divided by the RMS of f over the figure grid, so that
+	// the residual of a point depends on that point only; f is computed
+	// afresh at every call (Levenberg–Marquardt's Jacobian workers call
+	// the Residual concurrently on their own blocks of points).
 	var rms float64
 	xf, _ := figureGrid(p)
 	for i := range xf.RawMatrix().Rows {
@@ -508,15 +506,9 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	prob := neural.Problem{Lo: p.lo, Hi: p.hi, Boundary: p.u,
 		Residual: func(t *neural.Tape, u neural.Jet, x *mat.Dense) *neural.Node {
 			n, _ := x.Dims()
-			f := fcache
-			if n == 1 || x != fx {
-				f = mat.NewDense(n, 1, nil)
-				for i := range n {
-					f.Set(i, 0, p.f(x.RawRowView(i)))
-				}
-				if n > 1 {
-					fx, fcache = x, f
-				}
+			f := mat.NewDense(n, 1, nil)
+			for i := range n {
+				f.Set(i, 0, p.f(x.RawRowView(i)))
 			}
 			lhs := u.Lap
 			if p.k2 != 0 {
