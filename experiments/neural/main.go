@@ -4,7 +4,7 @@
 // features) and Physics-Informed Gaussians (package neural): relative L2
 // error on a 300 (1D) or 300² (2D) test grid, seconds, and parameters.
 //
-//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about 2 minutes)
+//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about 4 minutes)
 //	go run ./experiments/neural -full           # the measured settings (several minutes per neural row)
 //	go run ./experiments/neural -problem helmholtz2d-a1-a4 -method pig -full
 //
@@ -493,7 +493,13 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 }
 
 func (s neuralSettings) String() string {
-	out := fmt.Sprintf("%d pts, Adam %d (lr %g), L-BFGS %d", s.interior, s.adam, s.lr, s.lbfgs)
+	out := fmt.Sprintf("%d pts", s.interior)
+	if s.adam > 0 {
+		out += fmt.Sprintf(", Adam %d (lr %g)", s.adam, s.lr)
+	}
+	if s.lbfgs > 0 {
+		out += fmt.Sprintf(", L-BFGS %d", s.lbfgs)
+	}
 	if s.lm > 0 {
 		out += fmt.Sprintf(", Levenberg–Marquardt %d", s.lm)
 	}
@@ -507,7 +513,7 @@ func (s neuralSettings) String() string {
 		out += fmt.Sprintf(", %d Fourier features per σ in %v", s.features, s.sigmas)
 	}
 	if s.gaussians > 0 {
-		out += fmt.Sprintf(", %d Gaussians×%d ch σ₀=%g", s.gaussians, s.chans, s.sigma0)
+		out += fmt.Sprintf(", %d Gaussians×%d ch σ₀=%.3g", s.gaussians, s.chans, s.sigma0)
 	}
 	return out
 }
