@@ -378,11 +378,11 @@ func (h *HardBoundary) Forward(t *Tape, x Jet) Jet {
 	for k := range d {
 		db[k] = make([]float64, r)
 	}
+	f := make([]float64, d)  // b_k
+	f1 := make([]float64, d) // b_k′
+	f2 := make([]float64, d) // b_k″
 	for i := range r {
 		xi := x.V.V.RawRowView(i)
-		f := make([]float64, d)  // b_k
-		f1 := make([]float64, d) // b_k′
-		f2 := make([]float64, d) // b_k″
 		for k := range d {
 			w := h.Hi[k] - h.Lo[k]
 			c := 4 / (w * w)

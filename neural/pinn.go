@@ -81,9 +81,10 @@ type TrainSettings struct {
 	// pointwise Residual and costs O(points·params²) per step.
 	LMIters int
 	// Workers is the number of goroutines computing the Jacobian rows of
-	// the Levenberg–Marquardt stage, each a block of points (default 1). With more than one the
-	// model's Forward and the Problem's Residual run concurrently, so the
-	// Residual must be safe for concurrent use (pdekit's models are).
+	// the Levenberg–Marquardt stage, each a block of points (default 1).
+	// With more than one the model's Forward and the Problem's Residual
+	// run concurrently, so the Residual must be safe for concurrent use
+	// (pdekit's models are).
 	Workers int
 	// LMProgress, if not nil, is passed to MinimizeLM as its Progress.
 	LMProgress func(iter int, loss, lambda float64)
@@ -304,9 +305,9 @@ func residuals(m Model, p Problem, xi, xb, gb *mat.Dense, weight float64, worker
 			for i := range ni {
 				r[i] = ri.At(i, 0) * si
 			}
-			ub := m.Forward(t, Jet{V: t.Const(xb)}).V.V
+			rb := boundary(t, xb, gb).V
 			for i := range nb {
-				r[ni+i] = (ub.At(i, 0) - gb.At(i, 0)) * sb
+				r[ni+i] = rb.At(i, 0) * sb
 			}
 			return
 		}
