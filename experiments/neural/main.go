@@ -26,12 +26,13 @@
 // short Adam warm-up with Levenberg–Marquardt (-lm) and has the zero
 // boundary data built into the network, u = B(x)·N(x) (-boundary exact;
 // with -boundary loss it weighs the boundary term 1e-3, -bweight, against
-// the RMS-scaled residual) — and the final parameters are evaluated (the best loss seen, not a test-error
-// checkpoint). -grid-loss collocates 2D rows on an even grid and
-// multiplies the residual by the inverse discrete operator (worse in 2D,
-// see BENCHMARKS.md). Figures: loss curves per
-// problem, the error field of every GP and neural method in 2D, and the
-// pointwise errors in 1D.
+// the RMS-scaled residual) — and the final parameters are evaluated
+// (the best loss seen, not a test-error checkpoint). -grid-loss
+// collocates 2D rows on an even grid and multiplies the residual by the
+// inverse discrete operator (worse in 2D, see BENCHMARKS.md). -save
+// writes each neural row's parameters. Figures: loss curves per problem,
+// the error field of every GP and neural method in 2D, and the pointwise
+// errors in 1D.
 package main
 
 import (
@@ -211,14 +212,14 @@ type problem struct {
 	name      string
 	lo, hi    []float64
 	u         func(x []float64) float64
-	lap       func(x []float64) float64 // Δu (second-order problems)
-	k2        float64                   // Helmholtz: Δu + k2·u = q
-	allenCahn bool                      // adds the Allen–Cahn term u³ − u
-	advect    []float64                 // first-order problems: the coefficients of ∂_k u
-	du        func(x []float64) []float64
-	gridGP    int                // GP-HM points per axis (0: 100 in 2D, 400 in 1D)
-	zeroBC    bool               // u = 0 on the boundary (HardBoundary applies)
-	targets   map[string]float64 // the bars
+	lap       func(x []float64) float64   // Δu (second-order problems)
+	k2        float64                     // Helmholtz: Δu + k2·u = q
+	allenCahn bool                        // adds the Allen–Cahn term u³ − u
+	advect    []float64                   // first-order problems: the coefficients of ∂_k u
+	du        func(x []float64) []float64 // ∇u (first-order problems)
+	gridGP    int                         // GP-HM points per axis (0: 100 in 2D, 400 in 1D)
+	zeroBC    bool                        // u = 0 on the boundary (HardBoundary applies)
+	targets   map[string]float64          // the bars
 }
 
 func problems() []problem {
@@ -608,8 +609,9 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	// figure grid, so that the interior and boundary
 	// terms are both of order one whatever the frequencies.
 	precond := (d == 1 && !cfg.plainLoss) || (d == 2 && cfg.gridLoss)
-	// The residual is divided by the RMS of f over the figure grid, so that
-	// the residual of a point depends on that point only; f is computed
+	// The residual is divided by a fixed scale (p.scale: the RMS of f over
+	// the figure grid), so that the residual of a point depends on that
+	// point only; f is computed
 	// afresh at every call (Levenberg–Marquardt's Jacobian workers call
 	// the Residual concurrently on their own blocks of points).
 	rms := p.scale()
