@@ -4,7 +4,7 @@
 // features) and Physics-Informed Gaussians (package neural): relative L2
 // error on a 300 (1D) or 300² (2D) test grid, seconds, and parameters.
 //
-//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about 4 minutes)
+//	go run ./experiments/neural                 # quick: fewer steps, smaller models (about 3 minutes)
 //	go run ./experiments/neural -full           # the measured settings (several minutes per neural row)
 //	go run ./experiments/neural -problem helmholtz2d-a1-a4 -method pig -full
 //
@@ -443,12 +443,16 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 			s.gaussians = min(s.gaussians, 100)
 		}
 	}
-	if method == "pig" && len(p.lo) == 2 && cfg.full {
+	if method == "pig" && len(p.lo) == 2 {
 		// Measured (BENCHMARKS.md, session 6): 150 Gaussians × 2 channels,
 		// a short Adam warm-up, then Levenberg–Marquardt, with the
 		// boundary weighed 1e-3 against the RMS-scaled residual.
 		s.gaussians, s.chans, s.interior = 150, 2, 3000
 		s.adam, s.lbfgs, s.lm, s.bweight = 250, 0, 450, 1e-3
+		if !cfg.full {
+			// The quick run: the same recipe, smaller (about 10 s a row).
+			s.gaussians, s.interior, s.adam, s.lm = 60, 1000, 100, 40
+		}
 		// Session 7: with the boundary built in, every measured seed
 		// reaches ≤ 1e-4; with the boundary loss most stall on a wrong
 		// boundary trace (BENCHMARKS.md).

@@ -134,8 +134,8 @@ func TestBadFlags(t *testing.T) {
 
 // TestPIGSettings: -full gives the 2D PIG the measured Levenberg–Marquardt
 // settings (BENCHMARKS.md, sessions 6 and 7) with the boundary built into
-// the network; the quick run and the 1D PIG keep Adam then L-BFGS with the
-// default boundary loss; flags override.
+// the network, the quick run a smaller version of them; the 1D PIG keeps
+// Adam then L-BFGS with the default boundary loss; flags override.
 func TestPIGSettings(t *testing.T) {
 	var helm, ms problem
 	for _, p := range problems() {
@@ -156,7 +156,9 @@ func TestPIGSettings(t *testing.T) {
 	quick, err := parseFlags(nil, &bytes.Buffer{})
 	require.NoError(t, err)
 	s = settingsFor(helm, "pig", quick)
-	assert.Equal(t, []any{100, 4, 0, 0.0, false}, []any{s.gaussians, s.chans, s.lm, s.bweight, s.exact})
+	assert.Equal(t, []any{60, 2, 1000, 100, -1, 40, 1e-3, true}, []any{s.gaussians, s.chans, s.interior, s.adam, s.lbfgs, s.lm, s.bweight, s.exact})
+	s = settingsFor(ms, "pig", quick)
+	assert.Equal(t, []any{300, 4, 0, 0.0, false}, []any{s.gaussians, s.chans, s.lm, s.bweight, s.exact})
 	over, err := parseFlags([]string{"-full", "-lm", "20", "-bweight", "2", "-boundary", "loss"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	s = settingsFor(helm, "pig", over)
