@@ -21,14 +21,7 @@ import (
 // the shape of the solution.
 func TestRunPoisson(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-problem", "poisson2d", "-method", "fd,gp-hm,pinn", "-steps", "0.2"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	var stdout bytes.Buffer
-	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
-	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	res, _ := runAll(t, dir, "-problem", "poisson2d", "-method", "fd,gp-hm,pinn", "-steps", "0.2")
 	require.Len(t, res.Rows, 3)
 	got := map[string]Row{}
 	for _, r := range res.Rows {
@@ -40,7 +33,7 @@ func TestRunPoisson(t *testing.T) {
 	assert.Less(t, got["pinn"].RelativeL2, 0.5)
 	assert.Greater(t, got["pinn"].Parameters, 0)
 	for _, f := range []string{"poisson2d-loss.png", "poisson2d-pinn-error.png", "poisson2d-gp-hm-error.png"} {
-		_, err = os.Stat(filepath.Join(dir, f))
+		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
 	}
 }
@@ -57,6 +50,20 @@ func TestRunLM(t *testing.T) {
 	assert.Less(t, r.RelativeL2, 2e-2)
 }
 
+// runAll runs the experiment with args, writing under dir, and returns
+// results.json decoded and raw.
+func runAll(t *testing.T, dir string, args ...string) (Results, []byte) {
+	t.Helper()
+	cfg, err := parseFlags(append([]string{"-out", dir}, args...), &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	return res, raw
+}
+
 // runOne runs the experiment with args for a single row and returns it
 // from results.json, asserting that it carries no error.
 func runOne(t *testing.T, args ...string) Row {
@@ -67,13 +74,7 @@ func runOne(t *testing.T, args ...string) Row {
 // runIn is runOne writing under dir.
 func runIn(t *testing.T, dir string, args ...string) Row {
 	t.Helper()
-	cfg, err := parseFlags(append([]string{"-out", dir, "-no-figures"}, args...), &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
-	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	res, _ := runAll(t, dir, append([]string{"-no-figures"}, args...)...)
 	require.Len(t, res.Rows, 1)
 	r := res.Rows[0]
 	assert.Empty(t, r.Error)
@@ -217,15 +218,8 @@ func TestRunGPBenchmarkRows(t *testing.T) {
 		r := runOne(t, "-problem", name, "-method", "gp-hm")
 		assert.Less(t, r.RelativeL2, 1e-6, name)
 	}
-	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-no-figures", "-problem", "advection", "-method", "fd,pinn", "-adam", "60", "-lbfgs", "20", "-points", "200"}, &bytes.Buffer{})
-	require.NoError(t, err)
-	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
+	res, raw := runAll(t, t.TempDir(), "-no-figures", "-problem", "advection", "-method", "fd,pinn", "-adam", "60", "-lbfgs", "20", "-points", "200")
 	assert.Contains(t, string(raw), `"relative_l2": null`)
-	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
 	require.Len(t, res.Rows, 2)
 	assert.Contains(t, res.Rows[0].Error, "no operator for advection")
 	assert.Empty(t, res.Rows[1].Error)
