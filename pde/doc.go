@@ -11,6 +11,9 @@
 //     for a > 0), the physically right Darcy operator.
 //   - DarcySKR: the Laplacian times diag(a), the nonsymmetric matrix of the
 //     SKR paper's Darcy data generator.
+//   - DarcySKRAsPublished: the matrix the SKR code actually assembles,
+//     DarcySKR with an index slip in the couplings to the node below;
+//     restarted GMRES stagnates on it. Only for reproducing the paper.
 //   - Helmholtz and Shift: −Δ − k², and A + σI in general.
 //   - ConvectionDiffusion: −εΔu + β·∇u, upwind or central.
 //   - HeatStep: backward Euler and Crank–Nicolson steps of

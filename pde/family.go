@@ -55,6 +55,10 @@ const (
 	DarcySymmetric DarcyForm = iota
 	// DarcyNonsymmetric is the SKR data generator's L·diag(a) (DarcySKR).
 	DarcyNonsymmetric
+	// DarcyAsPublished is the matrix the SKR code actually assembles, an
+	// index slip away from L·diag(a) (DarcySKRAsPublished); only for
+	// reproducing the paper's numbers.
+	DarcyAsPublished
 )
 
 // DarcyOptions configures a Darcy or Helmholtz family. Zero values mean
@@ -100,10 +104,10 @@ func DarcyFamily(s, count int, seed uint64, opt DarcyOptions) (*Family, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := "darcy"
-	if opt.Form == DarcyNonsymmetric {
-		name = "darcy-skr"
+	if err := opt.check(); err != nil {
+		return nil, err
 	}
+	name := "darcy" + opt.Form.suffix()
 	return &Family{Name: name, Grid: g, Count: count, Seed: seed,
 		Generate: func(rng *rand.Rand, i int) (Problem, error) {
 			a, err := opt.coefficient(rng, g)
@@ -117,12 +121,33 @@ func DarcyFamily(s, count int, seed uint64, opt DarcyOptions) (*Family, error) {
 func darcyProblem(name string, g Grid, a []float64, opt DarcyOptions) (Problem, error) {
 	p := Problem{Name: name, Grid: g, B: opt.source(g), Params: a}
 	var err error
-	if opt.Form == DarcyNonsymmetric {
+	switch opt.Form {
+	case DarcyNonsymmetric:
 		p.A, _, err = DarcySKR(g, a, nil)
-	} else {
+	case DarcyAsPublished:
+		p.A, err = DarcySKRAsPublished(g, a)
+	default:
 		p.A, _, err = Diffusion(g, a, nil)
 	}
 	return p, err
+}
+
+func (o DarcyOptions) check() error {
+	if o.Form < DarcySymmetric || o.Form > DarcyAsPublished {
+		return fmt.Errorf("pde: unknown Darcy form %d", o.Form)
+	}
+	return nil
+}
+
+// suffix names the form in family names: "", "-skr", "-skr-pub".
+func (f DarcyForm) suffix() string {
+	switch f {
+	case DarcyNonsymmetric:
+		return "-skr"
+	case DarcyAsPublished:
+		return "-skr-pub"
+	}
+	return ""
 }
 
 // HelmholtzFamily returns count problems L·diag(a) − k²I (nonsymmetric
@@ -137,14 +162,21 @@ func HelmholtzFamily(s, count int, seed uint64, kMax float64, opt DarcyOptions) 
 	if !(kMax >= 0) || math.IsInf(kMax, 0) {
 		return nil, fmt.Errorf("pde: kMax = %v must be non-negative and finite", kMax)
 	}
-	return &Family{Name: "helmholtz", Grid: g, Count: count, Seed: seed,
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	name := "helmholtz"
+	if opt.Form == DarcyAsPublished {
+		name += "-pub"
+	}
+	return &Family{Name: name, Grid: g, Count: count, Seed: seed,
 		Generate: func(rng *rand.Rand, i int) (Problem, error) {
 			a, err := opt.coefficient(rng, g)
 			if err != nil {
 				return Problem{}, err
 			}
 			k := kMax * rng.Float64()
-			p, err := darcyProblem("helmholtz", g, a, opt)
+			p, err := darcyProblem(name, g, a, opt)
 			if err != nil {
 				return Problem{}, err
 			}

@@ -189,6 +189,80 @@ func TestDarcyForms(t *testing.T) {
 	assert.ErrorContains(t, err, "positive")
 }
 
+// TestDarcySKRAsPublished checks the published SKR matrix against the
+// generator's own index arithmetic, written out literally: on the full
+// (s+2)×(s+2) field "coef" with its boundary ring, build_darcy's diagonal
+// at offset −s is −coef[:-2, 1:-1].flatten()[s-2:], so entry (j+s, j) is
+// minus element j+s−2 of the flattened rows 0…s−1, columns 1…s.
+func TestDarcySKRAsPublished(t *testing.T) {
+	const s = 7
+	g := grid(t, 2, s)
+	rng := rand.New(rand.NewPCG(8, 8))
+	full := make([]float64, (s+2)*(s+2))
+	for i := range full {
+		full[i] = math.Exp(0.5 * rng.NormFloat64())
+	}
+	coef := func(r, c int) float64 { return full[r*(s+2)+c] }
+	pub, err := pde.DarcySKRAsPublished(g, full)
+	require.NoError(t, err)
+	skr, _, err := pde.DarcySKR(g, full, nil)
+	require.NoError(t, err)
+	ih2 := float64((s + 1) * (s + 1))
+	n := s * s
+	want := make([]float64, n*n)
+	for r := range s {
+		for c := range s {
+			j := r*s + c
+			want[j*n+j] = 4 * coef(r+1, c+1) * ih2
+			if c > 0 {
+				want[j*n+j-1] = -coef(r+1, c) * ih2
+			}
+			if c < s-1 {
+				want[j*n+j+1] = -coef(r+1, c+2) * ih2
+			}
+			if r < s-1 {
+				want[j*n+j+s] = -coef(r+2, c+1) * ih2
+				k := j + s - 2 // flat index into coef[:-2, 1:-1]
+				want[(j+s)*n+j] = -coef(k/s, k%s+1) * ih2
+			}
+		}
+	}
+	// The two entries whose published coefficient lies on the ring keep
+	// DarcySKR's value.
+	for _, j := range []int{0, 1} {
+		want[(j+s)*n+j] = skr.At(j+s, j)
+	}
+	assert.InDeltaSlice(t, want, pub.Dense(), 1e-9)
+	differ := 0
+	for i, v := range skr.Dense() {
+		if v != pub.Dense()[i] {
+			differ++
+		}
+	}
+	assert.Equal(t, s*(s-1)-2, differ, "only the couplings to the node below differ")
+
+	// An interior-only field gives the same matrix as that field padded.
+	inner := make([]float64, n)
+	for r := range s {
+		for c := range s {
+			inner[r*s+c] = coef(r+1, c+1)
+		}
+	}
+	pin, err := pde.DarcySKRAsPublished(g, inner)
+	require.NoError(t, err)
+	assert.InDeltaSlice(t, pub.Dense(), pin.Dense(), 1e-9)
+
+	_, err = pde.DarcySKRAsPublished(grid(t, 1, 9), make([]float64, 9))
+	assert.ErrorIs(t, err, pde.ErrGrid)
+	_, err = pde.DarcySKRAsPublished(g, inner[:10])
+	assert.ErrorIs(t, err, pde.ErrGrid)
+	inner[4] = math.NaN()
+	_, err = pde.DarcySKRAsPublished(g, inner)
+	assert.ErrorContains(t, err, "positive")
+	_, err = pde.DarcyFamily(8, 2, 1, pde.DarcyOptions{Form: 7})
+	assert.ErrorContains(t, err, "unknown Darcy form")
+}
+
 func TestGridErrors(t *testing.T) {
 	for _, n := range [][]int{{}, {0}, {3, -1}, {2, 2, 2, 2}} {
 		_, err := pde.NewGrid(n...)
@@ -325,6 +399,20 @@ func TestFamilies(t *testing.T) {
 	assert.Less(t, k, 1.0)
 	base, _, _ := pde.DarcySKR(h.Grid, hp.Params[:100], nil)
 	assert.InDelta(t, base.At(7, 7)-k*k, hp.A.At(7, 7), 1e-9)
+	assert.Equal(t, "helmholtz", h.Name)
+
+	pub, err := pde.HelmholtzFamily(10, 3, 1, 1, pde.DarcyOptions{Form: pde.DarcyAsPublished})
+	require.NoError(t, err)
+	assert.Equal(t, "helmholtz-pub", pub.Name)
+	pp, err := pub.Problem(0)
+	require.NoError(t, err)
+	assert.Equal(t, hp.Params, pp.Params, "same fields and k as the nonsymmetric form")
+	basePub, _ := pde.DarcySKRAsPublished(h.Grid, hp.Params[:100])
+	assert.InDeltaSlice(t, pde.Shift(basePub, -k*k).Dense(), pp.A.Dense(), 1e-9)
+	dp, err := pde.DarcyFamily(12, 5, 42, pde.DarcyOptions{Form: pde.DarcyAsPublished})
+	require.NoError(t, err)
+	assert.Equal(t, "darcy-skr-pub", dp.Name)
+	assert.Equal(t, "darcy-skr", skr.Name)
 
 	pr, err := pde.PoissonRHSFamily(10, 4, 3, 4)
 	require.NoError(t, err)

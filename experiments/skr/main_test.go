@@ -11,17 +11,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestRunTiny(t *testing.T) {
+// runIn parses args, runs with -out set to a temporary directory and
+// returns the decoded results.json, the printed tables and the directory.
+func runIn(t *testing.T, args ...string) (Results, string, string) {
+	t.Helper()
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-grid", "12", "-systems", "5", "-rtol", "1e-6,1e-8", "-pc", "none,ilu", "-m", "10", "-k", "4", "-rcg-k", "4", "-rcg-s", "10", "-proj", "4"}, &bytes.Buffer{})
+	cfg, err := parseFlags(append([]string{"-out", dir}, args...), &bytes.Buffer{})
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	assert.Contains(t, stdout.String(), "gcrodr warm sorted")
 	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	require.NoError(t, err)
 	var res Results
 	require.NoError(t, json.Unmarshal(raw, &res))
+	return res, stdout.String(), dir
+}
+
+func TestRunTiny(t *testing.T) {
+	res, stdout, dir := runIn(t, "-grid", "12", "-systems", "5", "-rtol", "1e-6,1e-8", "-pc", "none,ilu", "-m", "10", "-k", "4", "-rcg-k", "4", "-rcg-s", "10", "-proj", "4")
+	assert.Contains(t, stdout, "gcrodr warm sorted")
 	// 2 nonsymmetric families × 10 variants + darcy 16 + poisson 18, per
 	// (rtol, pc) cell.
 	require.Len(t, res.Runs, 4*(10+10+16+18))
@@ -76,4 +84,36 @@ func TestExport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, bytes.Count(order, []byte("\n")))
 	assert.True(t, bytes.HasPrefix(order, []byte("0\n")), "the SKR chain starts at system 0")
+}
+
+// TestPublishedFamily runs the matrices the SKR code assembles
+// (pde.DarcySKRAsPublished): restarted GMRES stagnates on them — here
+// GMRES(10) stops at the cap on s = 20 while GCRO-DR(10, 4) converges on
+// every system — so the Table-1 ratios against it are printed as lower
+// bounds.
+func TestPublishedFamily(t *testing.T) {
+	res, stdout, _ := runIn(t, "-family", "darcy-skr-pub", "-grid", "20", "-systems", "5", "-m", "10", "-k", "4",
+		"-solver", "gmres,gcrodr", "-maxiter", "1000", "-no-figures")
+	require.Len(t, res.Runs, 6)
+	for _, r := range res.Runs {
+		assert.Equal(t, "darcy-skr-pub", r.Family)
+		if r.Solver == "gcrodr" {
+			assert.Equal(t, 0, r.Failed, r.label())
+			assert.LessOrEqual(t, r.WorstRelativeResidual, 1e-8, r.label())
+		} else if !r.WarmStart {
+			assert.Positive(t, r.Failed, "GMRES(10) cold stagnates on the published matrices")
+			assert.Greater(t, r.WorstRelativeResidual, 1e-8)
+		}
+	}
+	var cold *Ratio
+	for i, r := range res.Ratios {
+		if r.Baseline == "gmres cold" && r.Recycler == "gcrodr warm sorted" {
+			cold = &res.Ratios[i]
+		}
+	}
+	require.NotNil(t, cold)
+	assert.Positive(t, cold.BaselineFailed)
+	assert.Equal(t, 0, cold.RecyclerFailed)
+	assert.Greater(t, cold.Iterations, 5.0)
+	assert.Contains(t, stdout, "≥ ")
 }
