@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/cmplx"
 	"slices"
@@ -72,8 +73,9 @@ func (s *Space) Invalidate() { s.valid = false }
 // one system to the next (C is recomputed).
 //
 // Each cycle runs m − k Arnoldi steps of (I − CCᵀ)·A·M⁻¹ and then replaces
-// U by the k harmonic Ritz vectors of smallest magnitude over span[U V]
-// (the generalized eigenproblem GᵀG·z = θ·GᵀŴᵀV̂·z of Parks et al., §2.4);
+// U by k harmonic Ritz vectors over span[U V] (the generalized
+// eigenproblem GᵀG·z = θ·GᵀŴᵀV̂·z of Parks et al., §2.4), those of
+// smallest magnitude or, with Target SmallestReal, of smallest real part;
 // the very first cycle of a solve without a recycle space is a plain
 // GMRES(m) cycle. With K < 0 nothing is recycled and GCRODR is GMRES(m)
 // iterate for iterate. Iterations counts Arnoldi steps, as PETSc does; the
@@ -91,6 +93,9 @@ type GCRODR struct {
 	// Space is the recycle space, created on the first solve when nil.
 	// Share it between solvers, or inspect it, through this field.
 	Space *Space
+	// Target selects the harmonic Ritz vectors kept; the zero value is
+	// SmallestMagnitude, as in Parks et al.
+	Target Target
 
 	v        block // Arnoldi basis, m+1 vectors
 	basis    [][]float64
@@ -104,10 +109,29 @@ type GCRODR struct {
 
 var _ linsolve.Method = (*GCRODR)(nil)
 
+// Target selects which k harmonic Ritz vectors GCRODR recycles.
+type Target int
+
+const (
+	// SmallestMagnitude keeps the harmonic Ritz values θ of smallest |θ|
+	// (Parks et al. 2006): right when the spectrum lies in one half-plane,
+	// where the eigenvalues nearest the origin are what slows GMRES.
+	SmallestMagnitude Target = iota
+	// SmallestReal keeps those of smallest real part: on an operator with
+	// eigenvalues on both sides of the imaginary axis, the ones in the
+	// left half-plane — however large — stall restarted GMRES, and
+	// smallest-magnitude selection drops those far from the origin. The
+	// small positive ones fill the remaining slots.
+	SmallestReal
+)
+
 func (m *GCRODR) dims(n int) (restart, k int, err error) {
 	restart, k = restartRecycle(m.M, m.K)
 	if restart < 1 || k >= restart {
 		return 0, 0, ErrRecycleDim
+	}
+	if m.Target != SmallestMagnitude && m.Target != SmallestReal {
+		return 0, 0, fmt.Errorf("krylov: GCRODR: unknown Target %d", m.Target)
 	}
 	// A tiny system cannot hold the full basis.
 	if restart > n {
@@ -405,7 +429,17 @@ func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld i
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(p, q int) int { return cmp.Compare(cmplx.Abs(vals[q]), cmplx.Abs(vals[p])) })
+	// vals are μ = θ⁻¹.
+	key := func(mu complex128) float64 { return -cmplx.Abs(mu) }
+	if m.Target == SmallestReal {
+		key = func(mu complex128) float64 {
+			if mu == 0 {
+				return math.Inf(1)
+			}
+			return real(1 / mu)
+		}
+	}
+	slices.SortStableFunc(idx, func(p, q int) int { return cmp.Compare(key(vals[p]), key(vals[q])) })
 	// Real basis of the selected eigenvectors: a complex pair contributes
 	// its real and imaginary parts, and is left out whole if only one slot
 	// remains.

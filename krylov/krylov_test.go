@@ -258,6 +258,8 @@ func TestBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, ErrRecycleDim)
 	_, err = (&GCRODR{M: 5, K: 20}).Solve(x, a, b, nil)
 	assert.ErrorIs(t, err, ErrRecycleDim)
+	_, err = (&GCRODR{Target: 7}).Solve(x, a, b, nil)
+	assert.ErrorContains(t, err, "unknown Target")
 
 	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{}, &GCROT{}} {
 		_, err = m.Solve(x[:n-1], a, b, nil)
@@ -581,4 +583,80 @@ func TestGCROTRecoversFromDriftedPairs(t *testing.T) {
 		assert.LessOrEqual(t, trueRel(a, x, b2), linsolve.DefaultRelTol, name)
 		assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol, name)
 	}
+}
+
+// TestGCRODRTarget: on A = diag(−60, −45, −30, 4, 5, …, 200), restarted
+// GMRES's trouble is the three eigenvalues left of the origin. With
+// Target SmallestReal the recycle space converges to their eigenvectors
+// e₀, e₁, e₂; with SmallestMagnitude it holds e₃, e₄, e₅ (λ = 4, 5, 6)
+// and misses the negative ones, so a second solve with the same matrix
+// takes more iterations.
+func TestGCRODRTarget(t *testing.T) {
+	const n = 200
+	lam := make([]float64, n)
+	copy(lam, []float64{-60, -45, -30})
+	for i := 3; i < n; i++ {
+		lam[i] = float64(i + 1)
+	}
+	tr := sparse.NewTriplet(n, n, n)
+	for i, l := range lam {
+		tr.Append(i, i, l)
+	}
+	a := tr.ToCSR()
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = 1
+	}
+	// dist returns the distance of e_i from span U.
+	dist := func(sp *Space, i int) float64 {
+		k := sp.Dim()
+		u := mat.NewDense(n, k, nil)
+		for l := range k {
+			u.SetCol(l, sp.u.row(l))
+		}
+		var qr mat.QR
+		qr.Factorize(u)
+		var q mat.Dense
+		qr.QTo(&q)
+		e := mat.NewVecDense(n, nil)
+		e.SetVec(i, 1)
+		var p, r mat.VecDense
+		p.MulVec(q.Slice(0, n, 0, k).T(), e)
+		r.MulVec(q.Slice(0, n, 0, k), &p)
+		r.SubVec(e, &r)
+		return r.Norm(2)
+	}
+	its := map[Target][2]int{}
+	for _, target := range []Target{SmallestMagnitude, SmallestReal} {
+		m := &GCRODR{M: 15, K: 3, Target: target}
+		var first int
+		for rep := range 2 {
+			x := make([]float64, n)
+			res, err := m.Solve(x, a, b, &linsolve.Settings{RelTol: 1e-10, MaxIter: 5000})
+			require.NoError(t, err, "target %d", target)
+			for i := range x {
+				require.InDelta(t, 1/lam[i], x[i], 1e-8)
+			}
+			if rep == 0 {
+				first = res.Iterations
+			} else {
+				its[target] = [2]int{first, res.Iterations}
+			}
+		}
+		require.Equal(t, 3, m.Space.Dim())
+		for i := range 6 {
+			d := dist(m.Space, i)
+			switch {
+			case target == SmallestReal && i < 3:
+				assert.Less(t, d, 1e-4, "target %d: e_%d should be recycled", target, i)
+			case target == SmallestMagnitude && i >= 3:
+				// λ = 4, 5, 6 are close together: converged less far.
+				assert.Less(t, d, 0.05, "target %d: e_%d should be recycled", target, i)
+			default:
+				assert.Greater(t, d, 0.9, "target %d: e_%d should not be recycled", target, i)
+			}
+		}
+	}
+	t.Logf("iterations (first, repeat): smallest magnitude %v, smallest real %v", its[SmallestMagnitude], its[SmallestReal])
+	assert.Less(t, its[SmallestReal][1], its[SmallestMagnitude][1])
 }
