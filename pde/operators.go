@@ -195,8 +195,9 @@ func DarcySKR(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error)
 // entry (j+N₁, j), is weighted by a at j−2 instead of a at j. The slip
 // comes from its diags call, which takes that diagonal from a flattened
 // field offset by s−2 where s is meant (SciPy silently truncates the
-// over-long diagonal). The matrix is no longer L·diag(a) for any a: on
-// the paper's fields restarted GMRES(40) stagnates on it, which is where
+// over-long diagonal). Unless a is constant the matrix is no longer
+// L·diag(a): on the paper's fields it has eigenvalues in the left
+// half-plane and restarted GMRES(40) stagnates on it, which is where
 // the paper's GMRES iteration counts (≈ 10⁴, its iteration cap) come
 // from. pdekit provides it only to reproduce the published numbers; use
 // DarcySKR or Diffusion for anything else. The two entries with j < 2

@@ -73,27 +73,27 @@ var (
 	publishedFamilies = []string{"darcy-skr-pub", "helmholtz-pub"}
 	pcNames           = []string{"none", "jacobi", "ssor", "ilu"}
 	solverNames       = []string{"gmres", "gcrodr", "gcrot", "cg", "rcg"}
+	targets           = map[string]krylov.Target{"sm": krylov.SmallestMagnitude, "sr": krylov.SmallestReal}
 )
 
 type config struct {
-	out        string
-	families   []string
-	grids      []int
-	systems    int
-	rtols      []float64
-	pcs        []string
-	solvers    []string
-	m, k       int // GMRES restart and GCRO-DR / GCROT recycle
-	target     krylov.Target
-	targetName string
-	rcgK       int
-	rcgS       int
-	proj       int // previous solutions kept by the projection variants
-	maxIter    int
-	repeat     int
-	seed       uint64
-	noFigures  bool
-	export     string // write the systems as Matrix Market here instead of solving
+	out       string
+	families  []string
+	grids     []int
+	systems   int
+	rtols     []float64
+	pcs       []string
+	solvers   []string
+	m, k      int    // GMRES restart and GCRO-DR / GCROT recycle
+	target    string // GCRO-DR's harmonic Ritz selection, a key of targets
+	rcgK      int
+	rcgS      int
+	proj      int // previous solutions kept by the projection variants
+	maxIter   int
+	repeat    int
+	seed      uint64
+	noFigures bool
+	export    string // write the systems as Matrix Market here instead of solving
 }
 
 func main() { report.Main("skr", parseFlags, run) }
@@ -132,15 +132,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if *systems > 0 {
 		cfg.systems = *systems
 	}
-	cfg.targetName = *target
-	switch *target {
-	case "sm":
-		cfg.target = krylov.SmallestMagnitude
-	case "sr":
-		cfg.target = krylov.SmallestReal
-	default:
+	if _, ok := targets[*target]; !ok {
 		return cfg, fmt.Errorf("-target %q: want sm or sr", *target)
 	}
+	cfg.target = *target
 	var err error
 	if cfg.families, err = report.Names("family", *family, slices.Concat(familyNames, publishedFamilies)); err != nil {
 		return cfg, err
@@ -330,7 +325,7 @@ func (cfg *config) method(name string) linsolve.Method {
 	case "gmres":
 		return &linsolve.GMRES{Restart: cfg.m}
 	case "gcrodr":
-		return &krylov.GCRODR{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0)), Target: cfg.target}
+		return &krylov.GCRODR{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0)), Target: targets[cfg.target]}
 	case "gcrot":
 		return &krylov.GCROT{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0))}
 	case "cg":
@@ -491,7 +486,7 @@ func (cfg *config) runVariant(systems []krylov.System, order []int, fam string, 
 	case "gmres":
 		r.Restart = cfg.m
 	case "gcrodr":
-		r.Restart, r.Recycle, r.Target = cfg.m, cfg.k, cfg.targetName
+		r.Restart, r.Recycle, r.Target = cfg.m, cfg.k, cfg.target
 	case "gcrot":
 		r.Restart, r.Recycle = cfg.m, cfg.k
 	case "rcg":

@@ -62,6 +62,7 @@ func TestBadFlags(t *testing.T) {
 		{"-rtol", "2"},
 		{"-k", "40", "-m", "40"},
 		{"-grid", "2"},
+		{"-target", "lm"},
 		{"stray"},
 	} {
 		_, err := parseFlags(args, &bytes.Buffer{})
