@@ -64,18 +64,18 @@ func TestQuickRegenerationIsReproducible(t *testing.T) {
 	assert.GreaterOrEqual(t, pngs, len(Steps), "every experiment draws at least one figure")
 	moved := 0
 	for _, st := range Steps {
-		raw, err := os.ReadFile(filepath.Join(a, st.Name, "timings.json"))
-		require.NoError(t, err, st.Name)
+		raw, err := os.ReadFile(filepath.Join(a, st.dir(), "timings.json"))
+		require.NoError(t, err, st.dir())
 		var tm map[string]any
 		require.NoError(t, json.Unmarshal(raw, &tm))
 		moved += len(tm)
-		raw, err = os.ReadFile(filepath.Join(a, st.Name, "results.json"))
+		raw, err = os.ReadFile(filepath.Join(a, st.dir(), "results.json"))
 		require.NoError(t, err)
 		var res any
 		require.NoError(t, json.Unmarshal(raw, &res))
 		left := map[string]any{}
 		strip(res, "", left)
-		assert.Empty(t, left, "%s: timing fields left in results.json", st.Name)
+		assert.Empty(t, left, "%s: timing fields left in results.json", st.dir())
 	}
 	assert.Greater(t, moved, 0)
 }
