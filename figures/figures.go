@@ -30,6 +30,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Size of every figure.
@@ -117,18 +118,21 @@ func positiveRange(series []Series) (lo, hi float64) {
 	return lo, hi
 }
 
-func addLines(p *plot.Plot, series []Series, logX, logY bool, floor float64, markers bool) error {
+// addLines draws the series and returns the points it drew.
+func addLines(p *plot.Plot, series []Series, logX, logY bool, floor float64, markers bool) ([]plotter.XYs, error) {
+	var drawn []plotter.XYs
 	for i, s := range series {
 		if s.X != nil && len(s.X) != len(s.Y) {
-			return fmt.Errorf("figures: series %q has %d x and %d y values", s.Label, len(s.X), len(s.Y))
+			return nil, fmt.Errorf("figures: series %q has %d x and %d y values", s.Label, len(s.X), len(s.Y))
 		}
 		pts := points(s, logX, logY, floor)
 		if len(pts) == 0 {
 			continue
 		}
+		drawn = append(drawn, pts)
 		l, err := plotter.NewLine(pts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		l.Color = Color(i)
 		l.Width = vg.Points(1.5)
@@ -141,14 +145,14 @@ func addLines(p *plot.Plot, series []Series, logX, logY bool, floor float64, mar
 		if markers {
 			sc, err := plotter.NewScatter(pts)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			sc.Color = Color(i)
 			sc.Shape = draw.CircleGlyph{}
 			p.Add(sc)
 		}
 	}
-	return nil
+	return drawn, nil
 }
 
 // Convergence draws residual histories (one Series per solve, Y the
@@ -163,7 +167,7 @@ func Convergence(path, title string, series []Series) error {
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = logTicks{}
 	p.Y.Min, p.Y.Max = lo, hi
-	if err := addLines(p, series, false, true, lo, false); err != nil {
+	if _, err := addLines(p, series, false, true, lo, false); err != nil {
 		return err
 	}
 	// Room on the right for the legend.
@@ -173,8 +177,9 @@ func Convergence(path, title string, series []Series) error {
 }
 
 // Lines draws series on linear axes (log y with logY), with the given
-// axis labels; values ≤ 0 on a log axis are clamped to the smallest
-// positive value shown.
+// axis labels and the legend in a corner the lines leave free, or in room
+// made for it beside them (see placeLegend); values ≤ 0 on a log axis are
+// clamped to the smallest positive value shown.
 func Lines(path, title, xlabel, ylabel string, series []Series, logY bool) error {
 	lo, _ := positiveRange(series)
 	if logY && math.IsInf(lo, 1) {
@@ -192,11 +197,81 @@ func Lines(path, title, xlabel, ylabel string, series []Series, logY bool) error
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 	}
-	if err := addLines(p, series, false, logY, lo, false); err != nil {
+	drawn, err := addLines(p, series, false, logY, lo, false)
+	if err != nil {
 		return err
 	}
-	p.Legend.Left = true
+	placeLegend(p, drawn)
 	return save(p, path)
+}
+
+// placeLegend puts the legend in a corner of the data area that the
+// lines leave free (each segment sampled at eight points), trying top
+// left, top right, bottom right and bottom left in that order. When every
+// corner has data, it makes room for the legend by extending the y axis
+// upwards or the x axis to the right, whichever gives up less of the
+// data area, and puts the legend there.
+func placeLegend(p *plot.Plot, lines []plotter.XYs) {
+	c := draw.New(vgimg.New(Width, Height))
+	da := p.DataCanvas(c)
+	trX, trY := p.Transforms(&da)
+	size := p.Legend.Rectangle(da).Size()
+	var samples []vg.Point
+	for _, l := range lines {
+		for i := range l {
+			if i == 0 {
+				samples = append(samples, vg.Point{X: trX(l[0].X), Y: trY(l[0].Y)})
+				continue
+			}
+			for k := 1; k <= 8; k++ {
+				t := float64(k) / 8
+				x := l[i-1].X + t*(l[i].X-l[i-1].X)
+				y := l[i-1].Y + t*(l[i].Y-l[i-1].Y)
+				samples = append(samples, vg.Point{X: trX(x), Y: trY(y)})
+			}
+		}
+	}
+	for _, corner := range [4][2]bool{{true, true}, {true, false}, {false, false}, {false, true}} {
+		top, left := corner[0], corner[1]
+		r := vg.Rectangle{Min: da.Min, Max: da.Max}
+		if left {
+			r.Max.X = da.Min.X + size.X
+		} else {
+			r.Min.X = da.Max.X - size.X
+		}
+		if top {
+			r.Min.Y = da.Max.Y - size.Y
+		} else {
+			r.Max.Y = da.Min.Y + size.Y
+		}
+		n := 0
+		for _, q := range samples {
+			if q.X >= r.Min.X && q.X <= r.Max.X && q.Y >= r.Min.Y && q.Y <= r.Max.Y {
+				n++
+			}
+		}
+		if n == 0 {
+			p.Legend.Top, p.Legend.Left = top, left
+			return
+		}
+	}
+	fx := float64(size.X+vg.Points(10)) / float64(da.Max.X-da.Min.X)
+	fy := float64(size.Y+vg.Points(6)) / float64(da.Max.Y-da.Min.Y)
+	p.Legend.Top = true
+	switch {
+	case fy <= fx && fy < 0.6:
+		p.Legend.Left = true
+		if _, log := p.Y.Scale.(plot.LogScale); log {
+			p.Y.Max = p.Y.Min * math.Pow(p.Y.Max/p.Y.Min, 1/(1-fy))
+		} else {
+			p.Y.Max = p.Y.Min + niceCeil((p.Y.Max-p.Y.Min)/(1-fy))
+		}
+	case fx < 0.6:
+		p.Legend.Left = false
+		p.X.Max = p.X.Min + niceCeil((p.X.Max-p.X.Min)/(1-fx))
+	default:
+		p.Legend.Left = true
+	}
 }
 
 // ErrorVsH draws errors against the grid spacing on log–log axes, with a
@@ -211,7 +286,7 @@ func ErrorVsH(path, title string, series []Series, order float64) error {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker = logTicks{}
 	p.Y.Tick.Marker = logTicks{}
-	if err := addLines(p, series, true, true, lo, true); err != nil {
+	if _, err := addLines(p, series, true, true, lo, true); err != nil {
 		return err
 	}
 	if order != 0 {
@@ -371,6 +446,22 @@ func Points(path, title, xlabel, ylabel string, series []Series, logY bool) erro
 	}
 	p.Legend.Left = true
 	return save(p, path)
+}
+
+// niceCeil returns the smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
+// power of ten that is at least v > 0, so that a widened axis ends on a
+// round number and keeps round tick labels.
+func niceCeil(v float64) float64 {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return v
+	}
+	e := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if m*e >= v*(1-1e-12) {
+			return m * e
+		}
+	}
+	return 10 * e
 }
 
 // logTicks labels a log axis with powers of ten, and with 2 and 5 times

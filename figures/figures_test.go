@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -100,4 +102,53 @@ func TestLogTicks(t *testing.T) {
 	}
 	assert.Equal(t, []string{"1e-09", "1e-07", "1e-05", "0.001", "0.1", "1e+01"}, labels)
 	assert.Nil(t, logTicks{}.Ticks(0, 1))
+}
+
+// TestPlaceLegend: the legend goes to the corner the lines leave free,
+// the top left when it is free.
+func TestPlaceLegend(t *testing.T) {
+	line := func(y0, y1 float64) []Series {
+		ys := make([]float64, 101)
+		for i := range ys {
+			ys[i] = y0 + (y1-y0)*float64(i)/100
+		}
+		return []Series{{Label: "a long enough label", Y: ys}, {Label: "b", Y: ys}}
+	}
+	for _, c := range []struct {
+		name      string
+		series    []Series
+		top, left bool
+	}{
+		{"rising: top left free", line(0, 100), true, true},
+		{"falling: top right free", line(100, 0), true, false},
+		{"high after the first point: bottom right", []Series{{Label: "c", Y: append([]float64{0}, line(100, 100)[0].Y...)}}, false, false},
+		{"every corner taken, a long legend: room on the right", slices.Concat(line(0, 100), line(100, 0), line(50, 50), line(20, 80), line(80, 20)), true, false},
+		{"every corner taken, a short legend: room on top", []Series{line(0, 100)[0], line(100, 0)[1]}, true, true},
+	} {
+		p := newPlot("t", "x", "y")
+		pts, err := addLines(p, c.series, false, false, 0, false)
+		require.NoError(t, err)
+		assert.Len(t, pts, len(c.series))
+		xmax, ymax := p.X.Max, p.Y.Max
+		placeLegend(p, pts)
+		assert.Equal(t, c.top, p.Legend.Top, c.name)
+		assert.Equal(t, c.left, p.Legend.Left, c.name)
+		switch {
+		case strings.Contains(c.name, "on the right"):
+			assert.Greater(t, p.X.Max, 1.1*xmax, "%s: x axis widened", c.name)
+			assert.Equal(t, ymax, p.Y.Max, c.name)
+		case strings.Contains(c.name, "on top"):
+			assert.Greater(t, p.Y.Max, 1.05*ymax, "%s: y axis raised", c.name)
+			assert.Equal(t, xmax, p.X.Max, c.name)
+		default:
+			assert.Equal(t, xmax, p.X.Max, "%s: axes untouched", c.name)
+			assert.Equal(t, ymax, p.Y.Max, "%s: axes untouched", c.name)
+		}
+	}
+}
+
+func TestNiceCeil(t *testing.T) {
+	for _, c := range [][2]float64{{27.1, 30}, {0.7, 0.8}, {1, 1}, {101, 150}, {9.5, 10}, {2.2, 2.5}} {
+		assert.InDelta(t, c[1], niceCeil(c[0]), 1e-12, "%v", c[0])
+	}
 }
