@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,8 +103,9 @@ func TestLogTicks(t *testing.T) {
 	assert.Nil(t, logTicks{}.Ticks(0, 1))
 }
 
-// TestPlaceLegend: the legend goes to the corner the lines leave free,
-// the top left when it is free.
+// TestPlaceLegend: the legend goes to a corner the lines leave free, the
+// top left when it is free; when none is, the axes make room for it on
+// top (a short legend) or on the right (a tall one).
 func TestPlaceLegend(t *testing.T) {
 	line := func(y0, y1 float64) []Series {
 		ys := make([]float64, 101)
@@ -118,12 +118,13 @@ func TestPlaceLegend(t *testing.T) {
 		name      string
 		series    []Series
 		top, left bool
+		room      string // "", "top" or "right"
 	}{
-		{"rising: top left free", line(0, 100), true, true},
-		{"falling: top right free", line(100, 0), true, false},
-		{"high after the first point: bottom right", []Series{{Label: "c", Y: append([]float64{0}, line(100, 100)[0].Y...)}}, false, false},
-		{"every corner taken, a long legend: room on the right", slices.Concat(line(0, 100), line(100, 0), line(50, 50), line(20, 80), line(80, 20)), true, false},
-		{"every corner taken, a short legend: room on top", []Series{line(0, 100)[0], line(100, 0)[1]}, true, true},
+		{"rising: top left free", line(0, 100), true, true, ""},
+		{"falling: top right free", line(100, 0), true, false, ""},
+		{"high after the first point: bottom right", []Series{{Label: "c", Y: append([]float64{0}, line(100, 100)[0].Y...)}}, false, false, ""},
+		{"every corner taken, a tall legend", slices.Concat(line(0, 100), line(100, 0), line(50, 50), line(20, 80), line(80, 20)), true, false, "right"},
+		{"every corner taken, a short legend", []Series{line(0, 100)[0], line(100, 0)[1]}, true, true, "top"},
 	} {
 		p := newPlot("t", "x", "y")
 		pts, err := addLines(p, c.series, false, false, 0, false)
@@ -133,11 +134,11 @@ func TestPlaceLegend(t *testing.T) {
 		placeLegend(p, pts)
 		assert.Equal(t, c.top, p.Legend.Top, c.name)
 		assert.Equal(t, c.left, p.Legend.Left, c.name)
-		switch {
-		case strings.Contains(c.name, "on the right"):
+		switch c.room {
+		case "right":
 			assert.Greater(t, p.X.Max, 1.1*xmax, "%s: x axis widened", c.name)
 			assert.Equal(t, ymax, p.Y.Max, c.name)
-		case strings.Contains(c.name, "on top"):
+		case "top":
 			assert.Greater(t, p.Y.Max, 1.05*ymax, "%s: y axis raised", c.name)
 			assert.Equal(t, xmax, p.X.Max, c.name)
 		default:
