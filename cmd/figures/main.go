@@ -42,9 +42,9 @@ type Step struct {
 	Dir string
 	// Args is the documented run whose figures are committed under
 	// figures/: each experiment's default, except dcdm, which retrains its
-	// network (reproducing the committed model) and tests up to 256².
-	// The paper-size runs (-full) take hours and are listed with their
-	// results in BENCHMARKS.md.
+	// network (reproducing the committed model) and tests up to 256², and
+	// skr-pub, which names its family. The paper-size runs (-full) take
+	// hours and are listed with their results in BENCHMARKS.md.
 	Args []string
 	// Quick is the smallest run, used by the tests.
 	Quick []string
