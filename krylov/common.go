@@ -202,8 +202,9 @@ func same(a, b any) bool {
 // block is k vectors of length n stored contiguously, row i being vector
 // i, so that products with small dense matrices are single BLAS-3 calls.
 type block struct {
-	n, k int
-	data []float64
+	n, k  int
+	data  []float64
+	views [][]float64 // row slices handed out by vecs
 }
 
 func (b *block) resize(n, k int) {
@@ -233,6 +234,19 @@ func (b *block) reserve(n, k int) {
 }
 
 func (b *block) row(i int) []float64 { return b.data[i*b.n : (i+1)*b.n] }
+
+// vecs returns the first k rows as slices for the multi-vector kernels
+// (vec.MDot, vec.MAxpy); the returned slice is reused by the next call.
+func (b *block) vecs(k int) [][]float64 {
+	if cap(b.views) < k {
+		b.views = make([][]float64, k)
+	}
+	b.views = b.views[:k]
+	for i := range k {
+		b.views[i] = b.row(i)
+	}
+	return b.views
+}
 
 // rows returns the first k vectors as a blas64.General view (k×n).
 func (b *block) first(k int) general {

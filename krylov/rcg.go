@@ -4,8 +4,6 @@ import (
 	"math"
 	"time"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/pdekit/pdekit/internal/vec"
@@ -24,19 +22,20 @@ const (
 	DefaultRCGStore   = 40
 )
 
-// CGSpace is the recycle space of RCG: vectors U with A·U, the Gram
-// matrix E = UᵀA·U and, when a preconditioner M is used, M·U. Like Space
+// CGSpace is the recycle space of RCG: vectors U, M-orthonormal for the
+// preconditioner M they were built with (M = I without one), with A·U and
+// the Gram matrix E = UᵀA·U. Like Space
 // it is recomputed (A·U and E) when the operator changes by identity; call
 // Invalidate after changing a matrix in place and Reset to forget it.
 type CGSpace struct {
-	u, au, mu block
-	dim       int
-	e, l, gu  []float64 // E, its Cholesky factor, UᵀM·U (dim×dim, row-major)
-	op        linsolve.Operator
-	valid     bool
-	withPC    bool      // built with a preconditioner (M·U is kept)
-	theta     []float64 // Ritz values of U at the last refresh
-	settled   bool      // the last refresh on this operator changed no Ritz value
+	u, au   block
+	dim     int
+	e, l    []float64 // E and its Cholesky factor (dim×dim, row-major)
+	op      linsolve.Operator
+	valid   bool
+	withPC  bool      // built with a preconditioner
+	theta   []float64 // Ritz values of U at the last refresh
+	settled bool      // the last refresh on this operator changed no Ritz value
 }
 
 // Dim returns the number of recycled vectors.
@@ -65,15 +64,23 @@ func (s *CGSpace) Settled() bool { return s.settled }
 // Φ = [U, Z_S]: FΦ·y = θ·GΦ·y with F = ΦᵀA·Φ and G = ΦᵀM·Φ, keeping the K
 // smallest θ. Both matrices come from quantities the iteration already
 // has: the Z block of F from the CG coefficients (p_jᵀA·p_j, β_j) and the
-// deflation coefficients μ_j, and the Z block of G is diag(r_jᵀz_j)
-// because PCG's residuals are M⁻¹-orthogonal, so the Rayleigh–Ritz step
-// itself needs no product with A. The new A·U then costs K products (far
-// cheaper for a sparse A than combining stored products), as does A·U on
-// a new operator, with the Cholesky factorization of E. Once a refresh on
-// an unchanged operator moves no Ritz value by more than SettleTol, the
-// space is settled and later solves with that operator skip the refresh. When the preconditioner changes, the UᵀM·U
-// block of G is carried over from the previous M (a documented
-// approximation that only affects which vectors are kept).
+// deflation coefficients μ_j; the Z block of G is diag(r_jᵀz_j) because
+// PCG's residuals are M⁻¹-orthogonal, its U block is I because the last
+// refresh made U M-orthonormal (the Ritz vectors are G-orthonormal), and
+// its off-diagonal block vanishes because M·z_j = r_j and the deflated
+// residuals are orthogonal to U. So the Rayleigh–Ritz step itself needs
+// no product with A or M and no stored M·U or residuals. These identities
+// hold in exact arithmetic; rounding only perturbs which vectors are kept,
+// never the deflated solve, which uses the exact E = UᵀA·U. The new A·U
+// then costs K products (far cheaper for a sparse A than combining stored
+// products), as does A·U on a new operator, with the Cholesky
+// factorization of E. Once a refresh on an unchanged operator moves no
+// Ritz value by more than SettleTol, the space is settled and later solves
+// with that operator skip the refresh. When the operator and its
+// preconditioner change along a sequence, U is taken as M-orthonormal for
+// the new M too (an approximation that, again, only affects which vectors
+// are kept); a space built without a preconditioner is dropped when one
+// appears, and the other way round.
 //
 // Each iteration costs one product and one preconditioner application
 // like CG, plus 2K vector operations for the deflation. A matrix that is
@@ -91,8 +98,9 @@ type RCG struct {
 	Space *CGSpace
 
 	r, z, p, q, w []float64
-	zs, rs        block
+	zs            block
 	mus           []float64 // μ_j, S×K
+	negmu         []float64
 	pis, rhos     []float64 // p_jᵀA·p_j, r_jᵀz_j
 	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
 	spare         CGSpace
@@ -135,15 +143,12 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 		return linsolve.Result{}, ErrSpaceSize
 	}
 	if kmax == 0 || (sp.dim > 0 && sp.withPC != (s.pc != nil)) {
-		sp.Reset() // M·U is unknown when a preconditioner appears or goes
+		sp.Reset() // U is orthonormal in another inner product
 	}
 	m.r, m.z, m.p, m.q, m.w = grow(m.r, n), grow(m.z, n), grow(m.p, n), grow(m.q, n), grow(m.w, max(kmax, 1))
 	smax = min(smax, n)
 	if kmax > 0 {
 		m.zs.resize(n, smax)
-		if s.pc != nil {
-			m.rs.resize(n, smax)
-		}
 		m.mus = grow(m.mus, smax*kmax)
 		m.pis, m.rhos, m.betas = grow(m.pis, smax), grow(m.rhos, smax), grow(m.betas, smax)
 	}
@@ -164,7 +169,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 		if sp.dim > 0 && rnorm > target && !isBad(rnorm) {
 			// Galerkin start: x += U·E⁻¹·Uᵀr, so that Uᵀr = 0.
 			m.deflate(m.w, m.r, &sp.u)
-			blas64.Gemv(blas.Trans, 1, sp.u.first(sp.dim), blas64.Vector{N: sp.dim, Inc: 1, Data: m.w}, 1, blas64.Vector{N: n, Inc: 1, Data: x})
+			vec.MAxpy(x, m.w[:sp.dim], sp.u.vecs(sp.dim))
 			rnorm = trueResidual(m.r, a, x, b, &st.res)
 		}
 		reason := s.check(rnorm, target, divLimit, st.res.Iterations)
@@ -217,9 +222,13 @@ func (m *RCG) factorE() bool {
 	sp := m.Space
 	k := sp.dim
 	sp.e, sp.l = grow(sp.e, k*k), grow(sp.l, k*k)
+	us := sp.u.vecs(k)
+	for j := range k { // row j of UᵀA·U
+		vec.MDot(sp.e[j*k:(j+1)*k], us, sp.au.row(j))
+	}
 	for i := range k {
-		for j := 0; j <= i; j++ {
-			v := 0.5 * (vec.Dot(sp.u.row(i), sp.au.row(j)) + vec.Dot(sp.u.row(j), sp.au.row(i)))
+		for j := range i {
+			v := 0.5 * (sp.e[i*k+j] + sp.e[j*k+i])
 			sp.e[i*k+j], sp.e[j*k+i] = v, v
 		}
 	}
@@ -272,7 +281,7 @@ func cholSolve(l, x []float64, k int) {
 func (m *RCG) deflate(mu, v []float64, w *block) {
 	sp := m.Space
 	k := sp.dim
-	blas64.Gemv(blas.NoTrans, 1, w.first(k), blas64.Vector{N: len(v), Inc: 1, Data: v}, 0, blas64.Vector{N: k, Inc: 1, Data: mu[:k]})
+	vec.MDot(mu[:k], w.vecs(k), v)
 	cholSolve(sp.l, mu, k)
 }
 
@@ -286,6 +295,9 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 	if s.pc == nil {
 		z = r
 	}
+	// Equal lengths let the compiler drop the bounds checks in the loops.
+	n := len(x)
+	r, z, p, q = r[:n], z[:n], p[:n], q[:n]
 	if !record || len(m.pis) == 0 || smax == 0 {
 		smax = 0
 	}
@@ -299,10 +311,10 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 	copy(p, z)
 	if k > 0 {
 		m.deflate(mu, z, &sp.au)
-		blas64.Gemv(blas.Trans, -1, sp.u.first(k), blas64.Vector{N: k, Inc: 1, Data: mu}, 1, blas64.Vector{N: len(p), Inc: 1, Data: p})
+		m.subtractU(p, mu)
 	}
 	j := 0
-	m.record(j, smax, z, r, mu, rho, s.pc != nil)
+	m.record(j, smax, z, mu, rho)
 	for {
 		if res.Iterations >= s.maxIter {
 			return linsolve.DivergedMaxIter, stored
@@ -357,14 +369,24 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 		}
 		if k > 0 {
 			m.deflate(mu, z, &sp.au)
-			blas64.Gemv(blas.Trans, -1, sp.u.first(k), blas64.Vector{N: k, Inc: 1, Data: mu}, 1, blas64.Vector{N: len(p), Inc: 1, Data: p})
+			m.subtractU(p, mu)
 		}
 		if j < smax {
 			m.betas[j] = beta
 		}
 		j++
-		m.record(j, smax, z, r, mu, rho, s.pc != nil)
+		m.record(j, smax, z, mu, rho)
 	}
+}
+
+// subtractU sets p −= U·μ.
+func (m *RCG) subtractU(p, mu []float64) {
+	k := len(mu)
+	m.negmu = grow(m.negmu, k)
+	for i, v := range mu {
+		m.negmu[i] = -v
+	}
+	vec.MAxpy(p, m.negmu[:k], m.Space.u.vecs(k))
 }
 
 // precondition sets z = M⁻¹r (z is r without a preconditioner) and
@@ -385,15 +407,12 @@ func (m *RCG) precondition(z, r []float64, s *settings, res *linsolve.Result) (f
 	return rz, linsolve.Iterating
 }
 
-// record stores z_j, r_j, μ_j and ρ_j for the refresh.
-func (m *RCG) record(j, smax int, z, r, mu []float64, rho float64, pc bool) {
+// record stores z_j, μ_j and ρ_j for the refresh.
+func (m *RCG) record(j, smax int, z, mu []float64, rho float64) {
 	if j >= smax {
 		return
 	}
 	copy(m.zs.row(j), z)
-	if pc {
-		copy(m.rs.row(j), r)
-	}
 	kmax := len(m.mus) / len(m.pis)
 	k := len(mu)
 	clear(m.mus[j*kmax : (j+1)*kmax])
@@ -433,10 +452,8 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	for i := range kk {
 		for j := i; j < kk; j++ {
 			f.SetSym(i, j, sp.e[i*kk+j])
-			if pc || sp.gu != nil {
-				g.SetSym(i, j, sp.gu[i*kk+j])
-			}
 		}
+		g.SetSym(i, i, 1)
 		for j := range s {
 			f.SetSym(i, kk+j, emu[j*kk+i])
 		}
@@ -501,8 +518,7 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
 	var y mat.Dense
 	y.Mul(ld.T(), ev.Slice(0, t, 0, knew))
-	// U' = U·Y_top + Z·Y_bot and M·U' = MU·Y_top + R·Y_bot; A·U' by k
-	// products, which for a sparse A costs far less than combining the
+	// U' = U·Y_top + Z·Y_bot; A·U' by k products, which for a sparse A costs far less than combining the
 	// stored A·p_j (k·nnz against (k+S)·k·n operations) and carries no
 	// rounding from one refresh to the next.
 	cu := make([]float64, t*knew)
@@ -511,7 +527,7 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 			cu[i*knew+l] = y.At(i, l)
 		}
 	}
-	nu, nau, nmu := &m.spare.u, &m.spare.au, &m.spare.mu
+	nu, nau := &m.spare.u, &m.spare.au
 	nu.resize(n, knew)
 	nau.resize(n, knew)
 	m.combineInto(nu, knew, cu, &sp.u, kk, &m.zs, s)
@@ -519,34 +535,14 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 		a.MulVecTo(nau.row(l), nu.row(l))
 	}
 	res.Stats.MatVecs += knew
-	if pc {
-		nmu.resize(n, knew)
-		m.combineInto(nmu, knew, cu, &sp.mu, kk, &m.rs, s)
-	}
 	sp.u, m.spare.u = m.spare.u, sp.u
 	sp.au, m.spare.au = m.spare.au, sp.au
-	if pc {
-		sp.mu, m.spare.mu = m.spare.mu, sp.mu
-	}
 	sp.dim = knew
 	sp.valid = true
 	sp.op = a
 	sp.withPC = pc
 	if !m.factorE() {
 		sp.Reset()
-		return
-	}
-	// UᵀM·U of the new vectors (M = I without a preconditioner).
-	mb := &sp.u
-	if pc {
-		mb = &sp.mu
-	}
-	sp.gu = grow(sp.gu, knew*knew)
-	for i := range knew {
-		for j := 0; j <= i; j++ {
-			v := vec.Dot(sp.u.row(i), mb.row(j))
-			sp.gu[i*knew+j], sp.gu[j*knew+i] = v, v
-		}
 	}
 }
 

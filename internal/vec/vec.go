@@ -1,5 +1,7 @@
 // Package vec holds the dense vector kernels the Krylov methods share:
-// dot products and axpys on []float64. Below cacheLimit elements they call
+// dot products and axpys on []float64, and their multi-vector forms MDot
+// and MAxpy (PETSc's VecMDot and VecMAXPY, with AVX2+FMA assembly where
+// the CPU has it; see multi.go). Below cacheLimit elements Dot and Axpy call
 // gonum's assembly kernels (floats.Dot, floats.AddScaled), which are about
 // 2.5× faster than a plain Go loop while the vectors sit in cache; above it
 // a fused Go loop that reads each vector once wins, because the

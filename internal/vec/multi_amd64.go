@@ -1,0 +1,42 @@
+//go:build amd64 && !noasm
+
+package vec
+
+// useAVX reports whether the CPU and the operating system support AVX2
+// and FMA (CPUID leaves 1 and 7, and XCR0 saving the YMM state).
+var useAVX = hasAVX2FMA()
+
+func hasAVX2FMA() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0 // AVX2
+}
+
+//go:noescape
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+//go:noescape
+func xgetbv() (eax, edx uint32)
+
+// dot4 sets dst[r] = Σ_{i<n} a_r[i]·x[i]; n must be a positive multiple
+// of 8.
+//
+//go:noescape
+func dot4(a0, a1, a2, a3, x *float64, n int, dst *[4]float64)
+
+// axpy4 sets y[i] += Σ_r c[r]·a_r[i] for i < n; n must be a positive
+// multiple of 8.
+//
+//go:noescape
+func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int)

@@ -1,0 +1,13 @@
+//go:build !amd64 || noasm
+
+package vec
+
+var useAVX = false
+
+func dot4(a0, a1, a2, a3, x *float64, n int, dst *[4]float64) {
+	panic("vec: dot4 without AVX2")
+}
+
+func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int) {
+	panic("vec: axpy4 without AVX2")
+}
