@@ -400,7 +400,10 @@ func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld i
 		}
 		cu := general{Rows: kk, Cols: kk, Stride: kk, Data: sp.cu}
 		vu := general{Rows: j + 1, Cols: kk, Stride: kk, Data: make([]float64, (j+1)*kk)}
-		blas64.Gemm(blas.NoTrans, blas.Trans, 1, m.v.first(j+1), sp.u.first(kk), 0, vu)
+		us := sp.u.vecs(kk)
+		for i := range j + 1 { // row i of V_{j+1}ᵀU: four columns of U per sweep
+			vec.MDot(vu.Data[i*kk:(i+1)*kk], us, m.v.row(i))
+		}
 		for l := range kk {
 			d := 1 / sp.unorm[l]
 			for i := range kk {

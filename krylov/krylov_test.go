@@ -122,12 +122,14 @@ func TestGCROTWithoutRecyclingIsGMRES(t *testing.T) {
 		r2, err := (&GCROT{M: 10, K: -1}).Solve(x2, a, b, &linsolve.Settings{Preconditioner: p, Monitor: h2.Record})
 		require.NoError(t, err)
 		assert.Equal(t, r1.Iterations, r2.Iterations, pc)
-		// The update γ·u, γ = cᵀr, equals M⁻¹·V·y only up to rounding, and
-		// twelve restarts carry that rounding on: 1e-7 after 120 steps.
+		// The update γ·u, γ = cᵀr, equals M⁻¹·V·y only up to rounding, on
+		// the scale of the initial residual: relative to a residual that
+		// has fallen by 10⁸ the two histories differ by up to 1e-7
+		// (measured), in absolute terms by at most 3.2e-15 of ‖r₀‖.
 		for i := range h1.Residuals {
-			assert.InEpsilon(t, h1.Residuals[i], h2.Residuals[i], 1e-7, "%s iteration %d", pc, i)
+			assert.InDelta(t, h1.Residuals[i], h2.Residuals[i], 1e-12*h1.Residuals[0], "%s iteration %d", pc, i)
 		}
-		assert.Less(t, relErr(x2, x1), 1e-7)
+		assert.Less(t, relErr(x2, x1), 1e-12)
 	}
 }
 

@@ -40,3 +40,9 @@ func dot4(a0, a1, a2, a3, x *float64, n int, dst *[4]float64)
 //
 //go:noescape
 func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int)
+
+// axpyDot sets y[i] += alpha·x[i] for i < n and returns Σ z[i]·y[i] over
+// the updated y; n must be a positive multiple of 8, and z may be y.
+//
+//go:noescape
+func axpyDot(alpha float64, x, y, z *float64, n int) float64

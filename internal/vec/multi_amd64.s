@@ -110,3 +110,36 @@ axpy4loop:
 axpy4done:
 	VZEROUPPER
 	RET
+
+// func axpyDot(alpha float64, x, y, z *float64, n int) float64
+// y[i] += alpha·x[i] for i < n, and returns Σ z[i]·y[i] (new y); n is a
+// positive multiple of 8. z may be y.
+TEXT ·axpyDot(SB), NOSPLIT, $0-48
+	VBROADCASTSD alpha+0(FP), Y15
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	MOVQ z+24(FP), DX
+	MOVQ n+32(FP), CX
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	XORQ AX, AX
+	SHRQ $3, CX
+axpydotloop:
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VFMADD231PD (SI)(AX*8), Y15, Y0
+	VFMADD231PD 32(SI)(AX*8), Y15, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VFMADD231PD (DX)(AX*8), Y0, Y4
+	VFMADD231PD 32(DX)(AX*8), Y1, Y5
+	ADDQ $8, AX
+	DECQ CX
+	JNZ  axpydotloop
+	VADDPD Y5, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD X5, X4, X4
+	VHADDPD X4, X4, X4
+	MOVSD X4, ret+40(FP)
+	VZEROUPPER
+	RET

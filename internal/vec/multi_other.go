@@ -11,3 +11,7 @@ func dot4(a0, a1, a2, a3, x *float64, n int, dst *[4]float64) {
 func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int) {
 	panic("vec: axpy4 without AVX2")
 }
+
+func axpyDot(alpha float64, x, y, z *float64, n int) float64 {
+	panic("vec: axpyDot without AVX2")
+}

@@ -95,3 +95,20 @@ func BenchmarkMulti(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAxpyDot times one modified Gram–Schmidt step at n = 6400.
+func BenchmarkAxpyDot(b *testing.B) {
+	for _, avx := range []bool{false, true} {
+		b.Run(fmt.Sprintf("avx=%v", avx), func(b *testing.B) {
+			if avx && !useAVX {
+				b.Skip("no AVX2/FMA")
+			}
+			defer func(u bool) { useAVX = u }(useAVX)
+			useAVX = avx
+			x, y, z := make([]float64, 6400), make([]float64, 6400), make([]float64, 6400)
+			for b.Loop() {
+				AxpyDot(y, 1e-9, x, z)
+			}
+		})
+	}
+}

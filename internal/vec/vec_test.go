@@ -7,9 +7,24 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
+// TestKernelsAgreeWithLoops runs every path: the AVX2 kernels (where the
+// CPU has them), gonum's below cacheLimit and the fused loop above it.
 func TestKernelsAgreeWithLoops(t *testing.T) {
+	paths := []bool{false}
+	if useAVX {
+		paths = append(paths, true)
+	}
+	defer func(u bool) { useAVX = u }(useAVX)
+	for _, avx := range paths {
+		useAVX = avx
+		testKernels(t)
+	}
+	assert.Panics(t, func() { Dot(make([]float64, 2), make([]float64, 3)) })
+}
+
+func testKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	for _, n := range []int{0, 1, 7, 1000, cacheLimit + 3} {
+	for _, n := range []int{0, 1, 7, 8, 9, 1000, 1003, cacheLimit + 3} {
 		x, y, z := make([]float64, n), make([]float64, n), make([]float64, n)
 		for i := range x {
 			x[i], y[i], z[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
@@ -31,6 +46,14 @@ func TestKernelsAgreeWithLoops(t *testing.T) {
 		if n > 0 {
 			assert.InDelta(t, 2*(want[0]-0.5*x[0]), y[0], 1e-14)
 		}
+		// z = y: the last step of modified Gram–Schmidt returns ‖y‖².
+		var wantSq float64
+		for i := range y {
+			want[i] = y[i] - 0.25*x[i]
+			wantSq += want[i] * want[i]
+		}
+		got = AxpyDot(y, -0.25, x, y)
+		assert.InDelta(t, wantSq, got, 1e-15*float64(n+1)*wantSq, "z = y, n=%d", n)
+		assert.InDeltaSlice(t, want, y, 1e-14, "z = y, n=%d", n)
 	}
-	assert.Panics(t, func() { Dot(make([]float64, 2), make([]float64, 3)) })
 }
