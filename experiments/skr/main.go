@@ -114,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	rcgS := fs.Int("rcg-s", krylov.DefaultRCGStore, "RCG iterations per solve that feed the Ritz refresh")
 	proj := fs.Int("proj", krylov.DefaultProjection, "previous solutions kept by cg-proj and rcg-proj (poisson family)")
 	maxIter := fs.Int("maxiter", 10000, "iteration cap per system")
-	repeat := fs.Int("repeat", 1, "timing repetitions per run (the median is reported)")
+	repeat := fs.Int("repeat", 1, "timing rounds per cell, every variant once per round (each reports its median)")
 	seed := fs.Uint64("seed", 1, "seed of the families")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	export := fs.String("export", "", "write each sequence (A_NNN.mtx, b_NNN.mtx, order.txt) under this directory and solve nothing, for side-by-side runs with other libraries")
@@ -376,16 +376,14 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				krylov.PathLength(params, order, nil), krylov.PathLength(params, identity(len(params)), nil), sortSecs)
 			for _, rtol := range cfg.rtols {
 				for _, pc := range cfg.pcs {
-					var cell []Run
-					for _, v := range variants(fam, cfg.solvers) {
-						r, err := cfg.runVariant(systems, order, fam, s, rtol, pc, v, stderr)
-						if err != nil {
-							return err
+					cell, err := cfg.runCell(systems, order, fam, s, rtol, pc, variants(fam, cfg.solvers), stderr)
+					if err != nil {
+						return err
+					}
+					for i := range cell {
+						if cell[i].Sorted {
+							cell[i].SortSeconds = sortSecs
 						}
-						if v.sorted {
-							r.SortSeconds = sortSecs
-						}
-						cell = append(cell, r)
 					}
 					res.Runs = append(res.Runs, cell...)
 					res.Ratios = append(res.Ratios, ratios(cell)...)
@@ -479,7 +477,44 @@ func ints(v []int) []float64 {
 	return f
 }
 
-func (cfg *config) runVariant(systems []krylov.System, order []int, fam string, s int, rtol float64, pc string, v variant, stderr io.Writer) (Run, error) {
+// runCell solves the sequence with every variant of a cell. The -repeat
+// timings are taken in rounds, each variant once per round, so that a
+// change in the machine's speed during the cell (a shared, noisy machine)
+// reaches baselines and recyclers alike; each variant reports the median
+// of its rounds. Iterations, residuals and failures are those of the
+// first round (every round solves the same systems the same way).
+func (cfg *config) runCell(systems []krylov.System, order []int, fam string, s int, rtol float64, pc string, vs []variant, stderr io.Writer) ([]Run, error) {
+	cell := make([]Run, len(vs))
+	secs := make([][]float64, len(vs))
+	for rep := range cfg.repeat {
+		for i, v := range vs {
+			r := &cell[i]
+			if rep == 0 {
+				*r = cfg.newRun(systems, fam, s, rtol, pc, v)
+			}
+			rp, err := cfg.solveOnce(systems, order, fam, rtol, pc, v)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", fam, r.label(), err)
+			}
+			secs[i] = append(secs[i], rp.SolveSeconds)
+			if rep == 0 {
+				r.TotalIterations, r.TotalMatVecs = rp.TotalIterations, rp.TotalMatVecs
+				r.SetupSeconds, r.WorstRelativeResidual, r.Failed = rp.SetupSeconds, rp.WorstRelativeResidual, rp.Failed
+				for _, st := range rp.Systems {
+					r.Iterations = append(r.Iterations, st.Iterations)
+				}
+			}
+			if rep == cfg.repeat-1 {
+				r.SolveSeconds = report.Median(secs[i])
+				fmt.Fprintf(stderr, "  rtol %.0e pc %-6s %-20s %8d its %8.3f s worst %.2g failed %d\n", rtol, pc, r.label(), r.TotalIterations, r.SolveSeconds, r.WorstRelativeResidual, r.Failed)
+			}
+		}
+	}
+	return cell, nil
+}
+
+// newRun describes variant v of a cell, before any solve.
+func (cfg *config) newRun(systems []krylov.System, fam string, s int, rtol float64, pc string, v variant) Run {
 	r := Run{Family: fam, Grid: s, N: s * s, Systems: len(systems), RelTol: rtol, Preconditioner: pc,
 		Solver: v.solver, WarmStart: v.warm, Sorted: v.sorted}
 	switch v.solver {
@@ -495,36 +530,31 @@ func (cfg *config) runVariant(systems []krylov.System, order []int, fam string, 
 	if v.proj {
 		r.Projection = cfg.proj
 	}
+	return r
+}
+
+// solveOnce solves the sequence once with a fresh solver (an empty
+// recycle space) in the variant's order and start; a ConvergenceError
+// (some system missed the tolerance) is not an error here, the report
+// counts the failures.
+func (cfg *config) solveOnce(systems []krylov.System, order []int, fam string, rtol float64, pc string, v variant) (krylov.Report, error) {
 	var ord []int
 	if v.sorted {
 		ord = order
 	}
-	var secs []float64
-	for rep := range cfg.repeat {
-		meth := cfg.method(v.solver)
-		if v.proj {
-			meth = &krylov.Projection{Method: meth, L: cfg.proj}
-		}
-		q := krylov.Sequence{Method: meth, WarmStart: v.warm,
-			Settings:          linsolve.Settings{RelTol: rtol, MaxIter: cfg.maxIter},
-			NewPreconditioner: pcFactory(pc, symmetric(fam))}
-		rp, err := q.Run(systems, ord, nil)
-		var ce *linsolve.ConvergenceError
-		if err != nil && !errors.As(err, &ce) {
-			return r, fmt.Errorf("%s %s: %w", fam, r.label(), err)
-		}
-		secs = append(secs, rp.SolveSeconds)
-		if rep == 0 {
-			r.TotalIterations, r.TotalMatVecs = rp.TotalIterations, rp.TotalMatVecs
-			r.SetupSeconds, r.WorstRelativeResidual, r.Failed = rp.SetupSeconds, rp.WorstRelativeResidual, rp.Failed
-			for _, st := range rp.Systems {
-				r.Iterations = append(r.Iterations, st.Iterations)
-			}
-		}
+	meth := cfg.method(v.solver)
+	if v.proj {
+		meth = &krylov.Projection{Method: meth, L: cfg.proj}
 	}
-	r.SolveSeconds = report.Median(secs)
-	fmt.Fprintf(stderr, "  rtol %.0e pc %-6s %-20s %8d its %8.3f s worst %.2g failed %d\n", rtol, pc, r.label(), r.TotalIterations, r.SolveSeconds, r.WorstRelativeResidual, r.Failed)
-	return r, nil
+	q := krylov.Sequence{Method: meth, WarmStart: v.warm,
+		Settings:          linsolve.Settings{RelTol: rtol, MaxIter: cfg.maxIter},
+		NewPreconditioner: pcFactory(pc, symmetric(fam))}
+	rp, err := q.Run(systems, ord, nil)
+	var ce *linsolve.ConvergenceError
+	if err != nil && !errors.As(err, &ce) {
+		return rp, err
+	}
+	return rp, nil
 }
 
 // ratios returns the Table-1 ratios of a cell: each baseline (GMRES cold,
