@@ -495,13 +495,49 @@ func TestProjection(t *testing.T) {
 	require.NoError(t, err)
 	assert.Greater(t, res.Iterations, 10)
 	assert.Equal(t, 1, p.Dim())
-	// A full span keeps its newest half.
+	// A full span keeps its older half.
 	q := &Projection{L: 4}
 	for range 5 {
 		_, err := q.Solve(x, a, randVec(rng, n), nil)
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 3, q.Dim())
+}
+
+// TestProjectionKeepsItsSpanWhenFull: a span of 4 holds two solutions
+// whose right-hand sides span the family, then two unrelated ones; a
+// fifth unrelated solution cuts it to its older half, which must still
+// hold the family, so that the next right-hand side from the family
+// starts at its solution. The basis is orthonormalised in arrival order,
+// so its newer half holds only what the later solutions added.
+func TestProjectionKeepsItsSpanWhenFull(t *testing.T) {
+	a := poisson(t, 15)
+	n := a.Dim()
+	rng := rand.New(rand.NewPCG(12, 12))
+	v1, v2 := randVec(rng, n), randVec(rng, n)
+	family := func() []float64 {
+		b := make([]float64, n)
+		vec.Axpy(b, rng.NormFloat64(), v1)
+		vec.Axpy(b, rng.NormFloat64(), v2)
+		return b
+	}
+	p := &Projection{L: 4}
+	set := &linsolve.Settings{RelTol: 1e-11}
+	x := make([]float64, n)
+	for i, b := range [][]float64{family(), family(), randVec(rng, n), randVec(rng, n), randVec(rng, n)} {
+		_, err := p.Solve(x, a, b, set)
+		require.NoError(t, err)
+		want := i + 1
+		if i == 4 {
+			want = 3 // cut to 2, then the fifth added
+		}
+		require.Equal(t, want, p.Dim(), "solve %d", i)
+	}
+	b := family()
+	res, err := p.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, trueRel(a, x, b), linsolve.DefaultRelTol)
+	assert.Equal(t, 0, res.Iterations, "the family's directions were cut from the span")
 }
 
 // TestGCROTSequence: across systems with different matrices and with the

@@ -31,7 +31,10 @@ type Projection struct {
 	// Method is the inner solver; nil means linsolve.CG.
 	Method linsolve.Method
 	// L is the number of solutions kept; zero means DefaultProjection.
-	// When the span is full the oldest half is dropped.
+	// When the span is full its newer half is dropped: the basis is
+	// orthonormalised in the order the solutions came, so the older
+	// half holds the span of the first solutions whole, while each later
+	// vector holds only what its solution added.
 	L int
 
 	x, w  block // X and W = A·X, W orthonormal
@@ -93,16 +96,15 @@ func (p *Projection) Solve(dst []float64, a linsolve.Operator, b []float64, set 
 }
 
 // add appends the solution x to the span: w = A·x orthogonalised against
-// W (twice), with the same combination applied to x.
+// W (twice), with the same combination applied to x. What a solution
+// adds may be no more than the error of an earlier solve; kept, it makes
+// later projections more accurate than any one solve.
 func (p *Projection) add(a linsolve.Operator, x []float64, l int, res *linsolve.Result) {
 	n := len(x)
 	if p.dim == l {
-		// Keep the newest half.
-		h := l / 2
-		copy(p.x.data, p.x.data[(l-h)*n:l*n])
-		copy(p.w.data, p.w.data[(l-h)*n:l*n])
-		p.dim = h
-		// The kept W columns stay orthonormal.
+		// Keep the older half (rows 0…h−1 stay where they are and stay
+		// orthonormal).
+		p.dim = (l + 1) / 2
 	}
 	p.x.reserve(n, l)
 	p.w.reserve(n, l)
