@@ -55,6 +55,36 @@ func TestRunTiny(t *testing.T) {
 	}
 }
 
+// TestRCGDefaults: without -rcg-k, RCG keeps 40 vectors on the
+// fixed-operator poisson family and 8 on the others, and on poisson it
+// then needs fewer iterations than with 8 (3.2× against 1.8× fewer than
+// CG at 80², BENCHMARKS.md; 167 against 215 here at 16²).
+func TestRCGDefaults(t *testing.T) {
+	res, _, _ := runIn(t, "-family", "poisson,darcy", "-grid", "16", "-systems", "6", "-pc", "none", "-solver", "cg,rcg", "-no-figures")
+	its := map[string]int{}
+	for _, r := range res.Runs {
+		if r.Solver != "rcg" || r.Projection > 0 {
+			continue
+		}
+		want := 8
+		if r.Family == "poisson" {
+			want = 40
+		}
+		assert.Equal(t, want, r.Recycle, "%s %s", r.Family, r.label())
+		if r.Family == "poisson" && r.WarmStart && r.Sorted {
+			its["default"] = r.TotalIterations
+		}
+	}
+	res8, _, _ := runIn(t, "-family", "poisson", "-grid", "16", "-systems", "6", "-pc", "none", "-solver", "rcg", "-rcg-k", "8", "-rcg-s", "40", "-no-figures")
+	for _, r := range res8.Runs {
+		if r.Projection == 0 && r.WarmStart && r.Sorted {
+			its["8"] = r.TotalIterations
+		}
+	}
+	require.Len(t, its, 2)
+	assert.Less(t, its["default"], its["8"], "iterations with K = 40 and with K = 8")
+}
+
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-family", "nope"},
