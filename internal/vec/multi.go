@@ -26,7 +26,7 @@ func MDot(dst []float64, vs [][]float64, x []float64) {
 		m := n &^ 7
 		var d [4]float64
 		for ; i+4 <= k; i += 4 {
-			v0, v1, v2, v3 := vs[i][:n], vs[i+1][:n], vs[i+2][:n], vs[i+3][:n]
+			v0, v1, v2, v3 := four(vs[i:], n)
 			dot4(&v0[0], &v1[0], &v2[0], &v3[0], &x[0], m, &d)
 			for q, v := range [4][]float64{v0, v1, v2, v3} {
 				s := d[q]
@@ -54,7 +54,7 @@ func MAxpy(y []float64, alpha []float64, vs [][]float64) {
 	if useAVX && n >= 8 {
 		m := n &^ 7
 		for ; i+4 <= k; i += 4 {
-			v0, v1, v2, v3 := vs[i][:n], vs[i+1][:n], vs[i+2][:n], vs[i+3][:n]
+			v0, v1, v2, v3 := four(vs[i:], n)
 			c := [4]float64{alpha[i], alpha[i+1], alpha[i+2], alpha[i+3]}
 			axpy4(&c, &v0[0], &v1[0], &v2[0], &v3[0], &y[0], m)
 			for j := m; j < n; j++ {
@@ -68,4 +68,13 @@ func MAxpy(y []float64, alpha []float64, vs [][]float64) {
 		}
 		floats.AddScaled(y, alpha[i], vs[i])
 	}
+}
+
+// four returns vs[0…3], which must have length n, as the assembly
+// kernels read n elements of each (the gonum path checks the same).
+func four(vs [][]float64, n int) (v0, v1, v2, v3 []float64) {
+	if len(vs[0]) != n || len(vs[1]) != n || len(vs[2]) != n || len(vs[3]) != n {
+		panic("vec: length mismatch")
+	}
+	return vs[0], vs[1], vs[2], vs[3]
 }

@@ -64,6 +64,10 @@ func TestMultiKernelsAgreeWithLoops(t *testing.T) {
 	}
 	assert.Panics(t, func() { MDot(make([]float64, 2), make([][]float64, 1), nil) })
 	assert.Panics(t, func() { MAxpy(make([]float64, 2), make([]float64, 1), [][]float64{make([]float64, 3)}) })
+	// A vector longer than x is a mismatch on every path, not a prefix.
+	long := [][]float64{make([]float64, 9), make([]float64, 8), make([]float64, 8), make([]float64, 8)}
+	assert.PanicsWithValue(t, "vec: length mismatch", func() { MDot(make([]float64, 4), long, make([]float64, 8)) })
+	assert.PanicsWithValue(t, "vec: length mismatch", func() { MAxpy(make([]float64, 8), make([]float64, 4), long) })
 }
 
 func benchmarkMulti(b *testing.B, k, n int, avx bool) {
