@@ -2,7 +2,8 @@
 
 #include "textflag.h"
 
-// AVX2 + FMA kernels of MDot and MAxpy (see multi.go). Loops run over
+// AVX2 + FMA kernels of MDot, MAxpy (multi.go) and AxpyDot (vec.go), and
+// the CPUID/XGETBV probes that decide whether they run. Loops run over
 // blocks of 8 elements: two YMM registers per vector.
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -113,7 +114,7 @@ axpy4done:
 
 // func axpyDot(alpha float64, x, y, z *float64, n int) float64
 // y[i] += alpha·x[i] for i < n, and returns Σ z[i]·y[i] (new y); n is a
-// positive multiple of 8. z may be y.
+// multiple of 8. z may be y.
 TEXT ·axpyDot(SB), NOSPLIT, $0-48
 	VBROADCASTSD alpha+0(FP), Y15
 	MOVQ x+8(FP), SI
@@ -124,6 +125,7 @@ TEXT ·axpyDot(SB), NOSPLIT, $0-48
 	VXORPD Y5, Y5, Y5
 	XORQ AX, AX
 	SHRQ $3, CX
+	JZ   axpydotdone
 axpydotloop:
 	VMOVUPD (DI)(AX*8), Y0
 	VMOVUPD 32(DI)(AX*8), Y1
@@ -136,10 +138,11 @@ axpydotloop:
 	ADDQ $8, AX
 	DECQ CX
 	JNZ  axpydotloop
+axpydotdone:
 	VADDPD Y5, Y4, Y4
 	VEXTRACTF128 $1, Y4, X5
 	VADDPD X5, X4, X4
 	VHADDPD X4, X4, X4
-	MOVSD X4, ret+40(FP)
+	VMOVSD X4, ret+40(FP)
 	VZEROUPPER
 	RET
