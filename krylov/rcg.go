@@ -518,9 +518,10 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
 	var y mat.Dense
 	y.Mul(ld.T(), ev.Slice(0, t, 0, knew))
-	// U' = U·Y_top + Z·Y_bot; A·U' by k products, which for a sparse A costs far less than combining the
-	// stored A·p_j (k·nnz against (k+S)·k·n operations) and carries no
-	// rounding from one refresh to the next.
+	// U' = U·Y_top + Z·Y_bot; A·U' by k products, which for a sparse A
+	// costs far less than combining the stored A·p_j (k·nnz against
+	// (k+S)·k·n operations) and carries no rounding from one refresh to
+	// the next.
 	cu := make([]float64, t*knew)
 	for l := range knew {
 		for i := range t {
