@@ -52,12 +52,22 @@ func (k *kernels) run(n int) {
 }
 
 func (k *kernels) mulVecDot(a *sparse.CSR, dst, x []float64) float64 {
+	if len(dst) < parallelRows || parallel.Workers() < 2 {
+		// One goroutine: sparse's own loop, which the compiler keeps
+		// free of bounds checks (about 15% faster than the general
+		// row task at n = 6400).
+		return a.MulVecDotTo(dst, x)
+	}
 	k.t = rowTask{kind: kMulDot, a: a, dst: dst, x: x}
 	k.run(len(dst))
 	return k.t.partDot[0] + k.t.partDot[1]
 }
 
 func (k *kernels) mulVec(a *sparse.CSR, dst, x []float64) {
+	if len(dst) < parallelRows || parallel.Workers() < 2 {
+		a.MulVecTo(dst, x)
+		return
+	}
 	k.t = rowTask{kind: kMul, a: a, dst: dst, x: x}
 	k.run(len(dst))
 }
