@@ -105,6 +105,11 @@ type RCG struct {
 	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
 	spare         CGSpace
 	comb          combiner
+
+	// refresh scratch
+	rdiag, remu, rc, rvals, rcu []float64
+	reig                        mat.EigenSym
+	rev                         mat.Dense
 }
 
 var _ linsolve.Method = (*RCG)(nil)
@@ -216,20 +221,19 @@ func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
 	}
 }
 
-// factorE sets E = UᵀA·U (symmetrised) and its Cholesky factor; it
+// factorE sets E = UᵀA·U (from its lower triangle) and its Cholesky factor; it
 // reports false when E is not positive definite.
 func (m *RCG) factorE() bool {
 	sp := m.Space
 	k := sp.dim
 	sp.e, sp.l = grow(sp.e, k*k), grow(sp.l, k*k)
 	us := sp.u.vecs(k)
-	for j := range k { // row j of UᵀA·U
-		vec.MDot(sp.e[j*k:(j+1)*k], us, sp.au.row(j))
+	for j := range k { // the lower triangle of row j: u_iᵀA·u_j, i ≤ j
+		vec.MDot(sp.e[j*k:j*k+j+1], us, sp.au.row(j))
 	}
 	for i := range k {
-		for j := range i {
-			v := 0.5 * (sp.e[i*k+j] + sp.e[j*k+i])
-			sp.e[i*k+j], sp.e[j*k+i] = v, v
+		for j := i + 1; j < k; j++ {
+			sp.e[i*k+j] = sp.e[j*k+i]
 		}
 	}
 	return cholesky(sp.l, sp.e, k)
@@ -427,41 +431,46 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	kk := sp.dim
 	t := kk + s
 	n := m.zs.n
+	// G = diag(1, …, 1, ρ_0, …, ρ_{s−1}) (see the RCG comment), so the
+	// pencil reduces to the symmetric C = D·F·D with D = G^(−1/2), and
+	// Y = D·W for the eigenvectors W of C.
+	d := grow(m.rdiag, t)
+	m.rdiag = d
+	for i := range kk {
+		d[i] = 1
+	}
+	for j, rho := range m.rhos[:s] {
+		if !(rho > 0) || isBad(rho) {
+			return
+		}
+		d[kk+j] = 1 / math.Sqrt(rho)
+	}
 	ldm := len(m.mus) / len(m.pis)
-	mu := func(j, a int) float64 { return m.mus[j*ldm+a] }
+	mu := func(j int) []float64 { return m.mus[j*ldm : j*ldm+kk] }
 	// Eμ_j.
-	emu := make([]float64, s*kk)
+	emu := grow(m.remu, s*kk)
+	m.remu = emu
 	for j := range s {
+		mj := mu(j)
 		for a := range kk {
-			var v float64
-			for b := range kk {
-				v += sp.e[a*kk+b] * mu(j, b)
-			}
-			emu[j*kk+a] = v
+			emu[j*kk+a] = vec.Dot(sp.e[a*kk:(a+1)*kk], mj)
 		}
 	}
-	muEmu := func(i, j int) float64 {
-		var v float64
-		for a := range kk {
-			v += mu(i, a) * emu[j*kk+a]
-		}
-		return v
-	}
-	f := mat.NewSymDense(t, nil)
-	g := mat.NewSymDense(t, nil)
+	// The upper triangle of C, row-major t×t.
+	c := grow(m.rc, t*t)
+	m.rc = c
 	for i := range kk {
 		for j := i; j < kk; j++ {
-			f.SetSym(i, j, sp.e[i*kk+j])
+			c[i*t+j] = sp.e[i*kk+j]
 		}
-		g.SetSym(i, i, 1)
 		for j := range s {
-			f.SetSym(i, kk+j, emu[j*kk+i])
+			c[i*t+kk+j] = emu[j*kk+i] * d[kk+j]
 		}
 	}
 	for j := range s {
-		g.SetSym(kk+j, kk+j, m.rhos[j])
+		ej := emu[j*kk : (j+1)*kk]
 		for i := 0; i <= j; i++ {
-			v := muEmu(i, j)
+			v := vec.Dot(mu(i), ej)
 			switch {
 			case i == j:
 				v += m.pis[j]
@@ -471,39 +480,15 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 			case i == j-1:
 				v -= m.betas[j-1] * m.pis[j-1]
 			}
-			f.SetSym(kk+i, kk+j, v)
+			c[(kk+i)*t+kk+j] = v * d[kk+i] * d[kk+j]
 		}
 	}
-	var chol mat.Cholesky
-	if !chol.Factorize(g) {
+	if !m.reig.Factorize(mat.NewSymDense(t, c), true) {
 		return
 	}
-	var lt mat.TriDense
-	chol.LTo(&lt)
-	// C = L⁻¹·F·L⁻ᵀ, on dense copies so that gonum takes its BLAS paths.
-	var li mat.TriDense
-	if err := li.InverseTri(&lt); err != nil {
-		return
-	}
-	ld := mat.DenseCopyOf(&li)
-	fd := mat.DenseCopyOf(f)
-	var tmp, c mat.Dense
-	tmp.Mul(ld, fd)
-	c.Mul(&tmp, ld.T())
-	cs := mat.NewSymDense(t, nil)
-	for i := range t {
-		for j := i; j < t; j++ {
-			cs.SetSym(i, j, 0.5*(c.At(i, j)+c.At(j, i)))
-		}
-	}
-	var eig mat.EigenSym
-	if !eig.Factorize(cs, true) {
-		return
-	}
-	var ev mat.Dense
-	eig.VectorsTo(&ev)
 	knew := min(kmax, t)
-	vals := eig.Values(nil)[:knew]
+	m.rvals = grow(m.rvals, t)
+	vals := m.reig.Values(m.rvals)[:knew]
 	if kk == knew && len(sp.theta) == knew && sp.valid && same(sp.op, a) {
 		moved := 0.0
 		for i, v := range vals {
@@ -515,19 +500,21 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 		}
 	}
 	sp.theta = append(sp.theta[:0], vals...)
-	// Y = L⁻ᵀ·W_k (eigenvalues come in ascending order).
-	var y mat.Dense
-	y.Mul(ld.T(), ev.Slice(0, t, 0, knew))
+	m.rev.Reset() // keeps its storage for the t×t vectors
+	m.reig.VectorsTo(&m.rev)
+	// Y = D·W_k (eigenvalues come in ascending order), (kk+s)×knew.
+	cu := grow(m.rcu, t*knew)
+	m.rcu = cu
+	for i := range t {
+		row := m.rev.RawRowView(i)
+		for l := range knew {
+			cu[i*knew+l] = d[i] * row[l]
+		}
+	}
 	// U' = U·Y_top + Z·Y_bot; A·U' by k products, which for a sparse A
 	// costs far less than combining the stored A·p_j (k·nnz against
 	// (k+S)·k·n operations) and carries no rounding from one refresh to
 	// the next.
-	cu := make([]float64, t*knew)
-	for l := range knew {
-		for i := range t {
-			cu[i*knew+l] = y.At(i, l)
-		}
-	}
 	nu, nau := &m.spare.u, &m.spare.au
 	nu.resize(n, knew)
 	nau.resize(n, knew)
