@@ -171,6 +171,24 @@ func (st *solveState) begin(x, r []float64, a linsolve.Operator, b []float64, s 
 	return beta, s.target(st.bnorm), s.divTol * math.Max(st.bnorm, beta), false
 }
 
+// blockMultiplier is an operator that multiplies a block of vectors in
+// one pass over its storage (sparse.CSR does, four vectors at a time).
+type blockMultiplier interface {
+	MulVecsTo(dst, x [][]float64)
+}
+
+// mulBlock sets dst[i] = A·x[i] for every i and counts the products.
+func mulBlock(a linsolve.Operator, dst, x [][]float64, res *linsolve.Result) {
+	if b, ok := a.(blockMultiplier); ok {
+		b.MulVecsTo(dst, x)
+	} else {
+		for i := range x {
+			a.MulVecTo(dst[i], x[i])
+		}
+	}
+	res.Stats.MatVecs += len(x)
+}
+
 // trueResidual sets r = b − A·x, counts the product and returns ‖r‖₂.
 func trueResidual(r []float64, a linsolve.Operator, x, b []float64, res *linsolve.Result) float64 {
 	a.MulVecTo(r, x)

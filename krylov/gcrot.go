@@ -142,10 +142,7 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 func (m *GCROT) recomputeC(a linsolve.Operator, res *linsolve.Result) {
 	sp := m.Space
 	sp.c.resize(sp.u.n, sp.dim)
-	for i := range sp.dim {
-		a.MulVecTo(sp.c.row(i), sp.u.row(i))
-		res.Stats.MatVecs++
-	}
+	mulBlock(a, sp.c.vecs(sp.dim), sp.u.vecs(sp.dim), res)
 	sp.dim = mgsQR(&sp.c, &sp.u, sp.dim, 1e-10)
 	sp.op, sp.valid, sp.cuOK = a, true, false
 }

@@ -211,10 +211,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
 	sp := m.Space
 	sp.au.resize(sp.u.n, sp.dim)
-	for i := range sp.dim {
-		a.MulVecTo(sp.au.row(i), sp.u.row(i))
-		res.Stats.MatVecs++
-	}
+	mulBlock(a, sp.au.vecs(sp.dim), sp.u.vecs(sp.dim), res)
 	sp.op, sp.valid, sp.settled = a, true, false
 	if !m.factorE() {
 		sp.Reset()
@@ -519,10 +516,7 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	nu.resize(n, knew)
 	nau.resize(n, knew)
 	m.combineInto(nu, knew, cu, &sp.u, kk, &m.zs, s)
-	for l := range knew {
-		a.MulVecTo(nau.row(l), nu.row(l))
-	}
-	res.Stats.MatVecs += knew
+	mulBlock(a, nau.vecs(knew), nu.vecs(knew), res)
 	sp.u, m.spare.u = m.spare.u, sp.u
 	sp.au, m.spare.au = m.spare.au, sp.au
 	sp.dim = knew

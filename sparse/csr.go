@@ -129,6 +129,56 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 	}
 }
 
+// MulVecsTo sets dst[i] = A·x[i] for every i, the product with a block
+// of vectors (a recycle space, a Krylov basis). Four vectors go through
+// the matrix at once, so each stored entry and column index is loaded
+// once per four products; every result is the one MulVecTo gives, bit
+// for bit. It panics if len(dst) != len(x) or a vector has the wrong
+// length.
+func (a *CSR) MulVecsTo(dst, x [][]float64) {
+	if len(dst) != len(x) {
+		panic("sparse: MulVecsTo: different numbers of results and vectors")
+	}
+	for i := range x {
+		if len(x[i]) != a.cols || len(dst[i]) != a.rows {
+			panic("sparse: dimension mismatch in MulVecsTo")
+		}
+	}
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		a.mulVecs4(dst[i:i+4], x[i:i+4])
+	}
+	for ; i < len(x); i++ {
+		a.MulVecTo(dst[i], x[i])
+	}
+}
+
+// mulVecs4 sets dst[q] = A·x[q] for q < 4; lengths are checked by the caller.
+func (a *CSR) mulVecs4(dst, x [][]float64) {
+	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	m := a.rows
+	rp = rp[:m+1]
+	d0, d1, d2, d3 := dst[0][:m], dst[1][:m], dst[2][:m], dst[3][:m]
+	c := a.cols
+	x0, x1, x2, x3 := x[0][:c], x[1][:c], x[2][:c], x[3][:c]
+	lo := rp[0]
+	for i := range d0 {
+		hi := rp[i+1]
+		var s0, s1, s2, s3 float64
+		cs := ci[lo:hi]
+		vs := v[lo:hi][:len(cs)]
+		for k, j := range cs {
+			w := vs[k]
+			s0 += w * x0[j]
+			s1 += w * x1[j]
+			s2 += w * x2[j]
+			s3 += w * x3[j]
+		}
+		d0[i], d1[i], d2[i], d3[i] = s0, s1, s2, s3
+		lo = hi
+	}
+}
+
 // MulVecDotTo sets dst = A·x and returns xᵀ·dst, the fused product and dot
 // that a conjugate-gradient iteration needs (one pass over memory instead of
 // two). A must be square.

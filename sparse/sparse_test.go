@@ -88,6 +88,34 @@ func TestMulVecDotTo(t *testing.T) {
 	assert.InDelta(t, want, dot, 1e-12)
 }
 
+// TestMulVecsTo checks the block product against MulVecTo, bit for bit,
+// for every count of vectors up to two groups of four and a remainder,
+// on a rectangular matrix, and its panics on mismatched blocks.
+func TestMulVecsTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 1))
+	tr, _ := randomTriplet(rng, 23, 17, 0.3)
+	a := tr.ToCSR()
+	for k := range 10 {
+		x, got, want := make([][]float64, k), make([][]float64, k), make([][]float64, k)
+		for i := range k {
+			x[i], got[i], want[i] = make([]float64, 17), make([]float64, 23), make([]float64, 23)
+			for j := range x[i] {
+				x[i][j] = rng.NormFloat64()
+			}
+			a.MulVecTo(want[i], x[i])
+		}
+		a.MulVecsTo(got, x)
+		assert.Equal(t, want, got, "k = %d", k)
+	}
+	ok := [][]float64{make([]float64, 17)}
+	assert.PanicsWithValue(t, "sparse: MulVecsTo: different numbers of results and vectors",
+		func() { a.MulVecsTo([][]float64{make([]float64, 23), make([]float64, 23)}, ok) })
+	assert.PanicsWithValue(t, "sparse: dimension mismatch in MulVecsTo",
+		func() { a.MulVecsTo([][]float64{make([]float64, 22)}, ok) })
+	assert.PanicsWithValue(t, "sparse: dimension mismatch in MulVecsTo",
+		func() { a.MulVecsTo([][]float64{make([]float64, 23)}, [][]float64{make([]float64, 18)}) })
+}
+
 func TestDiagSymmetricAdd(t *testing.T) {
 	tr := NewTriplet(3, 3, 0)
 	tr.Append(0, 0, 2)
@@ -281,26 +309,7 @@ func FuzzReadMatrixMarket(f *testing.F) {
 // SpMV line of shared/bench/scipy_cg.py in the same sitting).
 func BenchmarkMulVecTo(b *testing.B) {
 	for _, N := range []int{256, 1024} {
-		t := NewTriplet(N*N, N*N, 5*N*N)
-		for i := range N {
-			for j := range N {
-				r := i*N + j
-				t.Append(r, r, 4)
-				if i > 0 {
-					t.Append(r, r-N, -1)
-				}
-				if j > 0 {
-					t.Append(r, r-1, -1)
-				}
-				if j < N-1 {
-					t.Append(r, r+1, -1)
-				}
-				if i < N-1 {
-					t.Append(r, r+N, -1)
-				}
-			}
-		}
-		a := t.ToCSR()
+		a := laplacian5(N)
 		x := make([]float64, N*N)
 		for i := range x {
 			x[i] = float64(i % 7)
@@ -367,4 +376,54 @@ func (a *CSR) rowBlock(lo, hi int) *CSR {
 	}
 	return &CSR{rows: hi - lo, cols: a.cols, RowPtr: rp,
 		ColIdx: a.ColIdx[a.RowPtr[lo]:a.RowPtr[hi]], Val: a.Val[a.RowPtr[lo]:a.RowPtr[hi]]}
+}
+
+// BenchmarkMulVecsTo times forty products with the 80² 5-point Laplacian
+// (a recycle space's A·U), one vector at a time and four at a time.
+func BenchmarkMulVecsTo(b *testing.B) {
+	const N, k = 80, 40
+	a := laplacian5(N)
+	x, y := make([][]float64, k), make([][]float64, k)
+	for i := range x {
+		x[i], y[i] = make([]float64, N*N), make([]float64, N*N)
+		for j := range x[i] {
+			x[i][j] = float64((i + j) % 7)
+		}
+	}
+	b.Run("one", func(b *testing.B) {
+		for b.Loop() {
+			for i := range x {
+				a.MulVecTo(y[i], x[i])
+			}
+		}
+	})
+	b.Run("four", func(b *testing.B) {
+		for b.Loop() {
+			a.MulVecsTo(y, x)
+		}
+	})
+}
+
+// laplacian5 returns the 5-point Laplacian on an N×N grid.
+func laplacian5(N int) *CSR {
+	t := NewTriplet(N*N, N*N, 5*N*N)
+	for i := range N {
+		for j := range N {
+			r := i*N + j
+			t.Append(r, r, 4)
+			if i > 0 {
+				t.Append(r, r-N, -1)
+			}
+			if j > 0 {
+				t.Append(r, r-1, -1)
+			}
+			if j < N-1 {
+				t.Append(r, r+1, -1)
+			}
+			if i < N-1 {
+				t.Append(r, r+N, -1)
+			}
+		}
+	}
+	return t.ToCSR()
 }
