@@ -91,3 +91,39 @@ func (c *combiner) Run(p, parts int) {
 		}
 	}
 }
+
+// blockDotter forms XᵀY for two blocks of long vectors (GCRO-DR's
+// V_{j+1}ᵀU), the rows of X split over two goroutines for long vectors.
+// Each entry is one vec.MDot sum, whichever goroutine computes it, so the
+// result does not depend on the split.
+type blockDotter struct {
+	job    *parallel.Job
+	dst    []float64
+	xs, ys [][]float64
+}
+
+// dots sets dst[i·len(ys)+l] = xs[i]ᵀys[l].
+func (d *blockDotter) dots(dst []float64, xs, ys [][]float64) {
+	if len(xs) == 0 || len(ys) == 0 {
+		return
+	}
+	if d.job == nil {
+		d.job = parallel.NewJob(d)
+	}
+	d.dst, d.xs, d.ys = dst, xs, ys
+	if len(xs) > 1 && len(ys[0]) >= 4*combineChunk && parallel.Workers() > 1 {
+		parallel.Run2(d.job)
+	} else {
+		d.Run(0, 1)
+	}
+	d.dst, d.xs, d.ys = nil, nil, nil
+}
+
+// Run does part of parts of the rows of X.
+func (d *blockDotter) Run(p, parts int) {
+	k := len(d.ys)
+	lo, hi := parallel.Range(len(d.xs), p, parts)
+	for i := lo; i < hi; i++ {
+		vec.MDot(d.dst[i*k:(i+1)*k], d.ys, d.xs[i])
+	}
+}

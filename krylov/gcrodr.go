@@ -105,6 +105,7 @@ type GCRODR struct {
 	w, z, up []float64
 	spare    Space
 	comb     combiner
+	dotter   blockDotter
 }
 
 var _ linsolve.Method = (*GCRODR)(nil)
@@ -400,10 +401,7 @@ func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld i
 		}
 		cu := general{Rows: kk, Cols: kk, Stride: kk, Data: sp.cu}
 		vu := general{Rows: j + 1, Cols: kk, Stride: kk, Data: make([]float64, (j+1)*kk)}
-		us := sp.u.vecs(kk)
-		for i := range j + 1 { // row i of V_{j+1}ᵀU: four columns of U per sweep
-			vec.MDot(vu.Data[i*kk:(i+1)*kk], us, m.v.row(i))
-		}
+		m.dotter.dots(vu.Data, m.v.vecs(j+1), sp.u.vecs(kk))
 		for l := range kk {
 			d := 1 / sp.unorm[l]
 			for i := range kk {
