@@ -10,6 +10,10 @@ import (
 // strip is accumulated from them.
 const combineChunk = 512
 
+// twoGoroutines reports whether the dense kernels below (combiner,
+// blockDotter) split work on vectors of length n over two goroutines.
+func twoGoroutines(n int) bool { return n >= 4*combineChunk && parallel.Workers() > 1 }
+
 // part is a block of source vectors (rows of a row-major k×n matrix)
 // whose coefficients start at row off of the coefficient matrix.
 type part struct {
@@ -47,7 +51,7 @@ func (c *combiner) combine(out *block, k int, coef []float64, ld int, parts ...p
 		c.job = parallel.NewJob(c)
 	}
 	c.out, c.k, c.coef, c.ld, c.parts = out, k, coef, ld, parts
-	if out.n >= 4*combineChunk && parallel.Workers() > 1 {
+	if twoGoroutines(out.n) {
 		parallel.Run2(c.job)
 	} else {
 		c.Run(0, 1)
@@ -111,7 +115,7 @@ func (d *blockDotter) dots(dst []float64, xs, ys [][]float64) {
 		d.job = parallel.NewJob(d)
 	}
 	d.dst, d.xs, d.ys = dst, xs, ys
-	if len(xs) > 1 && len(ys[0]) >= 4*combineChunk && parallel.Workers() > 1 {
+	if len(xs) > 1 && twoGoroutines(len(ys[0])) {
 		parallel.Run2(d.job)
 	} else {
 		d.Run(0, 1)

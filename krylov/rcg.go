@@ -218,8 +218,8 @@ func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
 	}
 }
 
-// factorE sets E = UᵀA·U (from its lower triangle) and its Cholesky factor; it
-// reports false when E is not positive definite.
+// factorE sets E = UᵀA·U (from its lower triangle) and its Cholesky
+// factor; it reports false when E is not positive definite.
 func (m *RCG) factorE() bool {
 	sp := m.Space
 	k := sp.dim

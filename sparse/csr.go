@@ -134,7 +134,7 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 // the matrix at once, so each stored entry and column index is loaded
 // once per four products; every result is the one MulVecTo gives, bit
 // for bit. It panics if len(dst) != len(x) or a vector has the wrong
-// length.
+// length. No dst[i] may overlap any x[j].
 func (a *CSR) MulVecsTo(dst, x [][]float64) {
 	if len(dst) != len(x) {
 		panic("sparse: MulVecsTo: different numbers of results and vectors")
