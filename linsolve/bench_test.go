@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pdekit/pdekit/internal/parallel"
+	"github.com/pdekit/pdekit/internal/vec"
 )
 
 // BenchmarkCG times CG iterations on the 2D Laplacian (compare with
@@ -96,4 +97,43 @@ func BenchmarkKernels(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkIC0ApplyDots times IC(0) on the 80² Laplacian with forty dot
+// products of the result (recycled CG's deflation coefficients): Apply
+// followed by vec.MDot over the forty columns, against ApplyDots.
+func BenchmarkIC0ApplyDots(b *testing.B) {
+	const k = 40
+	a := laplace2D(80, [2]float64{})
+	n := a.Dim()
+	p, err := NewIC0(a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, z, dots := onesRHS(n), make([]float64, n), make([]float64, k)
+	w := make([]float64, n*k)
+	cols := make([][]float64, k)
+	for l := range cols {
+		cols[l] = make([]float64, n)
+	}
+	for i := range w {
+		w[i] = float64(i%13) - 6
+		cols[i%k][i/k] = w[i]
+	}
+	b.Run("apply", func(b *testing.B) {
+		for b.Loop() {
+			p.Apply(z, r)
+		}
+	})
+	b.Run("apply+mdot", func(b *testing.B) {
+		for b.Loop() {
+			p.Apply(z, r)
+			vec.MDot(dots, cols, z)
+		}
+	})
+	b.Run("applydots", func(b *testing.B) {
+		for b.Loop() {
+			p.ApplyDots(z, r, w, dots)
+		}
+	})
 }

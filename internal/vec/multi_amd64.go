@@ -46,3 +46,9 @@ func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int)
 //
 //go:noescape
 func axpyDot(alpha float64, x, y, z *float64, n int) float64
+
+// upperSolveDots is the fused backward substitution and 4q dot products
+// of UpperSolveDots (trsv.go); 1 ≤ q ≤ 12.
+//
+//go:noescape
+func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64)

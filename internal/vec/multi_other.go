@@ -15,3 +15,7 @@ func axpy4(c *[4]float64, a0, a1, a2, a3, y *float64, n int) {
 func axpyDot(alpha float64, x, y, z *float64, n int) float64 {
 	panic("vec: axpyDot without AVX2")
 }
+
+func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64) {
+	panic("vec: upperSolveDots without AVX2")
+}

@@ -1,0 +1,51 @@
+package vec
+
+// MaxUpperSolveDots is the largest number of dot products UpperSolveDots
+// fuses with the substitution (twelve YMM accumulators).
+const MaxUpperSolveDots = 48
+
+// UpperSolveDotsOK reports whether UpperSolveDots runs for k dot
+// products on this machine: with AVX2 and FMA, and k a positive multiple
+// of 4 up to MaxUpperSolveDots.
+func UpperSolveDotsOK(k int) bool {
+	return useAVX && k > 0 && k%4 == 0 && k <= MaxUpperSolveDots
+}
+
+// UpperSolveDots is a backward substitution fused with dot products: it
+// sets
+//
+//	x_i = dinv_i·(r_i − Σ_{p ∈ row i} v_p·x_{ci_p})   for i = n−1, …, 0
+//
+// over the strictly upper triangular rows rp/ci/v (CSR, n = len(x)), and
+// dots[l] = Σ_i w[i·k+l]·x_i for l < k = len(dots), w being an n×k
+// row-major block. The substitution is a chain of dependent operations;
+// the dot products, independent of it, run in its shadow, so they cost
+// little beyond it (an IC(0) application that returns the deflation
+// coefficients of recycled CG). Each x_i is summed in row order with a
+// multiply and a subtraction, as a plain Go loop would, so x is the same
+// bit for bit; dots is summed from i = n−1 down with fused multiply–adds.
+// x and r may be the same slice.
+//
+// The rows must be a valid strictly upper triangular pattern of n rows
+// (rp[0] ≥ 0, rp nondecreasing, rp[n] ≤ len(ci), i < ci_p < n), as a
+// factorization builds it: the kernel does not check every index. It
+// panics unless UpperSolveDotsOK(len(dots)) and the lengths agree.
+func UpperSolveDots(rp []int, ci []int32, v, dinv, x, r, w, dots []float64) {
+	n, k := len(x), len(dots)
+	if !UpperSolveDotsOK(k) {
+		panic("vec: UpperSolveDots: no fused kernel for this count on this machine")
+	}
+	if len(rp) != n+1 || len(dinv) != n || len(r) != n || len(w) != n*k || len(ci) != len(v) || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {
+		panic("vec: UpperSolveDots: length mismatch")
+	}
+	if n == 0 {
+		clear(dots)
+		return
+	}
+	var ci0 *int32
+	var v0 *float64
+	if len(ci) > 0 {
+		ci0, v0 = &ci[0], &v[0]
+	}
+	upperSolveDots(&rp[0], ci0, v0, &dinv[0], &x[0], &r[0], n, &w[0], k/4, &dots[0])
+}

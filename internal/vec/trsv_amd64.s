@@ -1,0 +1,137 @@
+//go:build amd64 && !noasm
+
+#include "textflag.h"
+
+// func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64)
+// The backward substitution over the strictly upper rows rp/ci/v fused
+// with 4q dot products against the row-major n×4q block w (q = 1…12),
+// accumulated in Y0…Y11 while the substitution's dependency chain runs:
+// for i = n−1 … 0
+//	x[i] = dinv[i]·(r[i] − Σ_{k∈row i} v[k]·x[ci[k]])  (multiply, then subtract)
+//	Y_l += x[i]·w[i·4q + 4l : 4l+4]                      (l < q)
+TEXT ·upperSolveDots(SB), NOSPLIT, $0-80
+	MOVQ rp+0(FP), SI
+	MOVQ ci+8(FP), DI
+	MOVQ v+16(FP), R8
+	MOVQ dinv+24(FP), R9
+	MOVQ x+32(FP), R10
+	MOVQ r+40(FP), R11
+	MOVQ n+48(FP), CX
+	MOVQ w+56(FP), R12
+	MOVQ q+64(FP), BX
+	MOVQ BX, DX
+	SHLQ $5, DX               // row stride of w in bytes: 4q·8
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	TESTQ CX, CX
+	JZ   usdstore
+	MOVQ (SI)(CX*8), R14      // hi = rp[n]
+	DECQ CX                   // i = n−1
+	MOVQ CX, AX
+	IMULQ DX, AX
+	ADDQ AX, R12              // &w[i·4q]
+usrow:
+	MOVQ (SI)(CX*8), R13      // lo = rp[i]
+	VMOVSD (R11)(CX*8), X12   // s = r[i]
+	MOVQ R13, R15
+usinner:
+	CMPQ R15, R14
+	JGE  usinnerdone
+	MOVLQSX (DI)(R15*4), AX
+	VMOVSD (R8)(R15*8), X13
+	VMULSD (R10)(AX*8), X13, X13
+	VSUBSD X13, X12, X12
+	INCQ R15
+	JMP  usinner
+usinnerdone:
+	VMULSD (R9)(CX*8), X12, X12
+	VMOVSD X12, (R10)(CX*8)
+	VBROADCASTSD X12, Y15
+	VFMADD231PD 0(R12), Y15, Y0
+	CMPQ BX, $2
+	JLT  usfmadone
+	VFMADD231PD 32(R12), Y15, Y1
+	CMPQ BX, $3
+	JLT  usfmadone
+	VFMADD231PD 64(R12), Y15, Y2
+	CMPQ BX, $4
+	JLT  usfmadone
+	VFMADD231PD 96(R12), Y15, Y3
+	CMPQ BX, $5
+	JLT  usfmadone
+	VFMADD231PD 128(R12), Y15, Y4
+	CMPQ BX, $6
+	JLT  usfmadone
+	VFMADD231PD 160(R12), Y15, Y5
+	CMPQ BX, $7
+	JLT  usfmadone
+	VFMADD231PD 192(R12), Y15, Y6
+	CMPQ BX, $8
+	JLT  usfmadone
+	VFMADD231PD 224(R12), Y15, Y7
+	CMPQ BX, $9
+	JLT  usfmadone
+	VFMADD231PD 256(R12), Y15, Y8
+	CMPQ BX, $10
+	JLT  usfmadone
+	VFMADD231PD 288(R12), Y15, Y9
+	CMPQ BX, $11
+	JLT  usfmadone
+	VFMADD231PD 320(R12), Y15, Y10
+	CMPQ BX, $12
+	JLT  usfmadone
+	VFMADD231PD 352(R12), Y15, Y11
+usfmadone:
+	SUBQ DX, R12
+	MOVQ R13, R14             // hi of row i−1 = lo of row i
+	DECQ CX
+	JGE  usrow
+usdstore:
+	MOVQ dots+72(FP), AX
+	VMOVUPD Y0, 0(AX)
+	CMPQ BX, $2
+	JLT  usdone
+	VMOVUPD Y1, 32(AX)
+	CMPQ BX, $3
+	JLT  usdone
+	VMOVUPD Y2, 64(AX)
+	CMPQ BX, $4
+	JLT  usdone
+	VMOVUPD Y3, 96(AX)
+	CMPQ BX, $5
+	JLT  usdone
+	VMOVUPD Y4, 128(AX)
+	CMPQ BX, $6
+	JLT  usdone
+	VMOVUPD Y5, 160(AX)
+	CMPQ BX, $7
+	JLT  usdone
+	VMOVUPD Y6, 192(AX)
+	CMPQ BX, $8
+	JLT  usdone
+	VMOVUPD Y7, 224(AX)
+	CMPQ BX, $9
+	JLT  usdone
+	VMOVUPD Y8, 256(AX)
+	CMPQ BX, $10
+	JLT  usdone
+	VMOVUPD Y9, 288(AX)
+	CMPQ BX, $11
+	JLT  usdone
+	VMOVUPD Y10, 320(AX)
+	CMPQ BX, $12
+	JLT  usdone
+	VMOVUPD Y11, 352(AX)
+usdone:
+	VZEROUPPER
+	RET

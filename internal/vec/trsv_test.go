@@ -1,0 +1,103 @@
+package vec
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// upperRows returns a random strictly upper triangular CSR pattern of n
+// rows with up to four entries a row, and a positive dinv.
+func upperRows(rng *rand.Rand, n int) (rp []int, ci []int32, v, dinv []float64) {
+	rp = []int{0}
+	for i := range n {
+		var cols []int32
+		for range rng.IntN(5) {
+			if i+1 < n {
+				cols = append(cols, int32(i+1+rng.IntN(n-i-1)))
+			}
+		}
+		slices.Sort(cols)
+		cols = slices.Compact(cols)
+		for _, c := range cols {
+			ci = append(ci, c)
+			v = append(v, 0.3*rng.NormFloat64())
+		}
+		rp = append(rp, len(ci))
+		dinv = append(dinv, 0.5+rng.Float64())
+	}
+	return rp, ci, v, dinv
+}
+
+// TestUpperSolveDots checks the fused kernel against the plain
+// substitution (x bit for bit) and plain dot products (to rounding) for
+// every count it fuses, in place and not, and its refusals.
+func TestUpperSolveDots(t *testing.T) {
+	for _, k := range []int{0, 2, 6, 52} {
+		assert.False(t, UpperSolveDotsOK(k), "k = %d", k)
+	}
+	if !useAVX {
+		assert.False(t, UpperSolveDotsOK(4))
+		assert.Panics(t, func() { UpperSolveDots([]int{0}, nil, nil, nil, nil, nil, nil, make([]float64, 4)) })
+		return
+	}
+	rng := rand.New(rand.NewPCG(5, 8))
+	for _, n := range []int{0, 1, 2, 9, 300} {
+		rp, ci, v, dinv := upperRows(rng, n)
+		r := make([]float64, n)
+		for i := range r {
+			r[i] = rng.NormFloat64()
+		}
+		want := make([]float64, n)
+		for i := n - 1; i >= 0; i-- {
+			s := r[i]
+			for p := rp[i]; p < rp[i+1]; p++ {
+				s -= v[p] * want[ci[p]]
+			}
+			want[i] = s * dinv[i]
+		}
+		for k := 4; k <= MaxUpperSolveDots; k += 4 {
+			require.True(t, UpperSolveDotsOK(k))
+			w := make([]float64, n*k)
+			for i := range w {
+				w[i] = rng.NormFloat64()
+			}
+			for _, inPlace := range []bool{false, true} {
+				name := fmt.Sprintf("n=%d k=%d in-place=%v", n, k, inPlace)
+				x := make([]float64, n)
+				src := r
+				if inPlace {
+					copy(x, r)
+					src = x
+				}
+				dots := make([]float64, k)
+				for l := range dots {
+					dots[l] = math.NaN() // must be overwritten
+				}
+				UpperSolveDots(rp, ci, v, dinv, x, src, w, dots)
+				assert.Equal(t, want, x, name)
+				for l := range k {
+					var d, scale float64
+					for i := range n {
+						d += w[i*k+l] * want[i]
+						scale += math.Abs(w[i*k+l] * want[i])
+					}
+					assert.InDelta(t, d, dots[l], 1e-14*(scale+1), "%s l=%d", name, l)
+				}
+			}
+		}
+	}
+	rp, ci, v, dinv := upperRows(rng, 5)
+	x, w := make([]float64, 5), make([]float64, 20)
+	assert.PanicsWithValue(t, "vec: UpperSolveDots: no fused kernel for this count on this machine",
+		func() { UpperSolveDots(rp, ci, v, dinv, x, x, w[:15], make([]float64, 3)) })
+	assert.PanicsWithValue(t, "vec: UpperSolveDots: length mismatch",
+		func() { UpperSolveDots(rp, ci, v, dinv, x, x, w[:16], make([]float64, 4)) })
+	assert.PanicsWithValue(t, "vec: UpperSolveDots: length mismatch",
+		func() { UpperSolveDots(rp[:5], ci, v, dinv, x, x, w, make([]float64, 4)) })
+}
