@@ -704,18 +704,21 @@ func TestGCRODRTarget(t *testing.T) {
 	assert.Less(t, its[SmallestReal][1], its[SmallestMagnitude][1])
 }
 
-// plainPC hides IC(0)'s fused ApplyDots, so RCG deflates in two passes.
+// plainPC hides a preconditioner's fused ApplyDots, so RCG deflates in
+// two passes.
 type plainPC struct{ linsolve.Preconditioner }
 
-// TestRCGFusedDeflation runs RCG with IC(0) on a fixed operator and
-// several right-hand sides twice — with the deflation products fused into
-// the preconditioner (IC0.ApplyDots, on machines with the kernel) and in
-// two passes — and checks that both reach the tolerance with the same
-// iterations to within one per system (the fused products are summed in
-// another order).
+// TestRCGFusedDeflation runs RCG with IC(0) and with SSOR on a fixed
+// operator and several right-hand sides twice — with the deflation
+// products fused into the preconditioner (ApplyDots, on machines with the
+// kernel) and in two passes — and checks that both reach the tolerance
+// with the same iterations to within one per system (the fused products
+// are summed in another order).
 func TestRCGFusedDeflation(t *testing.T) {
 	a := poisson(t, 24)
 	ic, err := linsolve.NewIC0(a)
+	require.NoError(t, err)
+	ssor, err := linsolve.NewSSORPreconditioner(a, 1.5)
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(9, 2))
 	bs := make([][]float64, 6)
@@ -734,14 +737,19 @@ func TestRCGFusedDeflation(t *testing.T) {
 		}
 		return out, m
 	}
-	fused, mf := its(ic)
-	plain, mp := its(plainPC{ic})
-	t.Logf("iterations, fused %v, two passes %v", fused, plain)
-	// The row-major copy of A·U exists only for the fused products.
-	assert.Equal(t, ic.FusesDots(8), len(mf.Space.aur) > 0, "fused path taken where the kernel exists")
-	assert.Empty(t, mp.Space.aur)
-	for i := range fused {
-		assert.InDelta(t, plain[i], fused[i], 1, "system %d: %v against %v", i, fused, plain)
+	for _, pc := range []interface {
+		linsolve.Preconditioner
+		FusesDots(int) bool
+	}{ic, ssor} {
+		fused, mf := its(pc)
+		plain, mp := its(plainPC{pc})
+		t.Logf("%T iterations, fused %v, two passes %v", pc, fused, plain)
+		// The row-major copy of A·U exists only for the fused products.
+		assert.Equal(t, pc.FusesDots(8), len(mf.Space.aur) > 0, "%T: fused path taken where the kernel exists", pc)
+		assert.Empty(t, mp.Space.aur)
+		for i := range fused {
+			assert.InDelta(t, plain[i], fused[i], 1, "%T system %d: %v against %v", pc, i, fused, plain)
+		}
+		assert.Less(t, fused[len(fused)-1], fused[0], "%T: recycling cuts the iterations", pc)
 	}
-	assert.Less(t, fused[len(fused)-1], fused[0], "recycling cuts the iterations")
 }

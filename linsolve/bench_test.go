@@ -99,14 +99,18 @@ func BenchmarkKernels(b *testing.B) {
 	}
 }
 
-// BenchmarkIC0ApplyDots times IC(0) on the 80² Laplacian with forty dot
-// products of the result (recycled CG's deflation coefficients): Apply
-// followed by vec.MDot over the forty columns, against ApplyDots.
-func BenchmarkIC0ApplyDots(b *testing.B) {
+// BenchmarkApplyDots times IC(0) and SSOR on the 80² Laplacian with forty
+// dot products of the result (recycled CG's deflation coefficients):
+// Apply, Apply followed by vec.MDot over the forty columns, and ApplyDots.
+func BenchmarkApplyDots(b *testing.B) {
 	const k = 40
 	a := laplace2D(80, [2]float64{})
 	n := a.Dim()
-	p, err := NewIC0(a)
+	ic, err := NewIC0(a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ssor, err := NewSSORPreconditioner(a, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,20 +124,28 @@ func BenchmarkIC0ApplyDots(b *testing.B) {
 		w[i] = float64(i%13) - 6
 		cols[i%k][i/k] = w[i]
 	}
-	b.Run("apply", func(b *testing.B) {
-		for b.Loop() {
-			p.Apply(z, r)
+	for _, c := range []struct {
+		name string
+		p    interface {
+			Preconditioner
+			ApplyDots(dst, r, w, dots []float64)
 		}
-	})
-	b.Run("apply+mdot", func(b *testing.B) {
-		for b.Loop() {
-			p.Apply(z, r)
-			vec.MDot(dots, cols, z)
-		}
-	})
-	b.Run("applydots", func(b *testing.B) {
-		for b.Loop() {
-			p.ApplyDots(z, r, w, dots)
-		}
-	})
+	}{{"ic0", ic}, {"ssor", ssor}} {
+		b.Run(c.name+"/apply", func(b *testing.B) {
+			for b.Loop() {
+				c.p.Apply(z, r)
+			}
+		})
+		b.Run(c.name+"/apply+mdot", func(b *testing.B) {
+			for b.Loop() {
+				c.p.Apply(z, r)
+				vec.MDot(dots, cols, z)
+			}
+		})
+		b.Run(c.name+"/applydots", func(b *testing.B) {
+			for b.Loop() {
+				c.p.ApplyDots(z, r, w, dots)
+			}
+		})
+	}
 }

@@ -642,40 +642,53 @@ func TestCGAllocatesNothing(t *testing.T) {
 	}
 }
 
-// TestIC0ApplyDots checks that ApplyDots preconditions exactly as Apply
-// does and returns the products with the columns of the block, on the
-// fused path (k a multiple of 4, where the machine has it) and the
-// two-pass one (k = 6).
-func TestIC0ApplyDots(t *testing.T) {
+// TestApplyDots checks that IC(0)'s and SSOR's ApplyDots precondition
+// exactly as Apply does and return the products with the columns of the
+// block, on the fused path (k a multiple of 4, where the machine has it)
+// and the two-pass one (k = 6).
+func TestApplyDots(t *testing.T) {
 	a := laplace2D(20, [2]float64{0.3, -0.2})
 	n := a.Dim()
-	p, err := NewIC0(a)
+	ic, err := NewIC0(a)
 	require.NoError(t, err)
+	ssor, err := NewSSORPreconditioner(a, 1.3)
+	require.NoError(t, err)
+	type dotsPC interface {
+		Preconditioner
+		FusesDots(k int) bool
+		ApplyDots(dst, r, w, dots []float64)
+	}
 	rng := rand.New(rand.NewPCG(4, 4))
 	r := make([]float64, n)
 	for i := range r {
 		r[i] = rng.NormFloat64()
 	}
-	want := make([]float64, n)
-	p.Apply(want, r)
-	assert.False(t, p.FusesDots(6))
-	for _, k := range []int{4, 6, 40} {
-		w := make([]float64, n*k)
-		for i := range w {
-			w[i] = rng.NormFloat64()
-		}
-		dst, dots := make([]float64, n), make([]float64, k)
-		p.ApplyDots(dst, r, w, dots)
-		assert.Equal(t, want, dst, "k = %d", k)
-		for l := range k {
-			var d, scale float64
-			for i := range n {
-				d += w[i*k+l] * want[i]
-				scale += math.Abs(w[i*k+l] * want[i])
+	for _, c := range []struct {
+		name string
+		p    dotsPC
+	}{{"IC0", ic}, {"SSORPreconditioner", ssor}} {
+		name, p := c.name, c.p
+		want := make([]float64, n)
+		p.Apply(want, r)
+		assert.False(t, p.FusesDots(6), name)
+		for _, k := range []int{4, 6, 40} {
+			w := make([]float64, n*k)
+			for i := range w {
+				w[i] = rng.NormFloat64()
 			}
-			assert.InDelta(t, d, dots[l], 1e-14*scale, "k = %d, l = %d", k, l)
+			dst, dots := make([]float64, n), make([]float64, k)
+			p.ApplyDots(dst, r, w, dots)
+			assert.Equal(t, want, dst, "%s k = %d", name, k)
+			for l := range k {
+				var d, scale float64
+				for i := range n {
+					d += w[i*k+l] * want[i]
+					scale += math.Abs(w[i*k+l] * want[i])
+				}
+				assert.InDelta(t, d, dots[l], 1e-14*scale, "%s k = %d, l = %d", name, k, l)
+			}
 		}
+		assert.PanicsWithValue(t, "linsolve: "+name+".ApplyDots: block length is not len(dst)·len(dots)",
+			func() { p.ApplyDots(make([]float64, n), r, make([]float64, n*4-1), make([]float64, 4)) })
 	}
-	assert.PanicsWithValue(t, "linsolve: IC0.ApplyDots: block length is not len(dst)·len(dots)",
-		func() { p.ApplyDots(make([]float64, n), r, make([]float64, n*4-1), make([]float64, 4)) })
 }

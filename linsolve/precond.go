@@ -100,12 +100,17 @@ func NewSSORPreconditioner(a *sparse.CSR, omega float64) (*SSORPreconditioner, e
 
 // Apply sets dst = M⁻¹·r by a forward and a backward triangular sweep.
 func (p *SSORPreconditioner) Apply(dst, r []float64) {
-	a, wd, w := p.a, p.wd, p.omega
-	rp, ci, v := a.RowPtr, a.ColIdx, a.Val
+	p.forward(dst, r)
+	p.backward(dst)
+	scale(dst, (2-p.omega)/p.omega)
+}
+
+// forward solves (D/ω + L)·y = r into dst.
+func (p *SSORPreconditioner) forward(dst, r []float64) {
+	rp, ci, v := p.a.RowPtr, p.a.ColIdx, p.a.Val
 	n := len(dst)
-	wd = wd[:n]
+	wd := p.wd[:n]
 	dpos := p.dpos[:n]
-	// Forward: (D/ω + L) y = r.
 	for i := range n {
 		s := r[i]
 		for k := rp[i]; k < dpos[i]; k++ {
@@ -113,7 +118,15 @@ func (p *SSORPreconditioner) Apply(dst, r []float64) {
 		}
 		dst[i] = wd[i] * s
 	}
-	// Backward: (D/ω + U) z = (D/ω) y, in place; then scale by (2−ω)/ω.
+}
+
+// backward solves (D/ω + U)·z = (D/ω)·y in place (z before the final
+// scaling by (2−ω)/ω).
+func (p *SSORPreconditioner) backward(dst []float64) {
+	rp, ci, v := p.a.RowPtr, p.a.ColIdx, p.a.Val
+	n := len(dst)
+	wd := p.wd[:n]
+	dpos := p.dpos[:n]
 	for i := n - 1; i >= 0; i-- {
 		var s float64
 		for k := dpos[i] + 1; k < rp[i+1]; k++ {
@@ -121,7 +134,49 @@ func (p *SSORPreconditioner) Apply(dst, r []float64) {
 		}
 		dst[i] -= wd[i] * s
 	}
-	scale(dst, (2-w)/w)
+}
+
+// FusesDots reports whether ApplyDots with k dot products runs its
+// backward sweep as one fused kernel on this machine (see IC0.FusesDots).
+func (p *SSORPreconditioner) FusesDots(k int) bool { return vec.UpperSolveDotsOK(k) }
+
+// ApplyDots sets dst = M⁻¹·r, as Apply does (bit for bit), and dots[l] =
+// Σ_i w[i·k+l]·dst_i for the row-major n×k block w (see IC0.ApplyDots):
+// where FusesDots(k), the products are accumulated during the backward
+// sweep and scaled with it. It panics if len(w) ≠ len(dst)·k.
+func (p *SSORPreconditioner) ApplyDots(dst, r, w, dots []float64) {
+	checkBlock("SSORPreconditioner", dst, w, dots)
+	p.forward(dst, r)
+	c := (2 - p.omega) / p.omega
+	if vec.UpperSolveDotsOK(len(dots)) {
+		vec.UpperSweepDots(p.a.RowPtr, p.dpos, p.a.ColIdx, p.a.Val, p.wd, dst, w, dots)
+		scale(dst, c)
+		scale(dots, c)
+		return
+	}
+	p.backward(dst)
+	scale(dst, c)
+	rowDots(dots, w, dst)
+}
+
+// checkBlock panics unless w holds len(dst)·len(dots) values.
+func checkBlock(name string, dst, w, dots []float64) {
+	if len(w) != len(dst)*len(dots) {
+		panic("linsolve: " + name + ".ApplyDots: block length is not len(dst)·len(dots)")
+	}
+}
+
+// rowDots sets dots[l] = Σ_i w[i·k+l]·x_i (k = len(dots)), the two-pass
+// form of ApplyDots, summed from the last row as the fused kernels do.
+func rowDots(dots, w, x []float64) {
+	k := len(dots)
+	clear(dots)
+	for i := len(x) - 1; i >= 0; i-- {
+		xi := x[i]
+		for l, wl := range w[i*k : (i+1)*k] {
+			dots[l] += wl * xi
+		}
+	}
 }
 
 // IC0 is the zero fill-in incomplete Cholesky factorization A ≈ L·Lᵀ, with
@@ -242,23 +297,14 @@ func (p *IC0) FusesDots(k int) bool { return vec.UpperSolveDotsOK(k) }
 // is a chain of dependent operations that leaves the core idle between
 // them. It panics if len(w) ≠ len(dst)·k.
 func (p *IC0) ApplyDots(dst, r, w, dots []float64) {
-	n, k := len(dst), len(dots)
-	if len(w) != n*k {
-		panic("linsolve: IC0.ApplyDots: block length is not len(dst)·len(dots)")
-	}
+	checkBlock("IC0", dst, w, dots)
 	lowerSolve(dst, r, p.l, p.dinv)
-	if vec.UpperSolveDotsOK(k) {
+	if vec.UpperSolveDotsOK(len(dots)) {
 		vec.UpperSolveDots(p.lt.RowPtr, p.lt.ColIdx, p.lt.Val, p.dinv, dst, dst, w, dots)
 		return
 	}
 	upperSolve(dst, dst, p.lt, p.dinv)
-	clear(dots)
-	for i := n - 1; i >= 0; i-- {
-		z := dst[i]
-		for l, wl := range w[i*k : (i+1)*k] {
-			dots[l] += wl * z
-		}
-	}
+	rowDots(dots, w, dst)
 }
 
 // lowerSolve sets dst_i = dinv_i·(r_i − Σ_{j<i} l_ij·dst_j) for the

@@ -52,3 +52,9 @@ func axpyDot(alpha float64, x, y, z *float64, n int) float64
 //
 //go:noescape
 func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64)
+
+// upperSweepDots is the fused SSOR backward sweep and 4q dot products of
+// UpperSweepDots (trsv.go); 1 ≤ q ≤ 12.
+//
+//go:noescape
+func upperSweepDots(rp, dpos *int, ci *int32, v, wd, x *float64, n int, w *float64, q int, dots *float64)

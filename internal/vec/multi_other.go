@@ -19,3 +19,7 @@ func axpyDot(alpha float64, x, y, z *float64, n int) float64 {
 func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64) {
 	panic("vec: upperSolveDots without AVX2")
 }
+
+func upperSweepDots(rp, dpos *int, ci *int32, v, wd, x *float64, n int, w *float64, q int, dots *float64) {
+	panic("vec: upperSweepDots without AVX2")
+}

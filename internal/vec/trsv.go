@@ -49,3 +49,32 @@ func UpperSolveDots(rp []int, ci []int32, v, dinv, x, r, w, dots []float64) {
 	}
 	upperSolveDots(&rp[0], ci0, v0, &dinv[0], &x[0], &r[0], n, &w[0], k/4, &dots[0])
 }
+
+// UpperSweepDots is SSOR's backward sweep fused with dot products, as
+// UpperSolveDots is IC(0)'s substitution: it sets
+//
+//	x_i −= wd_i·Σ_{dpos_i < p < rp_{i+1}} v_p·x_{ci_p}   for i = n−1, …, 0
+//
+// over the entries right of the diagonal of each row of the n×n CSR
+// matrix rp/ci/v (dpos_i is the position of row i's diagonal entry,
+// n = len(x)), each sum started from zero, multiplied and added in row
+// order as a plain Go loop would (x is the same bit for bit), and
+// dots[l] = Σ_i w[i·k+l]·x_i for the row-major n×k block w. The pattern
+// must be valid (rp nondecreasing from rp[0] ≥ 0 to rp[n] ≤ len(ci),
+// rp_i ≤ dpos_i < rp_{i+1}, i < ci_p < n right of the diagonal): the
+// kernel does not check every index. It panics unless
+// UpperSolveDotsOK(len(dots)) and the lengths agree.
+func UpperSweepDots(rp, dpos []int, ci []int32, v, wd, x, w, dots []float64) {
+	n, k := len(x), len(dots)
+	if !UpperSolveDotsOK(k) {
+		panic("vec: UpperSweepDots: no fused kernel for this count on this machine")
+	}
+	if len(rp) != n+1 || len(dpos) != n || len(wd) != n || len(w) != n*k || len(ci) != len(v) || len(ci) < n || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {
+		panic("vec: UpperSweepDots: length mismatch")
+	}
+	if n == 0 {
+		clear(dots)
+		return
+	}
+	upperSweepDots(&rp[0], &dpos[0], &ci[0], &v[0], &wd[0], &x[0], n, &w[0], k/4, &dots[0])
+}

@@ -2,6 +2,51 @@
 
 #include "textflag.h"
 
+// The q = 1…12 accumulators Y0…Y11 of the kernels below: zeroed, each
+// updated with the broadcast x_i (Y15) times its four entries of row i of
+// w (at R12), and stored to dots (at AX); BX holds q.
+#define ZERO_ACC \
+	VXORPD Y0, Y0, Y0 \
+	VXORPD Y1, Y1, Y1 \
+	VXORPD Y2, Y2, Y2 \
+	VXORPD Y3, Y3, Y3 \
+	VXORPD Y4, Y4, Y4 \
+	VXORPD Y5, Y5, Y5 \
+	VXORPD Y6, Y6, Y6 \
+	VXORPD Y7, Y7, Y7 \
+	VXORPD Y8, Y8, Y8 \
+	VXORPD Y9, Y9, Y9 \
+	VXORPD Y10, Y10, Y10 \
+	VXORPD Y11, Y11, Y11
+
+#define ACCUMULATE(done) \
+	VFMADD231PD 0(R12), Y15, Y0 \
+	CMPQ BX, $2; JLT done; VFMADD231PD 32(R12), Y15, Y1 \
+	CMPQ BX, $3; JLT done; VFMADD231PD 64(R12), Y15, Y2 \
+	CMPQ BX, $4; JLT done; VFMADD231PD 96(R12), Y15, Y3 \
+	CMPQ BX, $5; JLT done; VFMADD231PD 128(R12), Y15, Y4 \
+	CMPQ BX, $6; JLT done; VFMADD231PD 160(R12), Y15, Y5 \
+	CMPQ BX, $7; JLT done; VFMADD231PD 192(R12), Y15, Y6 \
+	CMPQ BX, $8; JLT done; VFMADD231PD 224(R12), Y15, Y7 \
+	CMPQ BX, $9; JLT done; VFMADD231PD 256(R12), Y15, Y8 \
+	CMPQ BX, $10; JLT done; VFMADD231PD 288(R12), Y15, Y9 \
+	CMPQ BX, $11; JLT done; VFMADD231PD 320(R12), Y15, Y10 \
+	CMPQ BX, $12; JLT done; VFMADD231PD 352(R12), Y15, Y11
+
+#define STORE_ACC(done) \
+	VMOVUPD Y0, 0(AX) \
+	CMPQ BX, $2; JLT done; VMOVUPD Y1, 32(AX) \
+	CMPQ BX, $3; JLT done; VMOVUPD Y2, 64(AX) \
+	CMPQ BX, $4; JLT done; VMOVUPD Y3, 96(AX) \
+	CMPQ BX, $5; JLT done; VMOVUPD Y4, 128(AX) \
+	CMPQ BX, $6; JLT done; VMOVUPD Y5, 160(AX) \
+	CMPQ BX, $7; JLT done; VMOVUPD Y6, 192(AX) \
+	CMPQ BX, $8; JLT done; VMOVUPD Y7, 224(AX) \
+	CMPQ BX, $9; JLT done; VMOVUPD Y8, 256(AX) \
+	CMPQ BX, $10; JLT done; VMOVUPD Y9, 288(AX) \
+	CMPQ BX, $11; JLT done; VMOVUPD Y10, 320(AX) \
+	CMPQ BX, $12; JLT done; VMOVUPD Y11, 352(AX)
+
 // func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float64, q int, dots *float64)
 // The backward substitution over the strictly upper rows rp/ci/v fused
 // with 4q dot products against the row-major n×4q block w (q = 1…12),
@@ -21,18 +66,7 @@ TEXT ·upperSolveDots(SB), NOSPLIT, $0-80
 	MOVQ q+64(FP), BX
 	MOVQ BX, DX
 	SHLQ $5, DX               // row stride of w in bytes: 4q·8
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
+	ZERO_ACC
 	TESTQ CX, CX
 	JZ   usdstore
 	MOVQ (SI)(CX*8), R14      // hi = rp[n]
@@ -57,40 +91,7 @@ usinnerdone:
 	VMULSD (R9)(CX*8), X12, X12
 	VMOVSD X12, (R10)(CX*8)
 	VBROADCASTSD X12, Y15
-	VFMADD231PD 0(R12), Y15, Y0
-	CMPQ BX, $2
-	JLT  usfmadone
-	VFMADD231PD 32(R12), Y15, Y1
-	CMPQ BX, $3
-	JLT  usfmadone
-	VFMADD231PD 64(R12), Y15, Y2
-	CMPQ BX, $4
-	JLT  usfmadone
-	VFMADD231PD 96(R12), Y15, Y3
-	CMPQ BX, $5
-	JLT  usfmadone
-	VFMADD231PD 128(R12), Y15, Y4
-	CMPQ BX, $6
-	JLT  usfmadone
-	VFMADD231PD 160(R12), Y15, Y5
-	CMPQ BX, $7
-	JLT  usfmadone
-	VFMADD231PD 192(R12), Y15, Y6
-	CMPQ BX, $8
-	JLT  usfmadone
-	VFMADD231PD 224(R12), Y15, Y7
-	CMPQ BX, $9
-	JLT  usfmadone
-	VFMADD231PD 256(R12), Y15, Y8
-	CMPQ BX, $10
-	JLT  usfmadone
-	VFMADD231PD 288(R12), Y15, Y9
-	CMPQ BX, $11
-	JLT  usfmadone
-	VFMADD231PD 320(R12), Y15, Y10
-	CMPQ BX, $12
-	JLT  usfmadone
-	VFMADD231PD 352(R12), Y15, Y11
+	ACCUMULATE(usfmadone)
 usfmadone:
 	SUBQ DX, R12
 	MOVQ R13, R14             // hi of row i−1 = lo of row i
@@ -98,40 +99,65 @@ usfmadone:
 	JGE  usrow
 usdstore:
 	MOVQ dots+72(FP), AX
-	VMOVUPD Y0, 0(AX)
-	CMPQ BX, $2
-	JLT  usdone
-	VMOVUPD Y1, 32(AX)
-	CMPQ BX, $3
-	JLT  usdone
-	VMOVUPD Y2, 64(AX)
-	CMPQ BX, $4
-	JLT  usdone
-	VMOVUPD Y3, 96(AX)
-	CMPQ BX, $5
-	JLT  usdone
-	VMOVUPD Y4, 128(AX)
-	CMPQ BX, $6
-	JLT  usdone
-	VMOVUPD Y5, 160(AX)
-	CMPQ BX, $7
-	JLT  usdone
-	VMOVUPD Y6, 192(AX)
-	CMPQ BX, $8
-	JLT  usdone
-	VMOVUPD Y7, 224(AX)
-	CMPQ BX, $9
-	JLT  usdone
-	VMOVUPD Y8, 256(AX)
-	CMPQ BX, $10
-	JLT  usdone
-	VMOVUPD Y9, 288(AX)
-	CMPQ BX, $11
-	JLT  usdone
-	VMOVUPD Y10, 320(AX)
-	CMPQ BX, $12
-	JLT  usdone
-	VMOVUPD Y11, 352(AX)
+	STORE_ACC(usdone)
 usdone:
+	VZEROUPPER
+	RET
+
+// func upperSweepDots(rp, dpos *int, ci *int32, v, wd, x *float64, n int, w *float64, q int, dots *float64)
+// SSOR's backward sweep over the entries right of the diagonal of each
+// row of a full CSR matrix (dpos[i] is row i's diagonal entry), fused the
+// same way with 4q dot products against w:
+// for i = n−1 … 0
+//	x[i] −= wd[i]·Σ_{k=dpos[i]+1}^{rp[i+1]−1} v[k]·x[ci[k]]  (s from 0, multiply, then add)
+//	Y_l += x[i]·w[i·4q + 4l : 4l+4]                            (l < q)
+TEXT ·upperSweepDots(SB), NOSPLIT, $0-80
+	MOVQ rp+0(FP), SI
+	MOVQ dpos+8(FP), R11
+	MOVQ ci+16(FP), DI
+	MOVQ v+24(FP), R8
+	MOVQ wd+32(FP), R9
+	MOVQ x+40(FP), R10
+	MOVQ n+48(FP), CX
+	MOVQ w+56(FP), R12
+	MOVQ q+64(FP), BX
+	MOVQ BX, DX
+	SHLQ $5, DX               // row stride of w in bytes: 4q·8
+	ZERO_ACC
+	TESTQ CX, CX
+	JZ   swdstore
+	DECQ CX                   // i = n−1
+	MOVQ CX, AX
+	IMULQ DX, AX
+	ADDQ AX, R12              // &w[i·4q]
+swrow:
+	MOVQ 8(SI)(CX*8), R14     // hi = rp[i+1]
+	MOVQ (R11)(CX*8), R15
+	INCQ R15                  // k = dpos[i]+1
+	VXORPD X12, X12, X12      // s = 0
+swinner:
+	CMPQ R15, R14
+	JGE  swinnerdone
+	MOVLQSX (DI)(R15*4), AX
+	VMOVSD (R8)(R15*8), X13
+	VMULSD (R10)(AX*8), X13, X13
+	VADDSD X13, X12, X12
+	INCQ R15
+	JMP  swinner
+swinnerdone:
+	VMULSD (R9)(CX*8), X12, X12
+	VMOVSD (R10)(CX*8), X13
+	VSUBSD X12, X13, X13      // x[i] − wd[i]·s
+	VMOVSD X13, (R10)(CX*8)
+	VBROADCASTSD X13, Y15
+	ACCUMULATE(swfmadone)
+swfmadone:
+	SUBQ DX, R12
+	DECQ CX
+	JGE  swrow
+swdstore:
+	MOVQ dots+72(FP), AX
+	STORE_ACC(swdone)
+swdone:
 	VZEROUPPER
 	RET

@@ -81,14 +81,7 @@ func TestUpperSolveDots(t *testing.T) {
 				}
 				UpperSolveDots(rp, ci, v, dinv, x, src, w, dots)
 				assert.Equal(t, want, x, name)
-				for l := range k {
-					var d, scale float64
-					for i := range n {
-						d += w[i*k+l] * want[i]
-						scale += math.Abs(w[i*k+l] * want[i])
-					}
-					assert.InDelta(t, d, dots[l], 1e-14*(scale+1), "%s l=%d", name, l)
-				}
+				checkDots(t, name, w, want, dots)
 			}
 		}
 	}
@@ -100,4 +93,81 @@ func TestUpperSolveDots(t *testing.T) {
 		func() { UpperSolveDots(rp, ci, v, dinv, x, x, w[:16], make([]float64, 4)) })
 	assert.PanicsWithValue(t, "vec: UpperSolveDots: length mismatch",
 		func() { UpperSolveDots(rp[:5], ci, v, dinv, x, x, w, make([]float64, 4)) })
+}
+
+// fullRows returns a random n×n CSR pattern with a diagonal entry in
+// every row (dpos) and up to three entries on each side of it.
+func fullRows(rng *rand.Rand, n int) (rp, dpos []int, ci []int32, v []float64) {
+	rp = []int{0}
+	for i := range n {
+		cols := []int32{int32(i)}
+		for range rng.IntN(7) {
+			cols = append(cols, int32(rng.IntN(n)))
+		}
+		slices.Sort(cols)
+		cols = slices.Compact(cols)
+		for _, c := range cols {
+			if c == int32(i) {
+				dpos = append(dpos, len(ci))
+			}
+			ci = append(ci, c)
+			v = append(v, 0.3*rng.NormFloat64())
+		}
+		rp = append(rp, len(ci))
+	}
+	return rp, dpos, ci, v
+}
+
+// TestUpperSweepDots checks the fused SSOR sweep against the plain one
+// (x bit for bit) and plain dot products (to rounding).
+func TestUpperSweepDots(t *testing.T) {
+	if !useAVX {
+		assert.Panics(t, func() { UpperSweepDots([]int{0}, nil, nil, nil, nil, nil, nil, make([]float64, 4)) })
+		return
+	}
+	rng := rand.New(rand.NewPCG(6, 1))
+	for _, n := range []int{0, 1, 2, 9, 300} {
+		rp, dpos, ci, v := fullRows(rng, n)
+		wd, x0 := make([]float64, n), make([]float64, n)
+		for i := range n {
+			wd[i], x0[i] = 0.5+rng.Float64(), rng.NormFloat64()
+		}
+		want := slices.Clone(x0)
+		for i := n - 1; i >= 0; i-- {
+			var s float64
+			for p := dpos[i] + 1; p < rp[i+1]; p++ {
+				s += v[p] * want[ci[p]]
+			}
+			want[i] -= wd[i] * s
+		}
+		for _, k := range []int{4, 12, 40, 48} {
+			name := fmt.Sprintf("n=%d k=%d", n, k)
+			w := make([]float64, n*k)
+			for i := range w {
+				w[i] = rng.NormFloat64()
+			}
+			x, dots := slices.Clone(x0), make([]float64, k)
+			UpperSweepDots(rp, dpos, ci, v, wd, x, w, dots)
+			assert.Equal(t, want, x, name)
+			checkDots(t, name, w, want, dots)
+		}
+	}
+	rp, dpos, ci, v := fullRows(rng, 5)
+	x := make([]float64, 5)
+	assert.PanicsWithValue(t, "vec: UpperSweepDots: length mismatch",
+		func() { UpperSweepDots(rp, dpos[:4], ci, v, x, x, make([]float64, 20), make([]float64, 4)) })
+}
+
+// checkDots asserts dots[l] = Σ_i w[i·k+l]·x_i to rounding (k = len(dots)).
+func checkDots(t *testing.T, name string, w, x, dots []float64) {
+	t.Helper()
+	k := len(dots)
+	for l := range k {
+		var d, scale float64
+		for i, xi := range x {
+			d += w[i*k+l] * xi
+			scale += math.Abs(w[i*k+l] * xi)
+		}
+		assert.InDelta(t, d, dots[l], 1e-14*(scale+1), "%s l=%d", name, l)
+	}
 }
