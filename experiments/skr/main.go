@@ -328,7 +328,7 @@ func variants(family string, solvers []string) []variant {
 // the fixed-A Poisson family with IC(0), K = 40 needs 3.2× fewer
 // iterations than CG and 2.0–2.2× less time, K = 8 1.8× fewer iterations; on
 // the varying-A Darcy family K = 40 cuts iterations 3.2× but runs at
-// 0.85× CG's speed, K = 8 at 1.1–1.4×).
+// 0.85× CG's speed, K = 8 at 1.1–1.5×).
 func (cfg *config) rcgDims(family string) (k, s int) {
 	k, s = cfg.rcgK, cfg.rcgS
 	fixed := family == "poisson"
