@@ -88,9 +88,9 @@ func (s *CGSpace) Settled() bool { return s.settled }
 // like CG, plus 2K vector operations for the deflation; K of them, the
 // products (A·U)ᵀz, ride on the preconditioner's backward substitution
 // where it offers ApplyDots (linsolve.IC0 and SSORPreconditioner on AVX2
-// machines; for IC(0) 4 µs instead of 37 µs at n = 6400, K = 40). A matrix that is
-// not positive definite makes E indefinite (the space is then dropped and
-// the solve goes on as plain CG) or stops the solve with
+// machines; for IC(0) 4 µs instead of 37 µs at n = 6400, K = 40). A
+// matrix that is not positive definite makes E indefinite (the space is
+// then dropped and the solve goes on as plain CG) or stops the solve with
 // linsolve.DivergedIndefiniteMat, as CG does.
 type RCG struct {
 	// K is the number of recycled vectors; zero means DefaultRCGRecycle,
