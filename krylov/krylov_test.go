@@ -704,16 +704,24 @@ func TestGCRODRTarget(t *testing.T) {
 	assert.Less(t, its[SmallestReal][1], its[SmallestMagnitude][1])
 }
 
-// plainPC hides a preconditioner's fused ApplyDots, so RCG deflates in
-// two passes.
+// plainPC hides a preconditioner's fused ApplyDots, so RCG gets (A·U)ᵀz
+// in a second pass.
 type plainPC struct{ linsolve.Preconditioner }
 
+// plainOp hides the CSR behind an operator, so RCG forms q = A·p̂ − A·U·c
+// with MulVecTo and a pass over A·U instead of vec.MulVecDotSub.
+type plainOp struct{ a *sparse.CSR }
+
+func (o plainOp) Dim() int                  { return o.a.Dim() }
+func (o plainOp) MulVecTo(dst, x []float64) { o.a.MulVecTo(dst, x) }
+
 // TestRCGFusedDeflation runs RCG with IC(0) and with SSOR on a fixed
-// operator and several right-hand sides twice — with the deflation
-// products fused into the preconditioner (ApplyDots, on machines with the
-// kernel) and in two passes — and checks that both reach the tolerance
-// with the same iterations to within one per system (the fused products
-// are summed in another order).
+// operator and several right-hand sides four ways — with the deflation
+// products fused into the preconditioner (ApplyDots) and into the sparse
+// product (vec.MulVecDotSub) where the machine has the kernels, and with
+// either or both done in separate passes — and checks that all reach the
+// tolerance with the same iterations to within one per system (the
+// fused products are summed in another order).
 func TestRCGFusedDeflation(t *testing.T) {
 	a := poisson(t, 24)
 	ic, err := linsolve.NewIC0(a)
@@ -725,31 +733,30 @@ func TestRCGFusedDeflation(t *testing.T) {
 	for i := range bs {
 		bs[i] = randVec(rng, a.Dim())
 	}
-	its := func(pc linsolve.Preconditioner) ([]int, *RCG) {
+	its := func(op linsolve.Operator, pc linsolve.Preconditioner) []int {
 		m := &RCG{K: 8, S: 30}
 		var out []int
 		for _, b := range bs {
 			x := make([]float64, len(b))
-			res, err := m.Solve(x, a, b, &linsolve.Settings{Preconditioner: pc})
+			res, err := m.Solve(x, op, b, &linsolve.Settings{Preconditioner: pc})
 			require.NoError(t, err)
 			assert.LessOrEqual(t, trueRel(a, x, b), linsolve.DefaultRelTol)
 			out = append(out, res.Iterations)
 		}
-		return out, m
+		return out
 	}
-	for _, pc := range []interface {
-		linsolve.Preconditioner
-		FusesDots(int) bool
-	}{ic, ssor} {
-		fused, mf := its(pc)
-		plain, mp := its(plainPC{pc})
-		t.Logf("%T iterations, fused %v, two passes %v", pc, fused, plain)
-		// The row-major copy of A·U exists only for the fused products.
-		assert.Equal(t, pc.FusesDots(8), len(mf.Space.aur) > 0, "%T: fused path taken where the kernel exists", pc)
-		assert.Empty(t, mp.Space.aur)
-		for i := range fused {
-			assert.InDelta(t, plain[i], fused[i], 1, "%T system %d: %v against %v", pc, i, fused, plain)
-		}
+	for _, pc := range []linsolve.Preconditioner{ic, ssor} {
+		fused := its(a, pc)
 		assert.Less(t, fused[len(fused)-1], fused[0], "%T: recycling cuts the iterations", pc)
+		for name, other := range map[string][]int{
+			"two-pass preconditioner": its(a, plainPC{pc}),
+			"two-pass product":        its(plainOp{a}, pc),
+			"no fused kernel":         its(plainOp{a}, plainPC{pc}),
+		} {
+			t.Logf("%T: fused %v, %s %v", pc, fused, name, other)
+			for i := range fused {
+				assert.InDelta(t, other[i], fused[i], 1, "%T, %s, system %d", pc, name, i)
+			}
+		}
 	}
 }

@@ -85,12 +85,15 @@ func (s *CGSpace) Settled() bool { return s.settled }
 // appears, and the other way round.
 //
 // Each iteration costs one product and one preconditioner application
-// like CG, plus 2K vector operations for the deflation; K of them, the
-// products (A·U)ᵀz, ride on the preconditioner's backward substitution
-// where it offers ApplyDots (linsolve.IC0 and SSORPreconditioner on AVX2
-// machines; for IC(0) 4 µs instead of 37 µs at n = 6400, K = 40). A
-// matrix that is not positive definite makes E indefinite (the space is
-// then dropped and the solve goes on as plain CG) or stops the solve with
+// like CG, plus two passes over A·U for the deflation (see iterate: the
+// directions are kept as p̂ − U·c, so U itself is touched once per
+// solve). Both passes ride on kernels where this machine has them: the
+// products (A·U)ᵀz on the preconditioner's backward substitution where
+// it offers ApplyDots (linsolve.IC0 and SSORPreconditioner with AVX2; for
+// IC(0) 4 µs instead of 37 µs at n = 6400, K = 40), and A·U·c on the
+// sparse product of a CSR matrix (vec.MulVecDotSub). A matrix that is
+// not positive definite makes E indefinite (the space is then dropped and
+// the solve goes on as plain CG) or stops the solve with
 // linsolve.DivergedIndefiniteMat, as CG does.
 type RCG struct {
 	// K is the number of recycled vectors; zero means DefaultRCGRecycle,
@@ -108,6 +111,7 @@ type RCG struct {
 	negmu         []float64
 	pis, rhos     []float64 // p_jᵀA·p_j, r_jᵀz_j
 	betas         []float64 // β_j: p_{j+1} = z_{j+1} + β_j·p_j − U·μ_{j+1}
+	c, gamma      []float64 // p = p̂ − U·c; x collects −U·γ at the end
 	spare         CGSpace
 	comb          combiner
 
@@ -293,8 +297,28 @@ func (m *RCG) deflate(mu, v []float64, w *block) {
 
 // iterate runs deflated PCG from the residual in m.r; with record it
 // stores the first smax directions for the refresh and returns how many
-// it stored.
+// it stored. The directions are kept as p = p̂ − U·c: p̂ follows CG's own
+// recurrence and the U-part is the K-vector c, so that U is touched once
+// per call (x −= U·γ at the end, γ = Σ α_j·c_j) and each iteration's
+// deflation is two products with A·U — one fused with z = M⁻¹r where the
+// preconditioner offers ApplyDots, the other (q = A·p̂ − A·U·c) with the
+// sparse product where vec.MulVecDotSub runs.
 func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *settings, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
+	k := m.Space.dim
+	m.gamma = grow(m.gamma, k)
+	clear(m.gamma)
+	reason, stored := m.directions(a, csr, x, target, divLimit, s, res, record, smax)
+	if k > 0 {
+		for i, g := range m.gamma {
+			m.gamma[i] = -g
+		}
+		vec.MAxpy(x, m.gamma, m.Space.u.vecs(k))
+	}
+	return reason, stored
+}
+
+// directions is iterate's loop; it leaves x − U·γ in x (see iterate).
+func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *settings, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
 	sp := m.Space
 	k := sp.dim
 	r, z, p, q := m.r, m.z, m.p, m.q
@@ -307,11 +331,16 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 	if !record || len(m.pis) == 0 || smax == 0 {
 		smax = 0
 	}
-	mu := m.w[:k]
+	mu, gamma := m.w[:k], m.gamma[:k]
+	m.c = grow(m.c, k)
+	c := m.c[:k]
 	stored := 0
 	var dp dotsPreconditioner
 	if d, ok := s.pc.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
 		dp = d
+	}
+	fusedQ := k > 0 && csr != nil && vec.UpperSolveDotsOK(k)
+	if dp != nil || fusedQ {
 		m.rowMajorAU()
 	}
 	// z = M⁻¹r, ρ = rᵀz, μ = E⁻¹(AU)ᵀz, p = z − U·μ.
@@ -320,19 +349,29 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 		return reason, 0
 	}
 	copy(p, z)
-	if k > 0 {
-		m.subtractU(p, mu)
-	}
+	copy(c, mu)
 	j := 0
 	m.record(j, smax, z, mu, rho)
 	for {
 		if res.Iterations >= s.maxIter {
 			return linsolve.DivergedMaxIter, stored
 		}
+		// q = A·p = A·p̂ − A·U·c and pᵀq = p̂ᵀq (Uᵀq = (A·U)ᵀp = 0).
 		var pq float64
-		if csr != nil {
+		switch {
+		case fusedQ:
+			pq = vec.MulVecDotSub(csr.RowPtr, csr.ColIdx, csr.Val, p, q, sp.aur, c)
+		case k > 0:
+			a.MulVecTo(q, p)
+			m.negmu = grow(m.negmu, k)
+			for i, v := range c {
+				m.negmu[i] = -v
+			}
+			vec.MAxpy(q, m.negmu, sp.au.vecs(k))
+			pq = vec.Dot(p, q)
+		case csr != nil:
 			pq = csr.MulVecDotTo(q, p)
-		} else {
+		default:
 			a.MulVecTo(q, p)
 			pq = vec.Dot(p, q)
 		}
@@ -354,6 +393,9 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 			ri := r[i] - alpha*qi
 			r[i] = ri
 			rr += ri * ri
+		}
+		for i, ci := range c {
+			gamma[i] += alpha * ci
 		}
 		res.Iterations++
 		rn := math.Sqrt(rr)
@@ -377,8 +419,8 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 		for i, zi := range z {
 			p[i] = zi + beta*p[i]
 		}
-		if k > 0 {
-			m.subtractU(p, mu)
+		for i, v := range mu {
+			c[i] = beta*c[i] + v
 		}
 		if j < smax {
 			m.betas[j] = beta
@@ -386,16 +428,6 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 		j++
 		m.record(j, smax, z, mu, rho)
 	}
-}
-
-// subtractU sets p −= U·μ.
-func (m *RCG) subtractU(p, mu []float64) {
-	k := len(mu)
-	m.negmu = grow(m.negmu, k)
-	for i, v := range mu {
-		m.negmu[i] = -v
-	}
-	vec.MAxpy(p, m.negmu[:k], m.Space.u.vecs(k))
 }
 
 // precondition sets z = M⁻¹r (z is r without a preconditioner) and

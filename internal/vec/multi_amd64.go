@@ -58,3 +58,8 @@ func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float6
 //
 //go:noescape
 func upperSweepDots(rp, dpos *int, ci *int32, v, wd, x *float64, n int, w *float64, q int, dots *float64)
+
+// mulDotSub is the fused product of MulVecDotSub (trsv.go); 1 ≤ qq ≤ 12.
+//
+//go:noescape
+func mulDotSub(rp *int, ci *int32, v, x, q *float64, n int, w, c *float64, qq int) float64

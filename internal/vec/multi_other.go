@@ -23,3 +23,7 @@ func upperSolveDots(rp *int, ci *int32, v, dinv, x, r *float64, n int, w *float6
 func upperSweepDots(rp, dpos *int, ci *int32, v, wd, x *float64, n int, w *float64, q int, dots *float64) {
 	panic("vec: upperSweepDots without AVX2")
 }
+
+func mulDotSub(rp *int, ci *int32, v, x, q *float64, n int, w, c *float64, qq int) float64 {
+	panic("vec: mulDotSub without AVX2")
+}

@@ -78,3 +78,32 @@ func UpperSweepDots(rp, dpos []int, ci []int32, v, wd, x, w, dots []float64) {
 	}
 	upperSweepDots(&rp[0], &dpos[0], &ci[0], &v[0], &wd[0], &x[0], n, &w[0], k/4, &dots[0])
 }
+
+// MulVecDotSub is a sparse product with a low-rank correction and a dot
+// product in one pass: it sets q = A·x − W·c and returns xᵀq, for the
+// square CSR matrix rp/ci/v (n = len(x) rows), the row-major n×k block W
+// and k = len(c) coefficients — recycled CG's q = A·p with p = p̂ − U·c
+// and W = A·U. Each (A·x)_i is summed in row order with a multiply and an
+// add, as sparse.CSR.MulVecTo does; the rows are independent, so the row
+// of W·c is computed while the next rows' gathers are under way. The
+// pattern must be valid (rp nondecreasing from rp[0] ≥ 0 to rp[n] ≤
+// len(ci), 0 ≤ ci_p < n): the kernel does not check every index. It
+// panics unless UpperSolveDotsOK(len(c)) and the lengths agree.
+func MulVecDotSub(rp []int, ci []int32, v, x, q, w, c []float64) float64 {
+	n, k := len(x), len(c)
+	if !UpperSolveDotsOK(k) {
+		panic("vec: MulVecDotSub: no fused kernel for this count on this machine")
+	}
+	if len(rp) != n+1 || len(q) != n || len(w) != n*k || len(ci) != len(v) || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {
+		panic("vec: MulVecDotSub: length mismatch")
+	}
+	if n == 0 {
+		return 0
+	}
+	var ci0 *int32
+	var v0 *float64
+	if len(ci) > 0 {
+		ci0, v0 = &ci[0], &v[0]
+	}
+	return mulDotSub(&rp[0], ci0, v0, &x[0], &q[0], n, &w[0], &c[0], k/4)
+}

@@ -171,3 +171,52 @@ func checkDots(t *testing.T, name string, w, x, dots []float64) {
 		assert.InDelta(t, d, dots[l], 1e-14*(scale+1), "%s l=%d", name, l)
 	}
 }
+
+// TestMulVecDotSub checks q = A·x − W·c and xᵀq against plain loops for
+// every count the kernel fuses.
+func TestMulVecDotSub(t *testing.T) {
+	if !useAVX {
+		assert.Panics(t, func() { MulVecDotSub([]int{0}, nil, nil, nil, nil, nil, make([]float64, 4)) })
+		return
+	}
+	rng := rand.New(rand.NewPCG(7, 3))
+	for _, n := range []int{0, 1, 2, 9, 300} {
+		rp, _, ci, v := fullRows(rng, n)
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		for k := 4; k <= MaxUpperSolveDots; k += 4 {
+			name := fmt.Sprintf("n=%d k=%d", n, k)
+			w, c := make([]float64, n*k), make([]float64, k)
+			for i := range w {
+				w[i] = rng.NormFloat64()
+			}
+			for l := range c {
+				c[l] = rng.NormFloat64()
+			}
+			q := make([]float64, n)
+			dot := MulVecDotSub(rp, ci, v, x, q, w, c)
+			var wantDot, scaleDot float64
+			for i := range n {
+				var ax, wc, scale float64
+				for p := rp[i]; p < rp[i+1]; p++ {
+					ax += v[p] * x[ci[p]]
+					scale += math.Abs(v[p] * x[ci[p]])
+				}
+				for l := range k {
+					wc += w[i*k+l] * c[l]
+					scale += math.Abs(w[i*k+l] * c[l])
+				}
+				assert.InDelta(t, ax-wc, q[i], 1e-14*(scale+1), "%s i=%d", name, i)
+				wantDot += x[i] * (ax - wc)
+				scaleDot += math.Abs(x[i]) * scale
+			}
+			assert.InDelta(t, wantDot, dot, 1e-13*(scaleDot+1), name)
+		}
+	}
+	rp, _, ci, v := fullRows(rng, 5)
+	x := make([]float64, 5)
+	assert.PanicsWithValue(t, "vec: MulVecDotSub: length mismatch",
+		func() { MulVecDotSub(rp, ci, v, x, x[:4], make([]float64, 20), make([]float64, 4)) })
+}

@@ -7,9 +7,11 @@
 // pass where the CPU has AVX2 and FMA (1.8× gonum's pair at n = 6400,
 // BenchmarkAxpyDot); without them it calls gonum's pair below cacheLimit
 // elements and, above it, a fused Go loop that reads each vector once,
-// because the orthogonalisation is then memory-bound. UpperSolveDots
-// (trsv.go) is a sparse backward substitution with dot products riding
-// on its dependency chain: IC(0) with recycled CG's deflation products.
+// because the orthogonalisation is then memory-bound. UpperSolveDots and
+// UpperSweepDots (trsv.go) are a sparse backward substitution and SSOR's
+// backward sweep with dot products riding on their dependency chain, and
+// MulVecDotSub a sparse product with a row-major low-rank correction:
+// recycled CG's deflation folded into the preconditioner and the product.
 package vec
 
 import (
