@@ -339,7 +339,7 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 	if d, ok := s.pc.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
 		dp = d
 	}
-	fusedQ := k > 0 && csr != nil && vec.UpperSolveDotsOK(k)
+	fusedQ := k > 0 && csr != nil && vec.FusedDotsOK(k)
 	if dp != nil || fusedQ {
 		m.rowMajorAU()
 	}

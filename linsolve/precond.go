@@ -138,7 +138,7 @@ func (p *SSORPreconditioner) backward(dst []float64) {
 
 // FusesDots reports whether ApplyDots with k dot products runs its
 // backward sweep as one fused kernel on this machine (see IC0.FusesDots).
-func (p *SSORPreconditioner) FusesDots(k int) bool { return vec.UpperSolveDotsOK(k) }
+func (p *SSORPreconditioner) FusesDots(k int) bool { return vec.FusedDotsOK(k) }
 
 // ApplyDots sets dst = M⁻¹·r, as Apply does (bit for bit), and dots[l] =
 // Σ_i w[i·k+l]·dst_i for the row-major n×k block w (see IC0.ApplyDots):
@@ -148,7 +148,7 @@ func (p *SSORPreconditioner) ApplyDots(dst, r, w, dots []float64) {
 	checkBlock("SSORPreconditioner", dst, w, dots)
 	p.forward(dst, r)
 	c := (2 - p.omega) / p.omega
-	if vec.UpperSolveDotsOK(len(dots)) {
+	if vec.FusedDotsOK(len(dots)) {
 		vec.UpperSweepDots(p.a.RowPtr, p.dpos, p.a.ColIdx, p.a.Val, p.wd, dst, w, dots)
 		scale(dst, c)
 		scale(dots, c)
@@ -287,7 +287,7 @@ func (p *IC0) Apply(dst, r []float64) {
 // FusesDots reports whether ApplyDots with k dot products runs as one
 // fused kernel on this machine (AVX2 and FMA, k a positive multiple of 4
 // up to 48); otherwise it applies and dots in two passes.
-func (p *IC0) FusesDots(k int) bool { return vec.UpperSolveDotsOK(k) }
+func (p *IC0) FusesDots(k int) bool { return vec.FusedDotsOK(k) }
 
 // ApplyDots sets dst = M⁻¹·r, as Apply does (bit for bit), and dots[l] =
 // Σ_i w[i·k+l]·dst_i for l < k = len(dots), the products of dst with the
@@ -299,7 +299,7 @@ func (p *IC0) FusesDots(k int) bool { return vec.UpperSolveDotsOK(k) }
 func (p *IC0) ApplyDots(dst, r, w, dots []float64) {
 	checkBlock("IC0", dst, w, dots)
 	lowerSolve(dst, r, p.l, p.dinv)
-	if vec.UpperSolveDotsOK(len(dots)) {
+	if vec.FusedDotsOK(len(dots)) {
 		vec.UpperSolveDots(p.lt.RowPtr, p.lt.ColIdx, p.lt.Val, p.dinv, dst, dst, w, dots)
 		return
 	}

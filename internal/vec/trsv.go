@@ -1,14 +1,15 @@
 package vec
 
-// MaxUpperSolveDots is the largest number of dot products UpperSolveDots
-// fuses with the substitution (twelve YMM accumulators).
-const MaxUpperSolveDots = 48
+// MaxFusedDots is the largest number of dot products (or coefficients)
+// the fused kernels below take: twelve YMM registers' worth.
+const MaxFusedDots = 48
 
-// UpperSolveDotsOK reports whether UpperSolveDots runs for k dot
-// products on this machine: with AVX2 and FMA, and k a positive multiple
-// of 4 up to MaxUpperSolveDots.
-func UpperSolveDotsOK(k int) bool {
-	return useAVX && k > 0 && k%4 == 0 && k <= MaxUpperSolveDots
+// FusedDotsOK reports whether the fused kernels below (UpperSolveDots,
+// UpperSweepDots, MulVecDotSub) run for k dot products or coefficients on
+// this machine: with AVX2 and FMA, and k a positive multiple of 4 up to
+// MaxFusedDots.
+func FusedDotsOK(k int) bool {
+	return useAVX && k > 0 && k%4 == 0 && k <= MaxFusedDots
 }
 
 // UpperSolveDots is a backward substitution fused with dot products: it
@@ -29,10 +30,10 @@ func UpperSolveDotsOK(k int) bool {
 // The rows must be a valid strictly upper triangular pattern of n rows
 // (rp[0] ≥ 0, rp nondecreasing, rp[n] ≤ len(ci), i < ci_p < n), as a
 // factorization builds it: the kernel does not check every index. It
-// panics unless UpperSolveDotsOK(len(dots)) and the lengths agree.
+// panics unless FusedDotsOK(len(dots)) and the lengths agree.
 func UpperSolveDots(rp []int, ci []int32, v, dinv, x, r, w, dots []float64) {
 	n, k := len(x), len(dots)
-	if !UpperSolveDotsOK(k) {
+	if !FusedDotsOK(k) {
 		panic("vec: UpperSolveDots: no fused kernel for this count on this machine")
 	}
 	if len(rp) != n+1 || len(dinv) != n || len(r) != n || len(w) != n*k || len(ci) != len(v) || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {
@@ -63,10 +64,10 @@ func UpperSolveDots(rp []int, ci []int32, v, dinv, x, r, w, dots []float64) {
 // must be valid (rp nondecreasing from rp[0] ≥ 0 to rp[n] ≤ len(ci),
 // rp_i ≤ dpos_i < rp_{i+1}, i < ci_p < n right of the diagonal): the
 // kernel does not check every index. It panics unless
-// UpperSolveDotsOK(len(dots)) and the lengths agree.
+// FusedDotsOK(len(dots)) and the lengths agree.
 func UpperSweepDots(rp, dpos []int, ci []int32, v, wd, x, w, dots []float64) {
 	n, k := len(x), len(dots)
-	if !UpperSolveDotsOK(k) {
+	if !FusedDotsOK(k) {
 		panic("vec: UpperSweepDots: no fused kernel for this count on this machine")
 	}
 	if len(rp) != n+1 || len(dpos) != n || len(wd) != n || len(w) != n*k || len(ci) != len(v) || len(ci) < n || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {
@@ -88,10 +89,10 @@ func UpperSweepDots(rp, dpos []int, ci []int32, v, wd, x, w, dots []float64) {
 // of W·c is computed while the next rows' gathers are under way. The
 // pattern must be valid (rp nondecreasing from rp[0] ≥ 0 to rp[n] ≤
 // len(ci), 0 ≤ ci_p < n): the kernel does not check every index. It
-// panics unless UpperSolveDotsOK(len(c)) and the lengths agree.
+// panics unless FusedDotsOK(len(c)) and the lengths agree.
 func MulVecDotSub(rp []int, ci []int32, v, x, q, w, c []float64) float64 {
 	n, k := len(x), len(c)
-	if !UpperSolveDotsOK(k) {
+	if !FusedDotsOK(k) {
 		panic("vec: MulVecDotSub: no fused kernel for this count on this machine")
 	}
 	if len(rp) != n+1 || len(q) != n || len(w) != n*k || len(ci) != len(v) || (n > 0 && (rp[0] < 0 || rp[n] > len(ci))) {

@@ -39,10 +39,10 @@ func upperRows(rng *rand.Rand, n int) (rp []int, ci []int32, v, dinv []float64) 
 // every count it fuses, in place and not, and its refusals.
 func TestUpperSolveDots(t *testing.T) {
 	for _, k := range []int{0, 2, 6, 52} {
-		assert.False(t, UpperSolveDotsOK(k), "k = %d", k)
+		assert.False(t, FusedDotsOK(k), "k = %d", k)
 	}
 	if !useAVX {
-		assert.False(t, UpperSolveDotsOK(4))
+		assert.False(t, FusedDotsOK(4))
 		assert.Panics(t, func() { UpperSolveDots([]int{0}, nil, nil, nil, nil, nil, nil, make([]float64, 4)) })
 		return
 	}
@@ -61,8 +61,8 @@ func TestUpperSolveDots(t *testing.T) {
 			}
 			want[i] = s * dinv[i]
 		}
-		for k := 4; k <= MaxUpperSolveDots; k += 4 {
-			require.True(t, UpperSolveDotsOK(k))
+		for k := 4; k <= MaxFusedDots; k += 4 {
+			require.True(t, FusedDotsOK(k))
 			w := make([]float64, n*k)
 			for i := range w {
 				w[i] = rng.NormFloat64()
@@ -186,7 +186,7 @@ func TestMulVecDotSub(t *testing.T) {
 		for i := range x {
 			x[i] = rng.NormFloat64()
 		}
-		for k := 4; k <= MaxUpperSolveDots; k += 4 {
+		for k := 4; k <= MaxFusedDots; k += 4 {
 			name := fmt.Sprintf("n=%d k=%d", n, k)
 			w, c := make([]float64, n*k), make([]float64, k)
 			for i := range w {
