@@ -297,6 +297,13 @@ func TestBadInput(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Solve(make([]float64, big.Dim()), big, bb, nil)
 	assert.ErrorIs(t, err, ErrSpaceSize)
+
+	// A CSR whose arrays were broken by hand: an error, not a read past
+	// them (RCG's fused product trusts checked arrays).
+	broken := a.Clone()
+	broken.ColIdx[7] = int32(n)
+	_, err = (&RCG{K: 4}).Solve(x, broken, b, nil)
+	assert.ErrorIs(t, err, sparse.ErrShape)
 }
 
 // TestRCGIndefinite: a symmetric indefinite matrix makes E indefinite, so

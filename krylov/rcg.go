@@ -1,6 +1,7 @@
 package krylov
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -29,8 +30,9 @@ const (
 // Invalidate after changing a matrix in place and Reset to forget it.
 type CGSpace struct {
 	u, au   block
-	aur     []float64 // A·U row-major (n×dim), for a dotsPreconditioner
-	aurOK   bool      // aur holds the current A·U
+	aur     []float64   // A·U row-major (n×dim), for the fused kernels
+	aurOK   bool        // aur holds the current A·U
+	checked *sparse.CSR // the operator whose arrays RCG checked (see Solve)
 	dim     int
 	e, l    []float64 // E and its Cholesky factor (dim×dim, row-major)
 	op      linsolve.Operator
@@ -44,10 +46,12 @@ type CGSpace struct {
 func (s *CGSpace) Dim() int { return s.dim }
 
 // Reset empties the space.
-func (s *CGSpace) Reset() { s.dim, s.valid, s.op, s.settled, s.aurOK = 0, false, nil, false, false }
+func (s *CGSpace) Reset() {
+	s.dim, s.valid, s.op, s.settled, s.aurOK, s.checked = 0, false, nil, false, false, nil
+}
 
 // Invalidate marks A·U as stale.
-func (s *CGSpace) Invalidate() { s.valid, s.settled = false, false }
+func (s *CGSpace) Invalidate() { s.valid, s.settled, s.checked = false, false, nil }
 
 // Settled reports whether the space has stopped changing on the current
 // operator: the last refresh moved no Ritz value by more than
@@ -158,6 +162,14 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 	}
 	if kmax == 0 || (sp.dim > 0 && sp.withPC != (s.pc != nil)) {
 		sp.Reset() // U is orthonormal in another inner product
+	}
+	// A CSR's exported arrays are checked once per operator: the fused
+	// product (vec.MulVecDotSub) reads them without bounds checks.
+	if csr, ok := a.(*sparse.CSR); ok && sp.checked != csr {
+		if err := csr.CheckStructure(); err != nil {
+			return linsolve.Result{}, fmt.Errorf("krylov: RCG: %w", err)
+		}
+		sp.checked = csr
 	}
 	m.r, m.z, m.p, m.q, m.w = grow(m.r, n), grow(m.z, n), grow(m.p, n), grow(m.q, n), grow(m.w, max(kmax, 1))
 	smax = min(smax, n)
@@ -339,7 +351,7 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 	if d, ok := s.pc.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
 		dp = d
 	}
-	fusedQ := k > 0 && csr != nil && vec.FusedDotsOK(k)
+	fusedQ := k > 0 && csr != nil && vec.FusedDotsOK(k) && sp.checked == csr
 	if dp != nil || fusedQ {
 		m.rowMajorAU()
 	}

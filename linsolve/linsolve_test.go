@@ -692,3 +692,19 @@ func TestApplyDots(t *testing.T) {
 			func() { p.ApplyDots(make([]float64, n), r, make([]float64, n*4-1), make([]float64, 4)) })
 	}
 }
+
+// TestPreconditionersCheckStructure: a matrix whose exported arrays were
+// broken by hand is an error wrapping sparse.ErrShape, not a panic or a
+// read past the arrays (IC(0)'s and SSOR's fused kernels trust them).
+func TestPreconditionersCheckStructure(t *testing.T) {
+	broken := laplace2D(5, [2]float64{})
+	broken.RowPtr[3], broken.RowPtr[4] = broken.RowPtr[4], broken.RowPtr[3]
+	_, err := NewJacobiPreconditioner(broken)
+	assert.ErrorIs(t, err, sparse.ErrShape)
+	_, err = NewSSORPreconditioner(broken, 1)
+	assert.ErrorIs(t, err, sparse.ErrShape)
+	_, err = NewIC0(broken)
+	assert.ErrorIs(t, err, sparse.ErrShape)
+	_, err = NewILU0(broken)
+	assert.ErrorIs(t, err, sparse.ErrShape)
+}

@@ -328,6 +328,32 @@ func (a *CSR) CheckFinite() error {
 	return nil
 }
 
+// CheckStructure returns an error wrapping ErrShape unless a's exported
+// arrays describe a valid matrix: RowPtr has rows+1 nondecreasing entries
+// from 0 to len(ColIdx) = len(Val), and every column index lies in
+// [0, cols). Matrices built by this package are valid; the check is for
+// arrays set or changed by hand, before code that trusts them (the fused
+// assembly kernels of the Krylov solvers) reads them.
+func (a *CSR) CheckStructure() error {
+	if len(a.RowPtr) != a.rows+1 || len(a.ColIdx) != len(a.Val) {
+		return fmt.Errorf("%w: %d row pointers for %d rows, %d column indices for %d values", ErrShape, len(a.RowPtr), a.rows, len(a.ColIdx), len(a.Val))
+	}
+	if a.RowPtr[0] != 0 || a.RowPtr[a.rows] != len(a.ColIdx) {
+		return fmt.Errorf("%w: row pointers run from %d to %d, want 0 to %d", ErrShape, a.RowPtr[0], a.RowPtr[a.rows], len(a.ColIdx))
+	}
+	for i := range a.rows {
+		if a.RowPtr[i+1] < a.RowPtr[i] {
+			return fmt.Errorf("%w: row pointer %d decreases", ErrShape, i+1)
+		}
+	}
+	for k, j := range a.ColIdx {
+		if j < 0 || int(j) >= a.cols {
+			return fmt.Errorf("%w: column index %d at entry %d outside [0, %d)", ErrShape, j, k, a.cols)
+		}
+	}
+	return nil
+}
+
 // CheckFiniteVec returns an error wrapping ErrNotFinite that names the first
 // NaN or Inf entry of x (called name in the message), or nil.
 func CheckFiniteVec(name string, x []float64) error {

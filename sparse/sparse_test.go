@@ -427,3 +427,23 @@ func laplacian5(N int) *CSR {
 	}
 	return t.ToCSR()
 }
+
+// TestCheckStructure corrupts each exported array of a valid matrix in
+// turn and expects ErrShape, and nil for the matrix as built.
+func TestCheckStructure(t *testing.T) {
+	good := laplacian5(4)
+	require.NoError(t, good.CheckStructure())
+	for name, corrupt := range map[string]func(a *CSR){
+		"short RowPtr":       func(a *CSR) { a.RowPtr = a.RowPtr[:len(a.RowPtr)-1] },
+		"RowPtr not from 0":  func(a *CSR) { a.RowPtr[0] = 1 },
+		"RowPtr past end":    func(a *CSR) { a.RowPtr[len(a.RowPtr)-1]++ },
+		"RowPtr decreasing":  func(a *CSR) { a.RowPtr[3], a.RowPtr[4] = a.RowPtr[4], a.RowPtr[3] },
+		"column too large":   func(a *CSR) { a.ColIdx[5] = 16 },
+		"negative column":    func(a *CSR) { a.ColIdx[2] = -1 },
+		"values and indices": func(a *CSR) { a.Val = a.Val[:len(a.Val)-1] },
+	} {
+		a := good.Clone()
+		corrupt(a)
+		assert.ErrorIs(t, a.CheckStructure(), ErrShape, name)
+	}
+}
