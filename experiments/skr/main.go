@@ -326,7 +326,7 @@ func variants(family string, solvers []string) []variant {
 // rcgDims returns RCG's K and S for a family: the flags, or where they
 // are -1 the defaults that suit it (BENCHMARKS.md, sessions 9 and 10: on
 // the fixed-A Poisson family with IC(0), K = 40 needs 3.2× fewer
-// iterations than CG and 2.0–2.3× less time, K = 8 1.8× fewer iterations; on
+// iterations than CG and 2.1–2.4× less time, K = 8 1.8× fewer iterations; on
 // the varying-A Darcy family K = 40 cuts iterations 3.2× but runs at
 // 0.85× CG's speed, K = 8 at 1.1–1.5×).
 func (cfg *config) rcgDims(family string) (k, s int) {
