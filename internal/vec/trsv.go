@@ -43,11 +43,7 @@ func UpperSolveDots(rp []int, ci []int32, v, dinv, x, r, w, dots []float64) {
 		clear(dots)
 		return
 	}
-	var ci0 *int32
-	var v0 *float64
-	if len(ci) > 0 {
-		ci0, v0 = &ci[0], &v[0]
-	}
+	ci0, v0 := entries(ci, v)
 	upperSolveDots(&rp[0], ci0, v0, &dinv[0], &x[0], &r[0], n, &w[0], k/4, &dots[0])
 }
 
@@ -101,10 +97,15 @@ func MulVecDotSub(rp []int, ci []int32, v, x, q, w, c []float64) float64 {
 	if n == 0 {
 		return 0
 	}
-	var ci0 *int32
-	var v0 *float64
-	if len(ci) > 0 {
-		ci0, v0 = &ci[0], &v[0]
-	}
+	ci0, v0 := entries(ci, v)
 	return mulDotSub(&rp[0], ci0, v0, &x[0], &q[0], n, &w[0], &c[0], k/4)
+}
+
+// entries returns the first column index and value of a CSR pattern, nil
+// for a pattern without entries (the kernels then read neither).
+func entries(ci []int32, v []float64) (*int32, *float64) {
+	if len(ci) == 0 {
+		return nil, nil
+	}
+	return &ci[0], &v[0]
 }
