@@ -172,15 +172,30 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		sp.dim, sp.cuOK = kmax, false
 	}
 	if sp.dim > 0 && beta > target && !isBad(beta) {
-		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc) {
+		fresh := !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc)
+		if fresh {
 			m.recomputeC(a, &s, &st.res)
 		} else {
 			m.setNorms()
 		}
 		if sp.dim > 0 {
 			// x += M⁻¹·U·Cᵀr, then r = b − A·x.
+			prev := beta
+			copy(m.w, x)
 			m.project(x, r, &s, &st.res)
 			beta = trueResidual(r, a, x, b, &st.res)
+			if beta > prev && !fresh {
+				// With A·M⁻¹·U = C the projection cannot raise the
+				// residual: the pair was changed since C was formed.
+				// Undo it, rebuild C and project again.
+				copy(x, m.w)
+				beta = trueResidual(r, a, x, b, &st.res)
+				m.recomputeC(a, &s, &st.res)
+				if sp.dim > 0 {
+					m.project(x, r, &s, &st.res)
+					beta = trueResidual(r, a, x, b, &st.res)
+				}
+			}
 		}
 	}
 	for {

@@ -635,6 +635,34 @@ func TestGCROTRecoversFromDriftedPairs(t *testing.T) {
 	}
 }
 
+// TestGCRODRStalePairProjection: if U is changed behind the solver's back
+// (here scaled by 10⁶ and scrambled) while the operator stays the same,
+// the stored C no longer equals A·U and the first projection of the next
+// solve raises the residual by orders of magnitude — past the divergence
+// limit. A valid pair cannot do that (x += U·Cᵀr is the minimal-residual
+// correction in span C), so GCRODR undoes the projection, rebuilds C and
+// projects again, and the solve converges.
+func TestGCRODRStalePairProjection(t *testing.T) {
+	a := darcySKR(t, 16)
+	rng := rand.New(rand.NewPCG(5, 5))
+	g := &GCRODR{M: 12, K: 6}
+	x := make([]float64, a.Dim())
+	_, err := g.Solve(x, a, randVec(rng, a.Dim()), nil)
+	require.NoError(t, err)
+	require.Greater(t, g.Space.Dim(), 2)
+	for i := range g.Space.Dim() {
+		for j, v := range randVec(rng, a.Dim()) {
+			g.Space.u.row(i)[j] = 1e6 * v
+		}
+	}
+	b := randVec(rng, a.Dim())
+	clear(x)
+	res, err := g.Solve(x, a, b, nil)
+	require.NoError(t, err)
+	assert.Equal(t, linsolve.ConvergedRelTol, res.Reason)
+	assert.LessOrEqual(t, trueRel(a, x, b), linsolve.DefaultRelTol)
+}
+
 // TestGCRODRTarget: on A = diag(−60, −45, −30, 4, 5, …, 200), restarted
 // GMRES's trouble is the three eigenvalues left of the origin. With
 // Target SmallestReal the recycle space converges to their eigenvectors

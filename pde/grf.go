@@ -15,11 +15,15 @@ import (
 //
 //	√λ_k = N·√2·σ·(4π²|k|² + τ²)^(−α/2),  N = Π n_j,
 //
-// times a complex standard normal (real and imaginary parts N(0, 1)), the
-// k = 0 mode is zero, and the field is the real part of the normalised
-// inverse FFT. α controls smoothness, τ the correlation length (larger τ:
-// shorter correlations and smaller variance). With α = 2.5, τ = 7 in 2D
-// the pointwise standard deviation is about 0.2–0.35.
+// times a standard complex normal ξ ~ CN(0, 1) (real and imaginary parts
+// N(0, ½)), the k = 0 mode is zero, and the field is the real part of the
+// normalised inverse FFT. This is the draw of the SKR generator's and the
+// current FNO code's GaussianRF (torch.randn with a complex dtype); the
+// 2020 FNO code drew both parts N(0, 1), a field √2 larger in amplitude
+// (Sigma = √2·τ^{(2α−d)/2} reproduces it). α controls smoothness, τ the
+// correlation length (larger τ: shorter correlations and smaller
+// variance). With α = 2.5, τ = 7 in 2D the pointwise standard deviation is
+// 0.185.
 type GRF struct {
 	// Alpha is the spectral decay exponent; zero means 2.5.
 	Alpha float64
@@ -97,7 +101,8 @@ func (f GRF) sqrtEig(n []int) []float64 {
 }
 
 // Variance returns the exact pointwise variance of the field on a grid of
-// shape n: Σ_k λ_k / N², the same at every point by stationarity.
+// shape n: Σ_k λ_k / (2N²), the same at every point by stationarity (the
+// real part of each CN(0, 1) term carries half its variance).
 func (f GRF) Variance(n ...int) float64 {
 	if err := f.check(n); err != nil {
 		panic(err)
@@ -108,7 +113,7 @@ func (f GRF) Variance(n ...int) float64 {
 		s += v * v
 	}
 	N := float64(len(ev))
-	return s / (N * N)
+	return s / (2 * N * N)
 }
 
 // Sample draws one field on a grid of shape n (for a Grid, pass g.N) from
@@ -120,6 +125,8 @@ func (f GRF) Sample(rng *rand.Rand, n ...int) ([]float64, error) {
 	ev := f.sqrtEig(n)
 	c := make([]complex128, len(ev))
 	for i, s := range ev {
+		// ξ ~ CN(0, 1): real and imaginary parts N(0, ½).
+		s *= math.Sqrt2 / 2
 		re, im := rng.NormFloat64(), rng.NormFloat64()
 		c[i] = complex(s*re, s*im)
 	}

@@ -54,6 +54,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -95,6 +96,8 @@ type config struct {
 	maxIter   int
 	repeat    int
 	seed      uint64
+	field     pde.GRF // the coefficient fields' GRF (zero: α = 2.5, τ = 7)
+	scale     float64 // multiplies the GRF before the exponential
 	noFigures bool
 	export    string // write the systems as Matrix Market here instead of solving
 }
@@ -119,15 +122,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	maxIter := fs.Int("maxiter", 10000, "iteration cap per system")
 	repeat := fs.Int("repeat", 1, "timing rounds per cell, every variant once per round (each reports its median)")
 	seed := fs.Uint64("seed", 1, "seed of the families")
+	scale := fs.Float64("scale", 1, "coefficient contrast: a = exp(scale·GRF(alpha, tau)); larger is harder (1: the SKR generator's fields)")
+	alpha := fs.Float64("alpha", 2.5, "GRF smoothness α of the coefficient fields")
+	tau := fs.Float64("tau", 7, "GRF inverse length scale τ of the coefficient fields")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	export := fs.String("export", "", "write each sequence (A_NNN.mtx, b_NNN.mtx, order.txt) under this directory and solve nothing, for side-by-side runs with other libraries")
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
 	cfg := config{out: *out, systems: 20, grids: []int{50}, rtols: []float64{1e-8}, pcs: []string{"none"},
-		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, noFigures: *noFig, export: *export}
+		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, field: pde.GRF{Alpha: *alpha, Tau: *tau}, scale: *scale, noFigures: *noFig, export: *export}
 	if *full {
 		cfg.systems, cfg.grids, cfg.rtols, cfg.pcs = 100, []int{50, 80, 100}, []float64{1e-2, 1e-5, 1e-8}, pcNames
+	}
+	if !(*scale > 0 && *alpha > 0 && *tau > 0) || math.IsInf(*scale+*alpha+*tau, 0) {
+		return config{}, errors.New("need finite -scale, -alpha, -tau > 0")
 	}
 	if *systems < 0 || *repeat < 1 || *maxIter < 1 || *m < 2 || *k < 0 || *k >= *m || *rcgK < -1 || *rcgS < -1 || *rcgS == 0 || *proj < 1 {
 		return cfg, errors.New("need -systems ≥ 0, -repeat ≥ 1, -maxiter ≥ 1, 0 ≤ -k < -m, -rcg-k ≥ 0 (or -1), -rcg-s ≥ 1 (or -1), -proj ≥ 1")
@@ -194,6 +203,9 @@ type Run struct {
 	Recycle        int     `json:"recycle,omitempty"`
 	// Target is GCRO-DR's harmonic Ritz selection, "sm" or "sr".
 	Target string `json:"target,omitempty"`
+	// Field is the coefficient fields' distribution, a = exp(scale·GRF(α,
+	// τ)), on the families that have one.
+	Field *FieldParams `json:"field,omitempty"`
 	// Projection is the number of previous solutions the -proj variants
 	// project on (Fischer 1998).
 	Projection int  `json:"projection,omitempty"`
@@ -227,6 +239,14 @@ func (r *Run) label() string {
 	return s
 }
 
+// FieldParams records the coefficient fields of a Darcy or Helmholtz
+// family.
+type FieldParams struct {
+	Alpha float64 `json:"alpha"`
+	Tau   float64 `json:"tau"`
+	Scale float64 `json:"scale"`
+}
+
 // Ratio is one Table-1 entry: baseline ÷ recycling solver (sorted, warm).
 type Ratio struct {
 	Family         string  `json:"family"`
@@ -252,18 +272,18 @@ type Results struct {
 
 func symmetric(family string) bool { return family == "darcy" || family == "poisson" }
 
-func makeFamily(name string, s, count int, seed uint64) (*pde.Family, error) {
+func makeFamily(name string, s, count int, seed uint64, field pde.GRF, scale float64) (*pde.Family, error) {
 	switch name {
 	case "darcy-skr":
-		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Field: field, Scale: scale, Form: pde.DarcyNonsymmetric})
 	case "darcy":
-		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Form: pde.DarcySymmetric})
+		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Field: field, Scale: scale, Form: pde.DarcySymmetric})
 	case "helmholtz":
-		return pde.HelmholtzFamily(s, count, seed, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+		return pde.HelmholtzFamily(s, count, seed, 1, pde.DarcyOptions{Field: field, Scale: scale, Form: pde.DarcyNonsymmetric})
 	case "darcy-skr-pub":
-		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Form: pde.DarcyAsPublished})
+		return pde.DarcyFamily(s, count, seed, pde.DarcyOptions{Field: field, Scale: scale, Form: pde.DarcyAsPublished})
 	case "helmholtz-pub":
-		return pde.HelmholtzFamily(s, count, seed, 1, pde.DarcyOptions{Form: pde.DarcyAsPublished})
+		return pde.HelmholtzFamily(s, count, seed, 1, pde.DarcyOptions{Field: field, Scale: scale, Form: pde.DarcyAsPublished})
 	case "poisson":
 		return pde.PoissonRHSFamily(s, count, seed, 4)
 	}
@@ -375,7 +395,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	var figTitle string
 	for _, fam := range cfg.families {
 		for _, s := range cfg.grids {
-			f, err := makeFamily(fam, s, cfg.systems, cfg.seed)
+			f, err := makeFamily(fam, s, cfg.systems, cfg.seed, cfg.field, cfg.scale)
 			if err != nil {
 				return err
 			}
@@ -545,6 +565,9 @@ func (cfg *config) runCell(systems []krylov.System, order []int, fam string, s i
 func (cfg *config) newRun(systems []krylov.System, fam string, s int, rtol float64, pc string, v variant) Run {
 	r := Run{Family: fam, Grid: s, N: s * s, Systems: len(systems), RelTol: rtol, Preconditioner: pc,
 		Solver: v.solver, WarmStart: v.warm, Sorted: v.sorted}
+	if fam != "poisson" {
+		r.Field = &FieldParams{Alpha: cfg.field.Alpha, Tau: cfg.field.Tau, Scale: cfg.scale}
+	}
 	switch v.solver {
 	case "gmres":
 		r.Restart = cfg.m

@@ -119,12 +119,12 @@ func TestExport(t *testing.T) {
 
 // TestPublishedFamily runs the matrices the SKR code assembles
 // (pde.DarcySKRAsPublished): restarted GMRES stagnates on them — here
-// GMRES(10) stops at the cap on s = 20 while GCRO-DR(10, 4) converges on
-// every system — so the Table-1 ratios against it are printed as lower
-// bounds.
+// GMRES(10) stops at its cap of 2000 on two of five systems at s = 20 while
+// GCRO-DR(10, 4) converges on every system — so the Table-1 ratios against
+// it are printed as lower bounds.
 func TestPublishedFamily(t *testing.T) {
 	res, stdout, _ := runIn(t, "-family", "darcy-skr-pub", "-grid", "20", "-systems", "5", "-m", "10", "-k", "4",
-		"-solver", "gmres,gcrodr", "-maxiter", "1000", "-no-figures")
+		"-solver", "gmres,gcrodr", "-maxiter", "2000", "-no-figures")
 	require.Len(t, res.Runs, 6)
 	for _, r := range res.Runs {
 		assert.Equal(t, "darcy-skr-pub", r.Family)
