@@ -47,7 +47,8 @@
 //   - P. J. Roache, Code verification by the method of manufactured
 //     solutions, J. Fluids Eng. 124 (2002).
 //   - Z. Li et al., Fourier Neural Operator for Parametric Partial
-//     Differential Equations, ICLR 2021 (the GRF convention).
+//     Differential Equations, ICLR 2021 (the GRF spectrum; the draw is
+//     that of the SKR code's GaussianRF, see GRF).
 //   - H. Wang et al., Accelerating Data Generation for Neural Operators via
 //     Krylov Subspace Recycling, ICLR 2024 (the SKR Darcy and Helmholtz
 //     data).
