@@ -101,6 +101,11 @@ func (s *settings) check(rnorm, target, divLimit float64, iterations int) linsol
 
 // checkInputs validates sizes and the finiteness of b and X0.
 func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *settings) error {
+	if c, ok := a.(*sparse.CSR); ok {
+		if r, cols := c.Dims(); r != cols {
+			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", linsolve.ErrDimension, name, r, cols)
+		}
+	}
 	n := a.Dim()
 	if len(b) != n || len(dst) != n {
 		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", linsolve.ErrDimension, name, n, n, len(b), len(dst))
@@ -113,6 +118,18 @@ func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s
 	}
 	if s.x0 != nil {
 		if err := sparse.CheckFiniteVec("X0", s.x0); err != nil {
+			return fmt.Errorf("krylov: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkCSR checks the arrays of a CSR operator (sparse.CSR.CheckStructure,
+// an O(nnz) pass), so that a matrix broken by hand is an error wrapping
+// sparse.ErrShape rather than an index panic inside a product.
+func checkCSR(name string, a linsolve.Operator) error {
+	if c, ok := a.(*sparse.CSR); ok {
+		if err := c.CheckStructure(); err != nil {
 			return fmt.Errorf("krylov: %s: %w", name, err)
 		}
 	}

@@ -155,6 +155,9 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
 		return linsolve.Result{}, err
 	}
+	if err := checkCSR(st.name, a); err != nil {
+		return linsolve.Result{}, err
+	}
 	sp, err := spaceFor(&m.Space, n)
 	if err != nil {
 		return linsolve.Result{}, err

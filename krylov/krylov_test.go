@@ -302,8 +302,14 @@ func TestBadInput(t *testing.T) {
 	// them (RCG's fused product trusts checked arrays).
 	broken := a.Clone()
 	broken.ColIdx[7] = int32(n)
-	_, err = (&RCG{K: 4}).Solve(x, broken, b, nil)
-	assert.ErrorIs(t, err, sparse.ErrShape)
+	tall := sparse.NewTriplet(n, n+1, 1)
+	tall.Append(0, n, 1)
+	for _, m := range []linsolve.Method{&GCRODR{}, &RCG{K: 4}, &GCROT{}} {
+		_, err = m.Solve(x, broken, b, nil)
+		assert.ErrorIs(t, err, sparse.ErrShape, "%T", m)
+		_, err = m.Solve(x, tall.ToCSR(), b, nil)
+		assert.ErrorIs(t, err, linsolve.ErrDimension, "%T", m)
+	}
 }
 
 // TestRCGIndefinite: a symmetric indefinite matrix makes E indefinite, so

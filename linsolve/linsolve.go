@@ -263,8 +263,19 @@ type Method interface {
 	Solve(dst []float64, a Operator, b []float64, s *Settings) (Result, error)
 }
 
-// checkInputs validates sizes and finiteness of b and X0.
+// checkInputs validates sizes and finiteness of b and X0, and the arrays
+// of a CSR operator (an O(nnz) pass, a fraction of one product: a matrix
+// broken by hand is an error wrapping sparse.ErrShape, not an index panic
+// inside the first product).
 func checkInputs(name string, dst []float64, a Operator, b []float64, s *settings) error {
+	if c, ok := a.(*sparse.CSR); ok {
+		if r, cols := c.Dims(); r != cols {
+			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrDimension, name, r, cols)
+		}
+		if err := c.CheckStructure(); err != nil {
+			return fmt.Errorf("linsolve: %s: %w", name, err)
+		}
+	}
 	n := a.Dim()
 	if len(b) != n || len(dst) != n {
 		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", ErrDimension, name, n, n, len(b), len(dst))

@@ -328,6 +328,24 @@ func TestBadInput(t *testing.T) {
 		_, err = m.Solve(make([]float64, n), a, ones, &Settings{X0: bad})
 		assert.ErrorIs(t, err, sparse.ErrNotFinite, name)
 	}
+	// A CSR broken by hand (a column index past the last column, row
+	// pointers out of order) or a non-square one: an error for every
+	// method, never an index panic in the first product.
+	badCol := a.Clone()
+	badCol.ColIdx[9] = int32(n)
+	badRow := a.Clone()
+	badRow.RowPtr[3], badRow.RowPtr[4] = badRow.RowPtr[4], badRow.RowPtr[3]
+	tall := sparse.NewTriplet(n, n+1, 1)
+	tall.Append(0, n, 1)
+	for _, name := range MethodNames {
+		m, _ := NewMethod(name, 0, 0)
+		for _, broken := range []*sparse.CSR{badCol, badRow} {
+			_, err := m.Solve(make([]float64, n), broken, ones, nil)
+			assert.ErrorIs(t, err, sparse.ErrShape, name)
+		}
+		_, err := m.Solve(make([]float64, n), tall.ToCSR(), ones, nil)
+		assert.ErrorIs(t, err, ErrDimension, name)
+	}
 	// NaN in A: surfaces as DivergedNaN, with an error, never a silent answer.
 	an := a.Clone()
 	an.Val[7] = math.NaN()
