@@ -325,6 +325,22 @@ func BenchmarkMulVecTo(b *testing.B) {
 	}
 }
 
+// BenchmarkCheckStructure times the array check every solver runs on a
+// CSR operator, to compare with BenchmarkMulVecTo (one goroutine: 0.5–0.7
+// of the two-goroutine product on these grids).
+func BenchmarkCheckStructure(b *testing.B) {
+	for _, N := range []int{256, 1024} {
+		a := laplacian5(N)
+		b.Run(fmt.Sprintf("n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if err := a.CheckStructure(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	for _, sz := range [][3]int{{1, 1, 1}, {7, 5, 3}, {30, 40, 20}} {
@@ -431,19 +447,25 @@ func laplacian5(N int) *CSR {
 // TestCheckStructure corrupts each exported array of a valid matrix in
 // turn and expects ErrShape, and nil for the matrix as built.
 func TestCheckStructure(t *testing.T) {
-	good := laplacian5(4)
-	require.NoError(t, good.CheckStructure())
-	for name, corrupt := range map[string]func(a *CSR){
-		"short RowPtr":       func(a *CSR) { a.RowPtr = a.RowPtr[:len(a.RowPtr)-1] },
-		"RowPtr not from 0":  func(a *CSR) { a.RowPtr[0] = 1 },
-		"RowPtr past end":    func(a *CSR) { a.RowPtr[len(a.RowPtr)-1]++ },
-		"RowPtr decreasing":  func(a *CSR) { a.RowPtr[3], a.RowPtr[4] = a.RowPtr[4], a.RowPtr[3] },
-		"column too large":   func(a *CSR) { a.ColIdx[5] = 16 },
-		"negative column":    func(a *CSR) { a.ColIdx[2] = -1 },
-		"values and indices": func(a *CSR) { a.Val = a.Val[:len(a.Val)-1] },
-	} {
-		a := good.Clone()
-		corrupt(a)
-		assert.ErrorIs(t, a.CheckStructure(), ErrShape, name)
+	// 64 and 33 entries: the column scan's blocks of four, with and
+	// without a remainder.
+	for _, good := range []*CSR{laplacian5(4), laplacian5(3)} {
+		require.NoError(t, good.CheckStructure())
+		n := good.Dim()
+		for name, corrupt := range map[string]func(a *CSR){
+			"short RowPtr":       func(a *CSR) { a.RowPtr = a.RowPtr[:len(a.RowPtr)-1] },
+			"RowPtr not from 0":  func(a *CSR) { a.RowPtr[0] = 1 },
+			"RowPtr past end":    func(a *CSR) { a.RowPtr[len(a.RowPtr)-1]++ },
+			"RowPtr decreasing":  func(a *CSR) { a.RowPtr[3], a.RowPtr[4] = a.RowPtr[4], a.RowPtr[3] },
+			"column too large":   func(a *CSR) { a.ColIdx[5] = int32(n) },
+			"negative column":    func(a *CSR) { a.ColIdx[2] = -1 },
+			"last column":        func(a *CSR) { a.ColIdx[len(a.ColIdx)-1] = int32(n) },
+			"last negative":      func(a *CSR) { a.ColIdx[len(a.ColIdx)-1] = -7 },
+			"values and indices": func(a *CSR) { a.Val = a.Val[:len(a.Val)-1] },
+		} {
+			a := good.Clone()
+			corrupt(a)
+			assert.ErrorIs(t, a.CheckStructure(), ErrShape, "%s, %d entries", name, len(good.ColIdx))
+		}
 	}
 }
