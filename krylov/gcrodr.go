@@ -175,29 +175,22 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		sp.dim, sp.cuOK = kmax, false
 	}
 	if sp.dim > 0 && beta > target && !isBad(beta) {
-		fresh := !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc)
-		if fresh {
-			m.recomputeC(a, &s, &st.res)
+		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc) {
+			beta = m.rebuild(a, x, r, b, beta, &s, &st.res)
 		} else {
-			m.setNorms()
-		}
-		if sp.dim > 0 {
 			// x += M⁻¹·U·Cᵀr, then r = b − A·x.
+			m.setNorms()
 			prev := beta
 			copy(m.w, x)
 			m.project(x, r, &s, &st.res)
 			beta = trueResidual(r, a, x, b, &st.res)
-			if beta > prev && !fresh {
+			if beta > prev {
 				// With A·M⁻¹·U = C the projection cannot raise the
 				// residual: the pair was changed since C was formed.
-				// Undo it, rebuild C and project again.
+				// Undo it (x and r) and rebuild.
 				copy(x, m.w)
 				beta = trueResidual(r, a, x, b, &st.res)
-				m.recomputeC(a, &s, &st.res)
-				if sp.dim > 0 {
-					m.project(x, r, &s, &st.res)
-					beta = trueResidual(r, a, x, b, &st.res)
-				}
+				beta = m.rebuild(a, x, r, b, beta, &s, &st.res)
 			}
 		}
 	}
@@ -213,14 +206,23 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		}
 		if beta > prev && sp.dim > 0 {
 			// A minimal-residual cycle cannot raise the residual: U and C
-			// no longer satisfy A·M⁻¹·U = C. Rebuild C and project.
-			m.recomputeC(a, &s, &st.res)
-			if sp.dim > 0 {
-				m.project(x, r, &s, &st.res)
-				beta = trueResidual(r, a, x, b, &st.res)
-			}
+			// no longer satisfy A·M⁻¹·U = C.
+			beta = m.rebuild(a, x, r, b, beta, &s, &st.res)
 		}
 	}
+}
+
+// rebuild recomputes C = A·M⁻¹·U for operator a (dropping dependent
+// vectors), projects x on the space (x += M⁻¹·U·Cᵀr, r the residual of x)
+// and returns the new true residual norm; beta, the norm of r, if the
+// space emptied.
+func (m *GCRODR) rebuild(a linsolve.Operator, x, r, b []float64, beta float64, s *settings, res *linsolve.Result) float64 {
+	m.recomputeC(a, s, res)
+	if m.Space.dim == 0 {
+		return beta
+	}
+	m.project(x, r, s, res)
+	return trueResidual(r, a, x, b, res)
 }
 
 func (m *GCRODR) init(n, restart, k int) {

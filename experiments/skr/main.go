@@ -141,7 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg.systems, cfg.grids, cfg.rtols, cfg.pcs = 100, []int{50, 80, 100}, []float64{1e-2, 1e-5, 1e-8}, pcNames
 	}
 	if !(*scale > 0 && *alpha > 0 && *tau > 0) || math.IsInf(*scale+*alpha+*tau, 0) {
-		return config{}, errors.New("need finite -scale, -alpha, -tau > 0")
+		return cfg, errors.New("need finite -scale, -alpha, -tau > 0")
 	}
 	if *systems < 0 || *repeat < 1 || *maxIter < 1 || *m < 2 || *k < 0 || *k >= *m || *rcgK < -1 || *rcgS < -1 || *rcgS == 0 || *proj < 1 {
 		return cfg, errors.New("need -systems ≥ 0, -repeat ≥ 1, -maxiter ≥ 1, 0 ≤ -k < -m, -rcg-k ≥ 0 (or -1), -rcg-s ≥ 1 (or -1), -proj ≥ 1")
