@@ -269,11 +269,8 @@ type Method interface {
 // inside the first product).
 func checkInputs(name string, dst []float64, a Operator, b []float64, s *settings) error {
 	if c, ok := a.(*sparse.CSR); ok {
-		if r, cols := c.Dims(); r != cols {
-			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrDimension, name, r, cols)
-		}
-		if err := c.CheckStructure(); err != nil {
-			return fmt.Errorf("linsolve: %s: %w", name, err)
+		if err := checkShape(name, c); err != nil {
+			return err
 		}
 	}
 	n := a.Dim()

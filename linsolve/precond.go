@@ -17,15 +17,24 @@ var (
 	_ Operator       = (*sparse.CSR)(nil)
 )
 
-// checkSquare returns an error unless a is square, well formed (its
-// exported arrays consistent, see sparse.CSR.CheckStructure) and finite.
-func checkSquare(name string, a *sparse.CSR) error {
+// checkShape returns an error unless a is square and well formed (its
+// exported arrays consistent, see sparse.CSR.CheckStructure).
+func checkShape(name string, a *sparse.CSR) error {
 	r, c := a.Dims()
 	if r != c {
 		return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrDimension, name, r, c)
 	}
 	if err := a.CheckStructure(); err != nil {
 		return fmt.Errorf("linsolve: %s: %w", name, err)
+	}
+	return nil
+}
+
+// checkSquare returns an error unless a is square, well formed and
+// finite.
+func checkSquare(name string, a *sparse.CSR) error {
+	if err := checkShape(name, a); err != nil {
+		return err
 	}
 	if err := a.CheckFinite(); err != nil {
 		return fmt.Errorf("linsolve: %s: %w", name, err)
