@@ -69,6 +69,12 @@ func TestMinimizeLM(t *testing.T) {
 	lin(rStar, nil, want.RawMatrix().Data)
 	resolution := math.Sqrt(0x1p-52*floats.Dot(rStar, rStar)) / sv[len(sv)-1]
 	assert.InDeltaSlice(t, want.RawMatrix().Data, x, resolution)
+	// What the stop rule does promise tightly: the loss is the least-squares
+	// minimum to rounding (a few ulps of ‖F(x*)‖²).
+	rx := make([]float64, 6)
+	lin(rx, nil, x)
+	lossStar := floats.Dot(rStar, rStar)
+	assert.LessOrEqual(t, floats.Dot(rx, rx)-lossStar, 8*0x1p-52*lossStar)
 
 	// A NaN residual beyond x₀ = 0.5 rejects those trial steps; the
 	// constrained minimum of (x₀ − 2)² over x₀ ≤ 0.5 is approached from 0.
