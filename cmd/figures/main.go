@@ -19,7 +19,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,9 +27,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/pdekit/pdekit/internal/timings"
 )
 
 // Step is one experiment run.
@@ -152,7 +152,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err := os.WriteFile(filepath.Join(target, "table.md"), table.Bytes(), 0o644); err != nil {
 			return err
 		}
-		if err := splitTimings(target); err != nil {
+		if err := timings.Split(target); err != nil {
 			return fmt.Errorf("%s: %w", st.dir(), err)
 		}
 		fmt.Fprintf(stdout, "%-8s %6.1f s  %s\n", st.dir(), time.Since(t0).Seconds(), target)
@@ -179,65 +179,4 @@ func moduleRoot() (string, error) {
 		return "", errors.New("run this inside the pdekit module (go env GOMOD is empty)")
 	}
 	return filepath.Dir(mod), nil
-}
-
-// isTiming reports whether a JSON key holds a wall-clock measurement.
-func isTiming(key string) bool {
-	return key == "seconds" || key == "time" || strings.HasSuffix(key, "_seconds")
-}
-
-// splitTimings moves the timing fields of dir/results.json to
-// dir/timings.json (a map from JSON path to value) and rewrites
-// results.json without them.
-func splitTimings(dir string) error {
-	path := filepath.Join(dir, "results.json")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	timings := map[string]any{}
-	v = strip(v, "", timings)
-	for name, val := range map[string]any{"results.json": v, "timings.json": timings} {
-		b, err := json.MarshalIndent(val, "", "  ")
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func strip(v any, path string, timings map[string]any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			p := path + "." + k
-			if isTiming(k) {
-				timings[p] = x[k]
-				delete(x, k)
-				continue
-			}
-			x[k] = strip(x[k], p, timings)
-		}
-		return x
-	case []any:
-		for i := range x {
-			x[i] = strip(x[i], fmt.Sprintf("%s[%d]", path, i), timings)
-		}
-		return x
-	}
-	return v
 }

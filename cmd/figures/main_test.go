@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pdekit/pdekit/internal/timings"
 )
 
 // hashes returns the SHA-256 of every file under dir that must be
@@ -74,29 +76,10 @@ func TestQuickRegenerationIsReproducible(t *testing.T) {
 		var res any
 		require.NoError(t, json.Unmarshal(raw, &res))
 		left := map[string]any{}
-		strip(res, "", left)
+		timings.Strip(res, left)
 		assert.Empty(t, left, "%s: timing fields left in results.json", st.dir())
 	}
 	assert.Greater(t, moved, 0)
-}
-
-// TestSplitTimings: timing keys at any depth move to timings.json with
-// their paths; everything else stays.
-func TestSplitTimings(t *testing.T) {
-	dir := t.TempDir()
-	in := `{"runs": [{"solver": "cg", "seconds": 1.5, "iterations": 10}, {"solver": "mg", "setup_seconds": 0.25, "seconds": 0.5}],
-	        "ratios": {"time": 2.0, "iterations": 3.0}, "rtol": 1e-8}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "results.json"), []byte(in), 0o644))
-	require.NoError(t, splitTimings(dir))
-	var res, tm map[string]any
-	raw, _ := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, json.Unmarshal(raw, &res))
-	raw, _ = os.ReadFile(filepath.Join(dir, "timings.json"))
-	require.NoError(t, json.Unmarshal(raw, &tm))
-	assert.Equal(t, map[string]any{".runs[0].seconds": 1.5, ".runs[1].seconds": 0.5, ".runs[1].setup_seconds": 0.25, ".ratios.time": 2.0}, tm)
-	assert.Equal(t, map[string]any{"iterations": 3.0}, res["ratios"])
-	assert.Equal(t, []any{map[string]any{"solver": "cg", "iterations": 10.0}, map[string]any{"solver": "mg"}}, res["runs"])
-	assert.Equal(t, 1e-8, res["rtol"])
 }
 
 func TestBadFlags(t *testing.T) {

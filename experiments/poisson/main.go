@@ -13,8 +13,10 @@
 //	go run ./experiments/poisson -problem darcy -dim 3 -pc mg,ic0
 //
 // It prints a markdown table on stdout, progress on stderr, and writes
-// results.json and figures (convergence histories, error against h, the
-// solution and error fields) under -out.
+// results.json (everything but the timings, which go to timings.json, so
+// that a rerun leaves results.json byte-identical) and figures
+// (convergence histories, error against h, the solution and error fields)
+// under -out.
 package main
 
 import (
@@ -29,6 +31,7 @@ import (
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/timings"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
 )
@@ -282,6 +285,11 @@ func run(cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+		return err
+	}
+	// The timings go to timings.json, so that rerunning the main job
+	// leaves the committed results.json as it is.
+	if err := timings.Split(cfg.out); err != nil {
 		return err
 	}
 	if cfg.noFigures {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,10 +31,17 @@ func TestRunTiny(t *testing.T) {
 	// Every method with every admissible preconditioner on each grid:
 	// cg×5 (no ilu0) + gmres×6 + bicgstab×6 + 4 relaxation = 21 per grid.
 	require.Equal(t, 3*21, len(res.Runs))
-	for _, r := range res.Runs {
-		for _, k := range []string{"grid", "n", "method", "preconditioner", "iterations", "seconds", "relative_residual", "relative_error"} {
+	// The timings are in timings.json, under each run's JSON path.
+	raw, err = os.ReadFile(filepath.Join(dir, "timings.json"))
+	require.NoError(t, err)
+	var tm map[string]float64
+	require.NoError(t, json.Unmarshal(raw, &tm))
+	for i, r := range res.Runs {
+		for _, k := range []string{"grid", "n", "method", "preconditioner", "iterations", "relative_residual", "relative_error"} {
 			assert.Contains(t, r, k)
 		}
+		assert.NotContains(t, r, "seconds", "timings stay out of results.json")
+		assert.Contains(t, tm, fmt.Sprintf(".runs[%d].seconds", i))
 		// The acceptance: every run reaches 1e-8 on the true residual.
 		assert.Equal(t, true, r["converged"], "%v", r)
 		assert.LessOrEqual(t, r["relative_residual"].(float64), 1e-8, "%v", r)
