@@ -15,12 +15,50 @@ var ErrMatrixMarket = errors.New("sparse: malformed Matrix Market data")
 
 // maxPrealloc bounds how much a header may make the reader allocate before
 // the entries it promises have been seen.
-const maxPrealloc = 1 << 20
+const maxPrealloc = 1 << 16
 
-// maxEmptyRows bounds how many more rows than entries a coordinate file may
-// declare, so that a corrupted size line cannot make the reader allocate a
-// row index of billions of empty rows.
-const maxEmptyRows = 1 << 24
+// DefaultMaxEmptyDim bounds by how much a file's larger dimension may
+// exceed the number of entries (coordinate) or values (array) it stores,
+// unless ReadLimits.MaxDim says otherwise. Entries must be present in the
+// file, so memory for them is bounded by the file's size; rows and columns
+// without entries are not, and a size line of a few bytes could otherwise
+// make the reader allocate a row index of billions of empty rows (8 bytes a
+// row, three times over while building the CSR). A 2^18 surplus costs at
+// most 6 MiB.
+const DefaultMaxEmptyDim = 1 << 18
+
+// ReadLimits bounds what the Matrix Market readers accept, beyond what the
+// file itself bounds. Limits are checked on the size line, before anything
+// is allocated for the data. The zero value means no caller limit.
+type ReadLimits struct {
+	// MaxEntries, if positive, is the largest number of entries a
+	// coordinate file, or values an array file, may declare.
+	MaxEntries int
+	// MaxDim, if positive, is the largest number of rows or columns
+	// accepted, replacing the default rule (at most DefaultMaxEmptyDim
+	// more than the number of stored entries).
+	MaxDim int
+}
+
+// check refuses a size line that declares entries stored values for a
+// rows×cols matrix beyond the limits.
+func (l *ReadLimits) check(m *mmScanner, rows, cols, entries int) error {
+	if l != nil && l.MaxEntries > 0 && entries > l.MaxEntries {
+		return m.errorf("%d entries exceed the caller's limit of %d", entries, l.MaxEntries)
+	}
+	dim := max(rows, cols)
+	if l != nil && l.MaxDim > 0 {
+		if dim > l.MaxDim {
+			return m.errorf("%d×%d exceeds the caller's limit of %d rows or columns", rows, cols, l.MaxDim)
+		}
+		return nil
+	}
+	if dim > entries+DefaultMaxEmptyDim {
+		return m.errorf("%d×%d matrix for %d stored entries: refusing more than %d empty rows or columns (raise ReadLimits.MaxDim to accept it)",
+			rows, cols, entries, DefaultMaxEmptyDim)
+	}
+	return nil
+}
 
 type mmHeader struct {
 	format   string // coordinate or array
@@ -125,15 +163,23 @@ func (m *mmScanner) parseValue(s string) (float64, error) {
 // (real, integer or pattern; general, symmetric or skew-symmetric) or array
 // (real or integer, general or symmetric). Symmetric files store one
 // triangle; both are filled in. Duplicated coordinate entries are summed.
-// Any malformed, truncated or non-finite input returns an error wrapping
-// ErrMatrixMarket that names the line.
+// Any malformed, truncated or non-finite input, including duplicates that
+// sum to ±Inf, returns an error wrapping ErrMatrixMarket that names the
+// line. Sizes are bounded as ReadLimits' zero value says: memory use is
+// proportional to the file's size.
 func ReadMatrixMarket(r io.Reader) (*CSR, error) {
+	return ReadMatrixMarketLimits(r, nil)
+}
+
+// ReadMatrixMarketLimits is ReadMatrixMarket with caller limits; nil means
+// the zero ReadLimits.
+func ReadMatrixMarketLimits(r io.Reader, lim *ReadLimits) (*CSR, error) {
 	m, h, err := readHeader(r)
 	if err != nil {
 		return nil, err
 	}
 	if h.format == "array" {
-		rows, cols, vals, err := readArray(m, h)
+		rows, cols, vals, err := readArray(m, h, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -146,11 +192,11 @@ func ReadMatrixMarket(r io.Reader) (*CSR, error) {
 		}
 		return t.ToCSR(), nil
 	}
-	return readCoordinate(m, h)
+	return readCoordinate(m, h, lim)
 }
 
 // readCoordinate parses a coordinate body after the header line.
-func readCoordinate(m *mmScanner, h mmHeader) (*CSR, error) {
+func readCoordinate(m *mmScanner, h mmHeader, lim *ReadLimits) (*CSR, error) {
 	f, err := m.next()
 	if err != nil {
 		return nil, m.eof(err, "size line")
@@ -166,8 +212,8 @@ func readCoordinate(m *mmScanner, h mmHeader) (*CSR, error) {
 	if rows > 0 && cols > 0 && uint64(nnz) > uint64(rows)*uint64(cols) {
 		return nil, m.errorf("%d entries do not fit a %d×%d matrix", nnz, rows, cols)
 	}
-	if rows > nnz+maxEmptyRows {
-		return nil, m.errorf("%d rows for %d entries: refusing a row index of mostly empty rows", rows, nnz)
+	if err := lim.check(m, rows, cols, nnz); err != nil {
+		return nil, err
 	}
 	t := NewTriplet(rows, cols, min(2*nnz, maxPrealloc))
 	want := 3
@@ -218,7 +264,11 @@ func readCoordinate(m *mmScanner, h mmHeader) (*CSR, error) {
 	if extra, err := m.next(); err == nil {
 		return nil, m.errorf("data after the %d declared entries: %q", nnz, strings.Join(extra, " "))
 	}
-	return t.ToCSR(), nil
+	a := t.ToCSR()
+	if err := a.CheckFinite(); err != nil {
+		return nil, fmt.Errorf("%w: duplicated entries sum to a non-finite value: %w", ErrMatrixMarket, err)
+	}
+	return a, nil
 }
 
 func (m *mmScanner) eof(err error, what string) error {
@@ -230,7 +280,7 @@ func (m *mmScanner) eof(err error, what string) error {
 
 // readArray reads the body of an array-format file in column-major order,
 // expanding a symmetric one.
-func readArray(m *mmScanner, h mmHeader) (rows, cols int, vals []float64, err error) {
+func readArray(m *mmScanner, h mmHeader, lim *ReadLimits) (rows, cols int, vals []float64, err error) {
 	f, err := m.next()
 	if err != nil {
 		return 0, 0, nil, m.eof(err, "size line")
@@ -255,6 +305,9 @@ func readArray(m *mmScanner, h mmHeader) (rows, cols int, vals []float64, err er
 		need = rows * (rows + 1) / 2
 	} else {
 		need = int(total)
+	}
+	if err := lim.check(m, rows, cols, need); err != nil {
+		return 0, 0, nil, err
 	}
 	stored := make([]float64, 0, min(need, maxPrealloc))
 	for len(stored) < need {
@@ -292,8 +345,14 @@ func readArray(m *mmScanner, h mmHeader) (rows, cols int, vals []float64, err er
 }
 
 // ReadVector reads a vector stored as a Matrix Market n×1 or 1×n matrix, in
-// array or coordinate format.
+// array or coordinate format, with the bounds of ReadMatrixMarket.
 func ReadVector(r io.Reader) ([]float64, error) {
+	return ReadVectorLimits(r, nil)
+}
+
+// ReadVectorLimits is ReadVector with caller limits; nil means the zero
+// ReadLimits.
+func ReadVectorLimits(r io.Reader, lim *ReadLimits) ([]float64, error) {
 	m, h, err := readHeader(r)
 	if err != nil {
 		return nil, err
@@ -302,7 +361,7 @@ func ReadVector(r io.Reader) ([]float64, error) {
 		if h.symmetry != "general" {
 			return nil, fmt.Errorf("%w: a vector must be stored as general, not %s", ErrMatrixMarket, h.symmetry)
 		}
-		rows, cols, vals, err := readArray(m, h)
+		rows, cols, vals, err := readArray(m, h, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -311,7 +370,7 @@ func ReadVector(r io.Reader) ([]float64, error) {
 		}
 		return vals, nil
 	}
-	a, err := readCoordinate(m, h)
+	a, err := readCoordinate(m, h, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -242,25 +242,31 @@ func TestMatrixMarketVariants(t *testing.T) {
 
 func TestMatrixMarketMalformed(t *testing.T) {
 	for name, in := range map[string]string{
-		"empty":           "",
-		"no banner":       "2 2 1\n1 1 1\n",
-		"complex":         "%%MatrixMarket matrix coordinate complex general\n1 1 1\n1 1 1 0\n",
-		"truncated":       "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 2 1\n",
-		"no size":         "%%MatrixMarket matrix coordinate real general\n",
-		"bad size":        "%%MatrixMarket matrix coordinate real general\n2 x 1\n1 1 1\n",
-		"neg size":        "%%MatrixMarket matrix coordinate real general\n-2 2 1\n1 1 1\n",
-		"index range":     "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n",
-		"zero index":      "%%MatrixMarket matrix coordinate real general\n2 2 1\n0 1 1\n",
-		"bad value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 abc\n",
-		"nan value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 NaN\n",
-		"inf value":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 -Inf\n",
-		"missing value":   "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1\n",
-		"extra data":      "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n2 2 2\n",
-		"upper in sym":    "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 2 1\n",
-		"rect sym":        "%%MatrixMarket matrix coordinate real symmetric\n2 3 1\n1 1 1\n",
-		"too many nnz":    "%%MatrixMarket matrix coordinate real general\n1 1 2\n1 1 1\n1 1 1\n",
-		"array truncated": "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n",
-		"huge dims":       "%%MatrixMarket matrix coordinate real general\n99999999999 2 1\n1 1 1\n",
+		"empty":             "",
+		"no banner":         "2 2 1\n1 1 1\n",
+		"complex":           "%%MatrixMarket matrix coordinate complex general\n1 1 1\n1 1 1 0\n",
+		"truncated":         "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 2 1\n",
+		"no size":           "%%MatrixMarket matrix coordinate real general\n",
+		"bad size":          "%%MatrixMarket matrix coordinate real general\n2 x 1\n1 1 1\n",
+		"neg size":          "%%MatrixMarket matrix coordinate real general\n-2 2 1\n1 1 1\n",
+		"index range":       "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n",
+		"zero index":        "%%MatrixMarket matrix coordinate real general\n2 2 1\n0 1 1\n",
+		"bad value":         "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 abc\n",
+		"nan value":         "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 NaN\n",
+		"inf value":         "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 -Inf\n",
+		"missing value":     "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1\n",
+		"extra data":        "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n2 2 2\n",
+		"upper in sym":      "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 2 1\n",
+		"rect sym":          "%%MatrixMarket matrix coordinate real symmetric\n2 3 1\n1 1 1\n",
+		"too many nnz":      "%%MatrixMarket matrix coordinate real general\n1 1 2\n1 1 1\n1 1 1\n",
+		"array truncated":   "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n",
+		"huge dims":         "%%MatrixMarket matrix coordinate real general\n99999999999 2 1\n1 1 1\n",
+		"empty huge array":  "%%MatrixMarket matrix array real general\n2000000000 0\n",
+		"empty huge cols":   "%%MatrixMarket matrix array real general\n0 2000000000\n",
+		"empty huge coord":  "%%MatrixMarket matrix coordinate real general\n16777216 16777216 0\n",
+		"sparse huge coord": "%%MatrixMarket matrix coordinate real general\n16777216 16777216 1\n1 1 1\n",
+		"dup overflow":      "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1e308\n1 1 1e308\n",
+		"sym dup overflow":  "%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n2 1 1e308\n2 1 1e308\n",
 	} {
 		_, err := ReadMatrixMarket(strings.NewReader(in))
 		require.Error(t, err, name)
@@ -270,6 +276,48 @@ func TestMatrixMarketMalformed(t *testing.T) {
 	}
 	_, err := ReadVector(strings.NewReader("%%MatrixMarket matrix array real general\n2 2\n1 2 3 4\n"))
 	assert.ErrorIs(t, err, ErrMatrixMarket)
+	for _, in := range []string{
+		"%%MatrixMarket matrix array real general\n2000000000 0\n",
+		"%%MatrixMarket matrix coordinate real general\n16777216 1 0\n",
+		"%%MatrixMarket matrix coordinate real general\n3 1 2\n1 1 -1e308\n1 1 -1e308\n",
+	} {
+		_, err := ReadVector(strings.NewReader(in))
+		assert.ErrorIs(t, err, ErrMatrixMarket, in)
+	}
+}
+
+// TestMatrixMarketLimits checks the size bounds: the default rule (at most
+// DefaultMaxEmptyDim more rows or columns than stored entries) and the
+// caller's limits, which are checked on the size line.
+func TestMatrixMarketLimits(t *testing.T) {
+	header := "%%MatrixMarket matrix coordinate real general\n"
+	// At the default bound: accepted.
+	n := DefaultMaxEmptyDim + 1
+	a, err := ReadMatrixMarket(strings.NewReader(header + fmt.Sprintf("%d %d 1\n1 1 2\n", n, n)))
+	require.NoError(t, err)
+	r, c := a.Dims()
+	assert.Equal(t, [2]int{n, n}, [2]int{r, c})
+	// One more: refused, unless the caller allows it.
+	big := fmt.Sprintf("%d %d 1\n1 1 2\n", n+1, n+1)
+	_, err = ReadMatrixMarket(strings.NewReader(header + big))
+	assert.ErrorIs(t, err, ErrMatrixMarket)
+	a, err = ReadMatrixMarketLimits(strings.NewReader(header+big), &ReadLimits{MaxDim: n + 1})
+	require.NoError(t, err)
+	assert.Equal(t, 2.0, a.At(0, 0))
+	// Caller limits refuse what the file would allow.
+	_, err = ReadMatrixMarketLimits(strings.NewReader(header+"3 3 2\n1 1 1\n2 2 1\n"), &ReadLimits{MaxEntries: 1})
+	assert.ErrorIs(t, err, ErrMatrixMarket)
+	_, err = ReadMatrixMarketLimits(strings.NewReader(header+"3 3 2\n1 1 1\n2 2 1\n"), &ReadLimits{MaxDim: 2})
+	assert.ErrorIs(t, err, ErrMatrixMarket)
+	_, err = ReadVectorLimits(strings.NewReader("%%MatrixMarket matrix array real general\n3 1\n1\n2\n3\n"), &ReadLimits{MaxEntries: 2})
+	assert.ErrorIs(t, err, ErrMatrixMarket)
+	x, err := ReadVectorLimits(strings.NewReader("%%MatrixMarket matrix array real general\n3 1\n1\n2\n3\n"), &ReadLimits{MaxEntries: 3})
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 2, 3}, x)
+	// Duplicates that stay finite are summed.
+	a, err = ReadMatrixMarket(strings.NewReader(header + "2 2 2\n1 1 1e308\n1 1 -1e308\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, a.At(0, 0))
 }
 
 // FuzzReadMatrixMarket checks that the reader never panics, and that
@@ -279,6 +327,11 @@ func FuzzReadMatrixMarket(f *testing.F) {
 	f.Add("%%MatrixMarket matrix coordinate real symmetric\n3 3 2\n1 1 4\n3 2 1e-3\n")
 	f.Add("%%MatrixMarket matrix array real general\n2 1\n1\n2\n")
 	f.Add("%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 2\n")
+	f.Add("%%MatrixMarket matrix array real general\n2000000000 0\n")
+	f.Add("%%MatrixMarket matrix coordinate real general\n16777216 16777216 0\n")
+	f.Add("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1e308\n1 1 1e308\n")
+	f.Add("%%MatrixMarket matrix array real symmetric\n2 2\n1\n2\n3\n")
+	f.Add("%%MatrixMarket matrix coordinate integer skew-symmetric\n3 3 1\n2 1 4\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		a, err := ReadMatrixMarket(strings.NewReader(in))
 		if err != nil {
@@ -295,7 +348,9 @@ func FuzzReadMatrixMarket(f *testing.F) {
 		if err := WriteMatrixMarket(&buf, a, false); err != nil {
 			t.Fatal(err)
 		}
-		b, err := ReadMatrixMarket(&buf)
+		// Summed duplicates may leave fewer entries than the size line
+		// promised, so the round trip states the dimensions.
+		b, err := ReadMatrixMarketLimits(&buf, &ReadLimits{MaxDim: max(r, c, 1)})
 		if err != nil {
 			t.Fatalf("round trip failed: %v", err)
 		}

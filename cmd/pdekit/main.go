@@ -20,6 +20,10 @@
 // relative_residual, seconds, reason, converged). Without -b it solves
 // A·x = A·1. Any failure, including a solve that does not converge, exits
 // with status 1 and a one-line message on stderr; bad usage exits with 2.
+// -x writes the solution only when the solve converged (-x-partial writes
+// the last iterate of a failed solve too), through a temporary file and a
+// rename, and never replaces a symbolic link, FIFO or other non-regular
+// file.
 package main
 
 import (
@@ -28,6 +32,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -132,7 +137,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	aPath := fs.String("A", "", "matrix A (Matrix Market, required)")
 	bPath := fs.String("b", "", "right-hand side b (Matrix Market n×1); omitted means b = A·1")
-	xPath := fs.String("x", "", "write the solution here (Matrix Market array)")
+	xPath := fs.String("x", "", "write the solution here (Matrix Market array), only if the solve converges")
+	xPartial := fs.Bool("x-partial", false, "with -x, also write the last iterate of a solve that did not converge")
 	method := fs.String("method", "cg", "method: "+strings.Join(linsolve.MethodNames, ", "))
 	pcName := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames, ", "))
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
@@ -155,8 +161,10 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{errors.New("solve: -A is required")}
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("solve: -rtol %v must be in (0, 1)", *rtol)}
-	case *atol < 0 || *maxit < 0 || *restart < 1:
-		return errUsage{errors.New("solve: -atol and -maxit must be non-negative, -restart positive")}
+	case !(*atol >= 0) || math.IsInf(*atol, 0):
+		return errUsage{fmt.Errorf("solve: -atol %v must be finite and non-negative", *atol)}
+	case *maxit < 0 || *restart < 1:
+		return errUsage{errors.New("solve: -maxit must be non-negative, -restart positive")}
 	case *omega != 0 && !(*omega > 0 && *omega < 2):
 		return errUsage{fmt.Errorf("solve: -omega %v must be in (0, 2)", *omega)}
 	case linsolve.IsStationary(*method) && *pcName != "none":
@@ -225,7 +233,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%s/%s n=%d nnz=%d: %s after %d iterations, relative residual %.3e, %.3f s (setup %.3f s)\n",
 			out.Method, out.Preconditioner, out.N, out.NNZ, out.Reason, out.Iterations, out.RelativeResidual, out.Seconds, out.SetupSeconds)
 	}
-	if *xPath != "" {
+	if *xPath != "" && (solveErr == nil || *xPartial) {
 		if err := writeFile(*xPath, func(w io.Writer) error { return sparse.WriteVector(w, x) }); err != nil {
 			return err
 		}
@@ -253,28 +261,61 @@ func parseGrid(s string) ([]int, error) {
 	return dims, nil
 }
 
-// writeFile writes path through a temporary file and a rename, so that a
-// failed or interrupted write never leaves a truncated file under the
-// final name. The temporary name is unique, so that processes writing the
-// same file at once (datagen shards writing one manifest) do not collide.
+// writeFile writes path through a temporary file in the same directory
+// and a rename, so that a failed or interrupted write never leaves a
+// truncated file under the final name and no temporary file is left on
+// any failure path. The temporary name is unique, so that processes
+// writing the same file at once (datagen shards writing one manifest) do
+// not collide. An existing path must be a regular file (a symbolic link, a
+// FIFO or a device is refused, not replaced); its permission bits are kept.
+// A new file gets 0644.
 func writeFile(path string, write func(io.Writer) error) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Lstat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s: refusing to replace a %s with a regular file", path, fileKind(fi.Mode()))
+		}
+		mode = fi.Mode().Perm()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	err = f.Chmod(0o644)
+	err = f.Chmod(mode)
 	if err == nil {
 		err = write(f)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, path)
+	return nil
+}
+
+// fileKind names a non-regular file's type for an error message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeDevice != 0:
+		return "device"
+	}
+	return "non-regular file"
 }
 
 func genCmd(args []string, stderr io.Writer) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,32 +102,43 @@ func TestCLIErrors(t *testing.T) {
 	zeroDiag := write("zd.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 1\n")
 	nonGrid := write("nongrid.mtx", "%%MatrixMarket matrix coordinate real symmetric\n4 4 5\n1 1 2\n2 2 2\n3 3 2\n4 4 2\n4 1 -1\n")
 	b01 := write("b01.mtx", "%%MatrixMarket matrix array real general\n2 1\n0\n1\n")
+	hugeArray := write("huge-array.mtx", "%%MatrixMarket matrix array real general\n2000000000 0\n")
+	hugeCoord := write("huge-coord.mtx", "%%MatrixMarket matrix coordinate real general\n16777216 16777216 0\n")
+	dupInf := write("dup-inf.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1e308\n1 1 1e308\n2 2 1\n")
 
 	for name, tc := range map[string]struct {
 		args []string
 		code int
 		msg  string
 	}{
-		"no command":       {nil, 2, ""},
-		"unknown command":  {[]string{"frobnicate"}, 2, "unknown command"},
-		"missing A":        {[]string{"solve"}, 2, "-A is required"},
-		"unknown method":   {[]string{"solve", "-A", spd, "-method", "lsqr"}, 2, "unknown method"},
-		"unknown pc":       {[]string{"solve", "-A", spd, "-pc", "amg"}, 2, "unknown preconditioner"},
-		"sor with pc":      {[]string{"solve", "-A", spd, "-method", "sor", "-pc", "ic0"}, 2, "takes no preconditioner"},
-		"bad rtol":         {[]string{"solve", "-A", spd, "-rtol", "0"}, 2, "-rtol"},
-		"missing file":     {[]string{"solve", "-A", filepath.Join(dir, "nope.mtx")}, 1, "no such file"},
-		"truncated":        {[]string{"solve", "-A", truncated}, 1, "truncated"},
-		"not square":       {[]string{"solve", "-A", rect}, 1, "not square"},
-		"NaN in b":         {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
-		"short b":          {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
-		"indefinite to CG": {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
-		"IC(0) breakdown":  {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "pivot"},
-		"zero diagonal":    {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
-		"max iterations":   {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
-		"mg without grid":  {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
-		"bad grid":         {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
-		"grid mismatch":    {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},
-		"non-grid matrix":  {[]string{"solve", "-A", nonGrid, "-pc", "mg", "-grid", "4"}, 1, "does not match the grid"},
+		"no command":        {nil, 2, ""},
+		"unknown command":   {[]string{"frobnicate"}, 2, "unknown command"},
+		"missing A":         {[]string{"solve"}, 2, "-A is required"},
+		"unknown method":    {[]string{"solve", "-A", spd, "-method", "lsqr"}, 2, "unknown method"},
+		"unknown pc":        {[]string{"solve", "-A", spd, "-pc", "frob"}, 2, "unknown preconditioner"},
+		"NaN atol":          {[]string{"solve", "-A", spd, "-atol", "NaN"}, 2, "-atol"},
+		"Inf atol":          {[]string{"solve", "-A", spd, "-atol", "Inf"}, 2, "-atol"},
+		"negative atol":     {[]string{"solve", "-A", spd, "-atol", "-1"}, 2, "-atol"},
+		"rtol 1":            {[]string{"solve", "-A", spd, "-rtol", "1"}, 2, "-rtol"},
+		"NaN rtol":          {[]string{"solve", "-A", spd, "-rtol", "NaN"}, 2, "-rtol"},
+		"huge empty array":  {[]string{"solve", "-A", hugeArray}, 1, "empty rows"},
+		"huge empty coord":  {[]string{"solve", "-A", hugeCoord}, 1, "empty rows"},
+		"duplicates to Inf": {[]string{"solve", "-A", dupInf}, 1, "duplicated entries"},
+		"sor with pc":       {[]string{"solve", "-A", spd, "-method", "sor", "-pc", "ic0"}, 2, "takes no preconditioner"},
+		"bad rtol":          {[]string{"solve", "-A", spd, "-rtol", "0"}, 2, "-rtol"},
+		"missing file":      {[]string{"solve", "-A", filepath.Join(dir, "nope.mtx")}, 1, "no such file"},
+		"truncated":         {[]string{"solve", "-A", truncated}, 1, "truncated"},
+		"not square":        {[]string{"solve", "-A", rect}, 1, "not square"},
+		"NaN in b":          {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
+		"short b":           {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
+		"indefinite to CG":  {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
+		"IC(0) breakdown":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "pivot"},
+		"zero diagonal":     {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
+		"max iterations":    {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
+		"mg without grid":   {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
+		"bad grid":          {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
+		"grid mismatch":     {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},
+		"non-grid matrix":   {[]string{"solve", "-A", nonGrid, "-pc", "mg", "-grid", "4"}, 1, "does not match the grid"},
 	} {
 		code, _, errOut := pdekit(tc.args...)
 		assert.Equal(t, tc.code, code, name+": "+errOut)
@@ -140,4 +152,79 @@ func TestCLIErrors(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, `"converged": false`)
 	assert.Contains(t, out, "DIVERGED_MAX_IT")
+}
+
+// TestSolveOutputFile checks what -x writes and when: only a converged
+// solution (or, with -x-partial, the last iterate), through a temporary
+// file that is never left behind, keeping an existing file's mode and
+// refusing to replace a symbolic link or a FIFO.
+func TestSolveOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	A := filepath.Join(dir, "A.mtx")
+	require.NoError(t, os.WriteFile(A, []byte("%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n1 1 2\n2 1 -1\n2 2 2\n3 2 -1\n3 3 2\n"), 0o644))
+	x := filepath.Join(dir, "x.mtx")
+	good := []byte("a good solution\n")
+	require.NoError(t, os.WriteFile(x, good, 0o600))
+	fail := []string{"solve", "-A", A, "-method", "jacobi", "-maxit", "1", "-rtol", "1e-12", "-x", x}
+
+	// A failed solve leaves the existing file alone...
+	code, _, _ := pdekit(fail...)
+	require.Equal(t, 1, code)
+	got, err := os.ReadFile(x)
+	require.NoError(t, err)
+	assert.Equal(t, good, got)
+	// ...unless the partial iterate is asked for; the mode is kept.
+	code, _, _ = pdekit(append(fail, "-x-partial")...)
+	require.Equal(t, 1, code)
+	got, err = os.ReadFile(x)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "%%MatrixMarket matrix array real general\n3 1\n")
+	fi, err := os.Stat(x)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+	// A symbolic link and a FIFO are refused and left as they were.
+	target := filepath.Join(dir, "target")
+	require.NoError(t, os.WriteFile(target, good, 0o600))
+	link := filepath.Join(dir, "link.mtx")
+	require.NoError(t, os.Symlink(target, link))
+	code, _, errOut := pdekit("solve", "-A", A, "-x", link)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "symbolic link")
+	li, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, li.Mode()&os.ModeSymlink)
+	got, _ = os.ReadFile(target)
+	assert.Equal(t, good, got)
+	fifo := filepath.Join(dir, "fifo.mtx")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	code, _, errOut = pdekit("solve", "-A", A, "-x", fifo)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "named pipe")
+	fi, err = os.Lstat(fifo)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeNamedPipe)
+
+	// A directory that cannot be written: an error, and no temporary file.
+	ro := filepath.Join(dir, "ro")
+	require.NoError(t, os.Mkdir(ro, 0o755))
+	code, _, _ = pdekit("solve", "-A", A, "-x", filepath.Join(ro, "missing", "x.mtx"))
+	assert.Equal(t, 1, code)
+	// A rename onto a directory fails after the temporary file is written.
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	code, _, errOut = pdekit("solve", "-A", A, "-x", sub)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "directory")
+	leftovers, err := filepath.Glob(filepath.Join(dir, "*.tmp"))
+	require.NoError(t, err)
+	assert.Empty(t, leftovers)
+
+	// A converged solve writes a new file with mode 0644.
+	fresh := filepath.Join(dir, "fresh.mtx")
+	code, _, errOut = pdekit("solve", "-A", A, "-x", fresh)
+	require.Equal(t, 0, code, errOut)
+	fi, err = os.Stat(fresh)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
 }
