@@ -97,8 +97,8 @@ func checkHist(name string, h []float64) (float64, error) {
 		}
 		s += v
 	}
-	if !(s > 0) {
-		return 0, fmt.Errorf("%w: %s sums to %v", ErrHistogram, name, s)
+	if !(s > 0) || math.IsInf(s, 0) {
+		return 0, fmt.Errorf("%w: %s sums to %v (must be positive and finite: rescale the masses)", ErrHistogram, name, s)
 	}
 	return s, nil
 }

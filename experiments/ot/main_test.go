@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pdekit/pdekit/ot"
 )
 
 func TestRunTiny(t *testing.T) {
@@ -104,6 +106,13 @@ func TestUserProblem(t *testing.T) {
 	short := write("short.csv", "0,1\n1,0\n")
 	cfg.costPath = short
 	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "b has 3 entries")
+	// Masses whose sum overflows are refused, not solved into NaN.
+	cfg.costPath = write("c2.csv", "0,1\n1,0\n")
+	cfg.aPath = write("huge.csv", "1e308,1e308\n")
+	cfg.bPath = write("b2.csv", "1,1\n")
+	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrHistogram)
+	cfg.aPath = write("nan.csv", "NaN,1\n")
+	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrHistogram)
 }
 
 func TestBadFlags(t *testing.T) {
