@@ -12,7 +12,7 @@ import (
 var MethodNames = []string{"cg", "fcg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
 
 // PreconditionerNames lists the names accepted by NewPreconditioner.
-var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg"}
+var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg", "amg"}
 
 // PreconditionerOptions carries what some preconditioners need beyond the
 // matrix. The zero value is valid for all but "mg".
@@ -24,6 +24,9 @@ type PreconditionerOptions struct {
 	Grid []int
 	// Multigrid configures "mg"; nil means the defaults.
 	Multigrid *MultigridOptions
+	// AMG configures "amg" (algebraic multigrid, which needs no grid);
+	// nil means the defaults.
+	AMG *AMGSettings
 }
 
 // IsStationary reports whether the named method is a relaxation method,
@@ -86,6 +89,8 @@ func NewPreconditioner(name string, a *sparse.CSR, opt *PreconditionerOptions) (
 			return nil, fmt.Errorf("%w: the mg preconditioner needs the grid dimensions of the matrix (PreconditionerOptions.Grid, -grid NxN)", ErrDimension)
 		}
 		return nonNil(NewMultigrid(a, o.Grid, o.Multigrid))
+	case "amg":
+		return nonNil(NewAMG(a, o.AMG))
 	}
 	return nil, fmt.Errorf("linsolve: unknown preconditioner %q (want one of %s)", name, strings.Join(PreconditionerNames, ", "))
 }

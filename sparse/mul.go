@@ -74,6 +74,53 @@ func Mul(a, b *CSR) *CSR {
 	return &CSR{rows: m, cols: n, RowPtr: rp, ColIdx: ci, Val: v}
 }
 
+// MulTo recomputes the values of dst = a·b in place, keeping dst's
+// pattern: the numeric pass of Mul alone, for a product whose factors have
+// new values but the patterns they had when dst was made by Mul(a, b)
+// (algebraic multigrid's Galerkin products on a sequence of matrices with
+// one pattern). Positions of dst's pattern that the product does not reach
+// are set to zero. It panics if the dimensions differ or if a product
+// entry falls outside dst's pattern.
+func MulTo(dst, a, b *CSR) {
+	if a.cols != b.rows || dst.rows != a.rows || dst.cols != b.cols {
+		panic("sparse: dimension mismatch in MulTo")
+	}
+	m, n := a.rows, b.cols
+	workers := max(1, min(runtime.GOMAXPROCS(0), m/parallelMulRows))
+	var bad sync.Once
+	outside := false
+	forBlocks(m, workers, func(lo, hi int) {
+		// pos[j] is the position of column j in the current row of dst
+		// plus one, zero where the row has no such column.
+		pos := make([]int, n)
+		for i := lo; i < hi; i++ {
+			rlo, rhi := dst.RowPtr[i], dst.RowPtr[i+1]
+			for p := rlo; p < rhi; p++ {
+				pos[dst.ColIdx[p]] = p + 1
+				dst.Val[p] = 0
+			}
+			for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+				aik := a.Val[k]
+				r := a.ColIdx[k]
+				for t := b.RowPtr[r]; t < b.RowPtr[r+1]; t++ {
+					p := pos[b.ColIdx[t]]
+					if p == 0 {
+						bad.Do(func() { outside = true })
+						continue
+					}
+					dst.Val[p-1] += aik * b.Val[t]
+				}
+			}
+			for p := rlo; p < rhi; p++ {
+				pos[dst.ColIdx[p]] = 0
+			}
+		}
+	})
+	if outside {
+		panic("sparse: MulTo: product entry outside dst's pattern")
+	}
+}
+
 // parallelMulRows is the number of rows per block below which Mul stays
 // sequential.
 const parallelMulRows = 1 << 16

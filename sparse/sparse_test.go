@@ -396,6 +396,41 @@ func BenchmarkCheckStructure(b *testing.B) {
 	}
 }
 
+// TestMulTo checks that the numeric pass alone, on factors with new values
+// and the old patterns, gives exactly what Mul gives, sequentially and on
+// the parallel path, and that a pattern it cannot hold panics.
+func TestMulTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 2))
+	for _, sz := range [][3]int{{1, 1, 1}, {7, 5, 3}, {30, 40, 20}, {2*parallelMulRows + 5, 40, 30}} {
+		ta, _ := randomTriplet(rng, sz[0], sz[1], min(0.2, 4/float64(sz[1])))
+		tb, _ := randomTriplet(rng, sz[1], sz[2], 0.2)
+		a, b := ta.ToCSR(), tb.ToCSR()
+		c := Mul(a, b)
+		for k := range a.Val {
+			a.Val[k] = rng.NormFloat64()
+		}
+		for k := range b.Val {
+			b.Val[k] = rng.NormFloat64()
+		}
+		want := Mul(a, b)
+		c.Val[0] = math.NaN() // overwritten, not accumulated into
+		MulTo(c, a, b)
+		assert.Equal(t, want.RowPtr, c.RowPtr)
+		assert.Equal(t, want.ColIdx, c.ColIdx)
+		assert.Equal(t, want.Val, c.Val, "bit-identical to Mul, %v", sz)
+	}
+	// A product entry outside the pattern panics.
+	a := Identity(3)
+	full := NewTriplet(3, 3, 9)
+	for i := range 3 {
+		for j := range 3 {
+			full.Append(i, j, 1)
+		}
+	}
+	assert.Panics(t, func() { MulTo(Identity(3), full.ToCSR(), a) })
+	assert.Panics(t, func() { MulTo(Identity(2), a, a) })
+}
+
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	for _, sz := range [][3]int{{1, 1, 1}, {7, 5, 3}, {30, 40, 20}} {

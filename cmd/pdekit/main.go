@@ -4,6 +4,7 @@
 //
 //	pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc ic0] [-rtol 1e-8] [-x x.mtx] [-json]
 //	pdekit solve -A A.mtx -pc mg -grid 1024x1024
+//	pdekit solve -A A.mtx -pc amg [-amg-theta 0.08] [-amg-print]
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
 //
@@ -49,7 +50,7 @@ func main() {
 }
 
 const usage = `usage:
-  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN]
+  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
   pdekit datagen -family darcy|darcy-skr|poisson-rhs -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k]
 run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
@@ -147,6 +148,10 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	omega := fs.Float64("omega", 0, "ω for sor, ssor and the ssor preconditioner (0 means 1)")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	amgTheta := fs.Float64("amg-theta", 0, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.08–0.25 for anisotropy)")
+	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
+	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
+	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -173,6 +178,13 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	m, err := linsolve.NewMethod(*method, *omega, *restart)
 	if err != nil {
 		return errUsage{err}
+	}
+	amgSm, err := linsolve.ParseAMGSmoother(*amgSmoother)
+	if err != nil {
+		return errUsage{err}
+	}
+	if !(*amgTheta >= 0 && *amgTheta < 1) || *amgSweeps < 0 {
+		return errUsage{fmt.Errorf("solve: -amg-theta %v must be in [0, 1) and -amg-sweeps non-negative", *amgTheta)}
 	}
 	dims, err := parseGrid(*gridFlag)
 	if err != nil {
@@ -206,12 +218,16 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		a.MulVecTo(b, ones)
 	}
 	t0 := time.Now()
-	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims})
+	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
+		AMG: &linsolve.AMGSettings{Theta: *amgTheta, Smoother: amgSm, Sweeps: *amgSweeps}})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") {
 			return errUsage{err}
 		}
 		return err
+	}
+	if amg, ok := pc.(*linsolve.AMG); ok && *amgPrint {
+		fmt.Fprint(stderr, amg)
 	}
 	setup := time.Since(t0).Seconds()
 	x := make([]float64, r)

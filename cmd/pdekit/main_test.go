@@ -78,6 +78,14 @@ func TestGenAndSolve(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
 
+	// Algebraic multigrid needs no grid; -amg-print shows the hierarchy.
+	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-print", "-json")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
+	assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-8)
+	assert.Contains(t, errOut, "operator complexity")
+
 	for _, p := range []string{"darcy", "darcy-skr", "convdiff"} {
 		code, _, errOut = pdekit("gen", "-problem", p, "-grid", "16", "-A", A)
 		require.Equal(t, 0, code, errOut)
@@ -135,6 +143,9 @@ func TestCLIErrors(t *testing.T) {
 		"IC(0) breakdown":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "pivot"},
 		"zero diagonal":     {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
 		"max iterations":    {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
+		"bad amg theta":     {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
+		"bad amg smoother":  {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
+		"amg zero diagonal": {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
 		"mg without grid":   {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
 		"bad grid":          {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
 		"grid mismatch":     {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},

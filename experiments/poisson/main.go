@@ -11,6 +11,7 @@
 //	go run ./experiments/poisson -full        # grids up to 1024²
 //	go run ./experiments/poisson -grid 1024 -method cg -pc mg
 //	go run ./experiments/poisson -problem darcy -dim 3 -pc mg,ic0
+//	go run ./experiments/poisson -grid 1024 -method cg -pc mg,amg
 //
 // It prints a markdown table on stdout, progress on stderr, and writes
 // results.json (everything but the timings, which go to timings.json, so
@@ -69,7 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	dim := fs.Int("dim", 2, "space dimension, 2 or 3")
 	grid := fs.String("grid", "", "comma-separated grid sizes N (N^dim interior nodes), e.g. 256,512")
 	method := fs.String("method", "", "comma-separated methods: cg,gmres,bicgstab,jacobi,gs,sor,ssor")
-	pc := fs.String("pc", "", "comma-separated preconditioners: none,jacobi,ssor,ic0,ilu0,mg")
+	pc := fs.String("pc", "", "comma-separated preconditioners: none,jacobi,ssor,ic0,ilu0,mg,amg (algebraic multigrid, built from the matrix alone)")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
 	omega := fs.Float64("omega", 0, "ω for sor/ssor; 0 = Young's optimal value for the grid")
 	restart := fs.Int("restart", 30, "GMRES restart length")

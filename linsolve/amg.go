@@ -1,0 +1,940 @@
+package linsolve
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// AMGSmoother selects the relaxation on the levels of an AMG hierarchy.
+type AMGSmoother int
+
+const (
+	// AMGAuto is AMGChebyshev for a symmetric matrix and AMGGaussSeidel
+	// for a nonsymmetric one.
+	AMGAuto AMGSmoother = iota
+	// AMGChebyshev is the Chebyshev polynomial in D⁻¹A that damps the
+	// upper part [λ/10, λ] of its spectrum, λ from power iteration (PETSc
+	// GAMG's default; Adams, Brezina, Hu, Tuminaro 2003). It needs only
+	// products with A, so it runs on both cores and does not depend on the
+	// numbering of the unknowns.
+	AMGChebyshev
+	// AMGGaussSeidel is a forward Gauss–Seidel sweep before the coarse
+	// correction and a backward one after, in the matrix's row order
+	// (PyAMG's default), so the cycle stays symmetric for CG.
+	AMGGaussSeidel
+	// AMGJacobi is x ← x + ω·D⁻¹(b − A·x) with ω = 4/(3λ), λ the estimate
+	// of the largest eigenvalue of D⁻¹A.
+	AMGJacobi
+)
+
+// String returns the smoother's name as the -amg-smoother flags spell it.
+func (s AMGSmoother) String() string {
+	switch s {
+	case AMGChebyshev:
+		return "chebyshev"
+	case AMGGaussSeidel:
+		return "gs"
+	case AMGJacobi:
+		return "jacobi"
+	}
+	return "auto"
+}
+
+// ParseAMGSmoother returns the smoother named by s ("auto", "chebyshev",
+// "gs" or "jacobi").
+func ParseAMGSmoother(s string) (AMGSmoother, error) {
+	for _, v := range []AMGSmoother{AMGAuto, AMGChebyshev, AMGGaussSeidel, AMGJacobi} {
+		if v.String() == s {
+			return v, nil
+		}
+	}
+	return 0, fmt.Errorf("linsolve: unknown AMG smoother %q (want auto, chebyshev, gs or jacobi)", s)
+}
+
+// Defaults of AMGSettings.
+const (
+	DefaultAMGCoarseSize = 300
+	DefaultAMGMaxLevels  = 25
+	// maxAMGDense bounds the coarsest level solved densely when coarsening
+	// stalls above CoarseSize.
+	maxAMGDense = 4000
+)
+
+// AMGSettings configures NewAMG. A nil *AMGSettings, and every zero field,
+// means the documented default.
+type AMGSettings struct {
+	// Theta is the strength-of-connection threshold: j is a strong
+	// neighbour of i when |a_ij| ≥ Theta·√|a_ii·a_jj|. Zero (the default,
+	// as in PyAMG and PETSc GAMG) makes every nonzero off-diagonal entry
+	// strong; 0.08–0.25 suits anisotropic problems. Must lie in [0, 1).
+	Theta float64
+	// Smoother is the relaxation; the zero value is AMGAuto.
+	Smoother AMGSmoother
+	// Sweeps is the number of smoothing steps before and after each
+	// coarse correction: the Chebyshev degree, or the Gauss–Seidel or
+	// Jacobi sweeps. Zero means 2 for Chebyshev and Jacobi, 1 for
+	// Gauss–Seidel.
+	Sweeps int
+	// CoarseSize stops coarsening once a level has at most this many
+	// unknowns; that level is solved densely. Zero means
+	// DefaultAMGCoarseSize.
+	CoarseSize int
+	// MaxLevels bounds the number of levels; zero means
+	// DefaultAMGMaxLevels.
+	MaxLevels int
+	// NearNullSpace holds the vectors the coarse spaces must represent
+	// exactly (the rigid-body modes of elasticity, say), each of length
+	// n. Nil means the constant vector, the near-null space of scalar
+	// diffusion.
+	NearNullSpace [][]float64
+	// SymmetryTol is the relative tolerance of the symmetry test that
+	// picks the smoother and the coarsest solver (sparse.CSR.IsSymmetric);
+	// zero means 1e-10.
+	SymmetryTol float64
+}
+
+// ErrCoarsening reports a matrix the aggregation cannot coarsen, with a
+// level too large to solve densely.
+var ErrCoarsening = errors.New("linsolve: AMG coarsening stalled")
+
+// amgLevel is one level of the hierarchy. p and r (= pᵀ) transfer between
+// it and the next coarser level; t, at and ap are kept so that Update can
+// redo the numeric products alone.
+type amgLevel struct {
+	a       *sparse.CSR
+	dinv    []float64
+	lmax    float64 // estimate of the largest eigenvalue of D⁻¹A
+	dpos    []int   // diagonal positions, for Gauss–Seidel
+	t       *sparse.CSR
+	at, ap  *sparse.CSR
+	p, r    *sparse.CSR
+	aggs    int
+	omegaP  float64 // prolongator smoothing weight 4/(3λ)
+	nearNul int     // near-null-space vectors per aggregate
+}
+
+// AMG is a smoothed-aggregation algebraic multigrid preconditioner (Vaněk,
+// Mandel, Brezina 1996), built from the matrix alone:
+//
+//  1. strong connections |a_ij| ≥ θ·√|a_ii·a_jj| (symmetrised for a
+//     nonsymmetric matrix);
+//  2. aggregation of the strength graph in three passes: roots whose
+//     strong neighbourhood is free take it, leftovers join the neighbouring
+//     aggregate they are most strongly tied to, what remains forms new
+//     aggregates (nodes with no strong neighbour stay out, left to the
+//     smoother);
+//  3. the tentative prolongator T: the near-null space restricted to each
+//     aggregate and orthonormalised (a thin QR per aggregate; the R factors
+//     are the next level's near-null space);
+//  4. the smoothed prolongator P = (I − ω·D⁻¹A)·T, ω = 4/(3·λ), λ a power
+//     iteration estimate of ρ(D⁻¹A);
+//  5. the Galerkin coarse matrix Pᵀ·A·P by sparse–sparse products;
+//
+// recursively, until a level has at most CoarseSize unknowns. The coarsest
+// level is solved densely: a Cholesky or LU inverse, or a pseudo-inverse
+// (eigen- or singular-value decomposition) when it is singular or nearly
+// so, as for pure Neumann problems and graph Laplacians (A·1 = 0), whose
+// consistent systems CG then solves. Apply runs one V-cycle from zero,
+// with the same smoothing before and after the coarse correction, so the
+// preconditioner is symmetric positive definite for SPD A and may be used
+// with CG; for a nonsymmetric matrix it is a preconditioner for GMRES or
+// BiCGStab (restriction Pᵀ).
+//
+// Apply allocates nothing (its work vectors come from a pool) and is safe
+// for concurrent use: several solvers may share one AMG. Update, which
+// changes the hierarchy, must not run concurrently with Apply. String
+// prints the hierarchy, as PyAMG's print(ml) does.
+type AMG struct {
+	set        AMGSettings
+	smoother   AMGSmoother
+	sweeps     int
+	symmetric  bool
+	levels     []amgLevel
+	cinv       []float64 // dense (pseudo-)inverse of the coarsest matrix
+	coarseKind string
+	warnings   []string
+	pool       sync.Pool
+}
+
+var _ Preconditioner = (*AMG)(nil)
+
+// NewAMG builds the hierarchy for a. A nil s means the default settings.
+// It returns an error wrapping ErrDimension for a non-square matrix or a
+// near-null-space vector of the wrong length, ErrZeroDiagonal where a
+// diagonal entry is not positive, sparse.ErrNotFinite for NaN/Inf entries
+// or near-null-space values, and ErrCoarsening when coarsening stalls on a
+// level too large to solve densely.
+func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
+	const name = "AMG"
+	if err := checkSquare(name, a); err != nil {
+		return nil, err
+	}
+	m := &AMG{}
+	if s != nil {
+		m.set = *s
+	}
+	o := &m.set
+	n := a.Dim()
+	switch {
+	case !(o.Theta >= 0 && o.Theta < 1):
+		return nil, fmt.Errorf("linsolve: AMG: Theta = %v outside [0, 1)", o.Theta)
+	case o.Sweeps < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.SymmetryTol >= 0):
+		return nil, errors.New("linsolve: AMG: negative Sweeps, CoarseSize, MaxLevels or SymmetryTol")
+	case o.Smoother < AMGAuto || o.Smoother > AMGJacobi:
+		return nil, fmt.Errorf("linsolve: AMG: unknown smoother %d", o.Smoother)
+	}
+	if o.CoarseSize == 0 {
+		o.CoarseSize = DefaultAMGCoarseSize
+	}
+	if o.MaxLevels == 0 {
+		o.MaxLevels = DefaultAMGMaxLevels
+	}
+	if o.SymmetryTol == 0 {
+		o.SymmetryTol = 1e-10
+	}
+	b := o.NearNullSpace
+	if b == nil {
+		ones := make([]float64, n)
+		for i := range ones {
+			ones[i] = 1
+		}
+		b = [][]float64{ones}
+	}
+	for k, v := range b {
+		if len(v) != n {
+			return nil, fmt.Errorf("%w: AMG: near-null-space vector %d has length %d, matrix is %d×%d", ErrDimension, k, len(v), n, n)
+		}
+		if err := sparse.CheckFiniteVec(fmt.Sprintf("near-null-space vector %d", k), v); err != nil {
+			return nil, fmt.Errorf("linsolve: AMG: %w", err)
+		}
+	}
+	if len(b) == 0 {
+		return nil, errors.New("linsolve: AMG: empty near-null space")
+	}
+	m.symmetric = a.IsSymmetric(o.SymmetryTol)
+	m.smoother = o.Smoother
+	if m.smoother == AMGAuto {
+		m.smoother = AMGChebyshev
+		if !m.symmetric {
+			m.smoother = AMGGaussSeidel
+		}
+	}
+	m.sweeps = o.Sweeps
+	if m.sweeps == 0 {
+		m.sweeps = 2
+		if m.smoother == AMGGaussSeidel {
+			m.sweeps = 1
+		}
+	}
+	d := a.DiagTo(nil)
+	for i, v := range d {
+		if !(v > 0) {
+			return nil, fmt.Errorf("%w: AMG needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, i, i, v)
+		}
+	}
+	// Near-null-space vectors are copied: the hierarchy keeps none of the
+	// caller's slices but the matrix.
+	bc := make([][]float64, len(b))
+	for k, v := range b {
+		bc[k] = slices.Clone(v)
+	}
+	if err := m.build(a, bc); err != nil {
+		return nil, err
+	}
+	m.pool.New = func() any { return m.newWork() }
+	return m, nil
+}
+
+// build coarsens a until a level is small enough, stalls or MaxLevels is
+// reached, then factors the coarsest level.
+func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
+	o := &m.set
+	for {
+		lv := amgLevel{a: a}
+		lv.setDiag()
+		n := a.Dim()
+		if n <= o.CoarseSize || len(m.levels)+1 >= o.MaxLevels {
+			if len(m.levels)+1 >= o.MaxLevels && n > o.CoarseSize {
+				m.warnings = append(m.warnings, fmt.Sprintf("MaxLevels = %d reached with %d unknowns on the coarsest level", o.MaxLevels, n))
+			}
+			m.levels = append(m.levels, lv)
+			break
+		}
+		s := strength(a, o.Theta, lv.dinv, m.symmetric)
+		agg, nAgg := aggregate(s)
+		k := len(b)
+		if nAgg == 0 || nAgg*k > n*9/10 {
+			msg := fmt.Sprintf("coarsening stalled on level %d: %d unknowns in %d aggregates (θ = %g)", len(m.levels), n, nAgg, o.Theta)
+			if n > maxAMGDense {
+				return fmt.Errorf("%w: %s; the level is too large to solve densely (more than %d unknowns): lower Theta, or use another preconditioner",
+					ErrCoarsening, msg, maxAMGDense)
+			}
+			m.warnings = append(m.warnings, msg+"; that level is solved densely")
+			m.levels = append(m.levels, lv)
+			break
+		}
+		t, bNext := tentative(agg, nAgg, b)
+		lv.t, lv.aggs, lv.nearNul = t, nAgg, k
+		lv.estimate()
+		lv.omegaP = 4 / (3 * lv.lmax)
+		lv.at = sparse.Mul(a, t)
+		lv.p = smoothProlongator(nil, t, lv.at, lv.dinv, lv.omegaP)
+		lv.r = lv.p.T()
+		lv.ap = sparse.Mul(a, lv.p)
+		ac := sparse.Mul(lv.r, lv.ap)
+		m.levels = append(m.levels, lv)
+		a, b = ac, bNext
+	}
+	for l := range m.levels {
+		lv := &m.levels[l]
+		if l < len(m.levels)-1 && lv.lmax == 0 {
+			lv.estimate()
+		}
+	}
+	return m.factorCoarse()
+}
+
+// setDiag computes 1/a_ii (zero where a_ii = 0: a coarse unknown whose
+// prolongator column vanished is left to the coarse solve) and the
+// diagonal positions.
+func (lv *amgLevel) setDiag() {
+	lv.dinv = lv.a.DiagTo(lv.dinv)
+	for i, v := range lv.dinv {
+		if v != 0 {
+			lv.dinv[i] = 1 / v
+		}
+	}
+	lv.dpos = lv.a.DiagIndex()
+}
+
+// estimate sets lmax, the power-iteration estimate of ρ(D⁻¹A).
+func (lv *amgLevel) estimate() {
+	n := lv.a.Dim()
+	v, w := make([]float64, n), make([]float64, n)
+	lv.lmax = estimateLambdaMax(lv.a, lv.dinv, v, w)
+	if !(lv.lmax > 0) {
+		lv.lmax = 1
+	}
+}
+
+// strength returns the strength-of-connection graph of a: for each row the
+// columns j ≠ i with |a_ij| ≥ θ·√|a_ii·a_jj|, and the measure
+// |a_ij|/√|a_ii·a_jj| as its values. For a nonsymmetric a the graph is
+// symmetrised (S ∪ Sᵀ), so that aggregates do not depend on which of a_ij
+// and a_ji is stored.
+func strength(a *sparse.CSR, theta float64, dinv []float64, symmetric bool) *sparse.CSR {
+	n := a.Dim()
+	rp := make([]int, n+1)
+	ci := make([]int32, 0, a.NNZ())
+	val := make([]float64, 0, a.NNZ())
+	for i := range n {
+		di := math.Abs(dinv[i])
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := a.ColIdx[k]
+			v := a.Val[k]
+			if int(j) == i || v == 0 {
+				continue
+			}
+			// |a_ij|·√(1/|a_ii|·1/|a_jj|) ≥ θ, with the inverses at hand.
+			mu := math.Abs(v) * math.Sqrt(di*math.Abs(dinv[j]))
+			if mu >= theta && mu > 0 {
+				ci = append(ci, j)
+				val = append(val, mu)
+			}
+		}
+		rp[i+1] = len(ci)
+	}
+	s, err := sparse.NewCSR(n, n, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG strength graph: " + err.Error())
+	}
+	if symmetric {
+		return s
+	}
+	return sparse.Add(0.5, s, 0.5, s.T())
+}
+
+// aggregate partitions the nodes of the strength graph s into aggregates
+// (standard aggregation: Vaněk, Mandel, Brezina 1996, §4; PyAMG's
+// standard_aggregation). It returns each node's aggregate, −1 for a node
+// with no strong neighbour, and the number of aggregates.
+func aggregate(s *sparse.CSR) ([]int32, int) {
+	n := s.Dim()
+	agg := make([]int32, n)
+	for i := range agg {
+		agg[i] = -1
+	}
+	next := int32(0)
+	// Pass 1: a node whose strong neighbours are all free becomes a root,
+	// its neighbourhood an aggregate.
+	for i := range n {
+		lo, hi := s.RowPtr[i], s.RowPtr[i+1]
+		if agg[i] != -1 || lo == hi {
+			continue
+		}
+		free := true
+		for _, j := range s.ColIdx[lo:hi] {
+			if agg[j] != -1 {
+				free = false
+				break
+			}
+		}
+		if !free {
+			continue
+		}
+		agg[i] = next
+		for _, j := range s.ColIdx[lo:hi] {
+			agg[j] = next
+		}
+		next++
+	}
+	pass1 := next
+	// Pass 2: a leftover node joins the pass-1 aggregate it is most
+	// strongly connected to. The new members are marked (−2 − aggregate)
+	// so that the pass does not chain through them.
+	for i := range n {
+		if agg[i] != -1 {
+			continue
+		}
+		best, bestMu := int32(-1), -1.0
+		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
+			if g := agg[s.ColIdx[k]]; g >= 0 && g < pass1 && s.Val[k] > bestMu {
+				best, bestMu = g, s.Val[k]
+			}
+		}
+		if best >= 0 {
+			agg[i] = -2 - best
+		}
+	}
+	for i, g := range agg {
+		if g <= -2 {
+			agg[i] = -2 - g
+		}
+	}
+	// Pass 3: what is left forms aggregates with its free neighbours.
+	for i := range n {
+		lo, hi := s.RowPtr[i], s.RowPtr[i+1]
+		if agg[i] != -1 || lo == hi {
+			continue
+		}
+		agg[i] = next
+		for _, j := range s.ColIdx[lo:hi] {
+			if agg[j] == -1 {
+				agg[j] = next
+			}
+		}
+		next++
+	}
+	return agg, int(next)
+}
+
+// tentative returns the tentative prolongator T (n × nAgg·k) and the next
+// level's near-null space: for each aggregate, the rows of the k vectors b
+// on it are orthonormalised by modified Gram–Schmidt (a thin QR, B = Q·R),
+// T holds Q and the coarse near-null space R. A column that is dependent
+// on the previous ones within an aggregate (an aggregate with fewer nodes
+// than vectors) is left zero.
+func tentative(agg []int32, nAgg int, b [][]float64) (*sparse.CSR, [][]float64) {
+	n, k := len(agg), len(b)
+	// Members of each aggregate, by counting sort.
+	start := make([]int, nAgg+1)
+	for _, g := range agg {
+		if g >= 0 {
+			start[g+1]++
+		}
+	}
+	for g := range nAgg {
+		start[g+1] += start[g]
+	}
+	members := make([]int32, start[nAgg])
+	fill := slices.Clone(start[:nAgg])
+	for i, g := range agg {
+		if g >= 0 {
+			members[fill[g]] = int32(i)
+			fill[g]++
+		}
+	}
+	// q holds Q's entries by node: q[i*k+c].
+	q := make([]float64, n*k)
+	bc := make([][]float64, k)
+	for c := range bc {
+		bc[c] = make([]float64, nAgg*k)
+	}
+	for g := range nAgg {
+		rows := members[start[g]:start[g+1]]
+		for c := range k {
+			for _, i := range rows {
+				q[int(i)*k+c] = b[c][i]
+			}
+			var orig float64
+			for _, i := range rows {
+				orig += q[int(i)*k+c] * q[int(i)*k+c]
+			}
+			orig = math.Sqrt(orig)
+			for c2 := range c {
+				var r float64
+				for _, i := range rows {
+					r += q[int(i)*k+c2] * q[int(i)*k+c]
+				}
+				bc[c][g*k+c2] = r
+				for _, i := range rows {
+					q[int(i)*k+c] -= r * q[int(i)*k+c2]
+				}
+			}
+			var nr float64
+			for _, i := range rows {
+				nr += q[int(i)*k+c] * q[int(i)*k+c]
+			}
+			nr = math.Sqrt(nr)
+			if nr <= 1e-10*orig || nr == 0 {
+				for _, i := range rows {
+					q[int(i)*k+c] = 0
+				}
+				continue
+			}
+			bc[c][g*k+c] = nr
+			for _, i := range rows {
+				q[int(i)*k+c] /= nr
+			}
+		}
+	}
+	rp := make([]int, n+1)
+	ci := make([]int32, 0, len(members)*k)
+	val := make([]float64, 0, len(members)*k)
+	for i, g := range agg {
+		if g >= 0 {
+			for c := range k {
+				ci = append(ci, g*int32(k)+int32(c))
+				val = append(val, q[i*k+c])
+			}
+		}
+		rp[i+1] = len(ci)
+	}
+	t, err := sparse.NewCSR(n, nAgg*k, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG tentative prolongator: " + err.Error())
+	}
+	return t, bc
+}
+
+// smoothProlongator returns P = T − ω·D⁻¹·(A·T), given at = A·T. With a
+// non-nil dst (made by an earlier call on the same patterns) it rewrites
+// dst's values and returns dst.
+func smoothProlongator(dst, t, at *sparse.CSR, dinv []float64, omega float64) *sparse.CSR {
+	n, nc := t.Dims()
+	var rp []int
+	var ci []int32
+	var val []float64
+	if dst == nil {
+		rp = make([]int, n+1)
+		ci = make([]int32, 0, at.NNZ())
+		val = make([]float64, 0, at.NNZ())
+	} else {
+		val = dst.Val[:0]
+	}
+	for i := range n {
+		w := omega * dinv[i]
+		p, pe := t.RowPtr[i], t.RowPtr[i+1]
+		q, qe := at.RowPtr[i], at.RowPtr[i+1]
+		for p < pe || q < qe {
+			var j int32
+			var v float64
+			switch {
+			case q >= qe || (p < pe && t.ColIdx[p] < at.ColIdx[q]):
+				j, v = t.ColIdx[p], t.Val[p]
+				p++
+			case p >= pe || at.ColIdx[q] < t.ColIdx[p]:
+				j, v = at.ColIdx[q], -w*at.Val[q]
+				q++
+			default:
+				j, v = t.ColIdx[p], t.Val[p]-w*at.Val[q]
+				p++
+				q++
+			}
+			if dst == nil {
+				ci = append(ci, j)
+			}
+			val = append(val, v)
+		}
+		if dst == nil {
+			rp[i+1] = len(ci)
+		}
+	}
+	if dst != nil {
+		return dst
+	}
+	p, err := sparse.NewCSR(n, nc, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG prolongator: " + err.Error())
+	}
+	return p
+}
+
+// factorCoarse computes the dense inverse of the coarsest matrix: by
+// Cholesky (symmetric) or LU, or, when the matrix is singular or its
+// condition estimate exceeds 1e10, the pseudo-inverse with the eigen- or
+// singular values below 1e-10 of the largest dropped.
+func (m *AMG) factorCoarse() error {
+	c := m.levels[len(m.levels)-1].a
+	n := c.Dim()
+	d := c.Dense()
+	const condMax, cut = 1e10, 1e-10
+	inv := mat.NewDense(n, n, nil)
+	if m.symmetric {
+		s := mat.NewSymDense(n, nil)
+		for i := range n {
+			for j := i; j < n; j++ {
+				s.SetSym(i, j, (d[i*n+j]+d[j*n+i])/2)
+			}
+		}
+		var ch mat.Cholesky
+		if ch.Factorize(s) && ch.Cond() < condMax {
+			var si mat.SymDense
+			if err := ch.InverseTo(&si); err == nil {
+				inv.Copy(&si)
+				m.cinv, m.coarseKind = inv.RawMatrix().Data, "dense Cholesky"
+				return nil
+			}
+		}
+		var eig mat.EigenSym
+		if !eig.Factorize(s, true) {
+			return fmt.Errorf("%w: AMG: eigendecomposition of the coarsest matrix (%d×%d) failed", ErrPivot, n, n)
+		}
+		vals := eig.Values(nil)
+		var vecs mat.Dense
+		eig.VectorsTo(&vecs)
+		big := 0.0
+		for _, v := range vals {
+			big = math.Max(big, math.Abs(v))
+		}
+		kept, neg := 0, 0
+		for k, lam := range vals {
+			if math.Abs(lam) <= cut*big {
+				continue
+			}
+			kept++
+			if lam < 0 {
+				neg++
+			}
+			addRankOne(inv, &vecs, &vecs, k, 1/lam)
+		}
+		m.cinv = inv.RawMatrix().Data
+		m.coarseKind = fmt.Sprintf("dense pseudo-inverse (eigendecomposition, rank %d of %d)", kept, n)
+		if neg > 0 {
+			m.warnings = append(m.warnings, fmt.Sprintf("the coarsest matrix has %d negative eigenvalues: A is not positive definite, and the preconditioner is not either", neg))
+		}
+		return nil
+	}
+	g := mat.NewDense(n, n, d)
+	var lu mat.LU
+	lu.Factorize(g)
+	if lu.Cond() < condMax {
+		if err := inv.Inverse(g); err == nil {
+			m.cinv, m.coarseKind = inv.RawMatrix().Data, "dense LU"
+			return nil
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(g, mat.SVDThin) {
+		return fmt.Errorf("%w: AMG: singular value decomposition of the coarsest matrix (%d×%d) failed", ErrPivot, n, n)
+	}
+	sv := svd.Values(nil)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	kept := 0
+	for k, sig := range sv {
+		if sig <= cut*sv[0] {
+			continue
+		}
+		kept++
+		// A⁺ = V·Σ⁺·Uᵀ.
+		addRankOne(inv, &v, &u, k, 1/sig)
+	}
+	m.cinv = inv.RawMatrix().Data
+	m.coarseKind = fmt.Sprintf("dense pseudo-inverse (SVD, rank %d of %d)", kept, n)
+	return nil
+}
+
+// addRankOne adds s·x_k·y_kᵀ to inv, x_k and y_k the k-th columns of x
+// and y.
+func addRankOne(inv, x, y *mat.Dense, k int, s float64) {
+	n, _ := inv.Dims()
+	for i := range n {
+		xi := x.At(i, k) * s
+		if xi == 0 {
+			continue
+		}
+		row := inv.RawRowView(i)
+		for j := range n {
+			row[j] += xi * y.At(j, k)
+		}
+	}
+}
+
+// Update rebuilds the numeric part of the hierarchy for a, a matrix with
+// the sparsity pattern of the one the AMG was built from (a new member of
+// a Darcy family, say): the aggregates, the tentative prolongator and the
+// patterns of every product are kept, and only the diagonal, the
+// eigenvalue estimates, P's values, the Galerkin products (sparse.MulTo)
+// and the coarsest inverse are recomputed. The symmetry found at
+// construction is assumed. It returns an error wrapping ErrDimension if the
+// pattern differs, and the errors of NewAMG for bad values; the hierarchy
+// is then unusable until a successful Update. Update must not run
+// concurrently with Apply.
+func (m *AMG) Update(a *sparse.CSR) error {
+	const name = "AMG"
+	if err := checkSquare(name, a); err != nil {
+		return err
+	}
+	old := m.levels[0].a
+	if a != old && (!slices.Equal(a.RowPtr, old.RowPtr) || !slices.Equal(a.ColIdx, old.ColIdx)) {
+		return fmt.Errorf("%w: AMG.Update needs the sparsity pattern the hierarchy was built for", ErrDimension)
+	}
+	for i, k := range m.levels[0].dpos {
+		if k < 0 || !(a.Val[k] > 0) {
+			v := 0.0
+			if k >= 0 {
+				v = a.Val[k]
+			}
+			return fmt.Errorf("%w: AMG needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, i, i, v)
+		}
+	}
+	m.levels[0].a = a
+	m.warnings = slices.DeleteFunc(m.warnings, func(w string) bool { return strings.Contains(w, "negative eigenvalues") })
+	for l := range m.levels {
+		lv := &m.levels[l]
+		lv.setDiag()
+		lv.lmax = 0
+		if l == len(m.levels)-1 {
+			break
+		}
+		lv.estimate()
+		lv.omegaP = 4 / (3 * lv.lmax)
+		sparse.MulTo(lv.at, lv.a, lv.t)
+		smoothProlongator(lv.p, lv.t, lv.at, lv.dinv, lv.omegaP)
+		lv.r = lv.p.T()
+		sparse.MulTo(lv.ap, lv.a, lv.p)
+		sparse.MulTo(m.levels[l+1].a, lv.r, lv.ap)
+	}
+	return m.factorCoarse()
+}
+
+// amgWork holds one V-cycle's vectors, per level: x and b (level 0 uses
+// the caller's), the residual and the Chebyshev direction.
+type amgWork struct {
+	x, b, res, d [][]float64
+	k            kernels
+}
+
+func (m *AMG) newWork() *amgWork {
+	nl := len(m.levels)
+	w := &amgWork{x: make([][]float64, nl), b: make([][]float64, nl), res: make([][]float64, nl), d: make([][]float64, nl)}
+	for l, lv := range m.levels {
+		n := lv.a.Dim()
+		if l > 0 {
+			w.x[l], w.b[l] = make([]float64, n), make([]float64, n)
+		}
+		w.res[l] = make([]float64, n)
+		if m.smoother == AMGChebyshev {
+			w.d[l] = make([]float64, n)
+		}
+	}
+	return w
+}
+
+// Apply sets dst = M⁻¹·r: one V-cycle for A·x = r from x = 0.
+func (m *AMG) Apply(dst, r []float64) {
+	w := m.pool.Get().(*amgWork)
+	m.cycle(w, 0, dst, r)
+	m.pool.Put(w)
+}
+
+// cycle sets x to one V-cycle's approximation of A_l⁻¹·b.
+func (m *AMG) cycle(w *amgWork, l int, x, b []float64) {
+	lv := &m.levels[l]
+	if l == len(m.levels)-1 {
+		m.coarseSolve(x, b)
+		return
+	}
+	m.smooth(w, l, x, b, true, false)
+	res := w.res[l]
+	w.k.mulVec(lv.a, res, x)
+	for i, v := range res {
+		res[i] = b[i] - v
+	}
+	xc, bc := w.x[l+1], w.b[l+1]
+	w.k.mulVec(lv.r, bc, res)
+	m.cycle(w, l+1, xc, bc)
+	w.k.addMulVec(lv.p, x, xc)
+	m.smooth(w, l, x, b, false, true)
+}
+
+// coarseSolve sets x = C⁻¹·b with the dense (pseudo-)inverse.
+func (m *AMG) coarseSolve(x, b []float64) {
+	n := len(x)
+	for i := range n {
+		row := m.cinv[i*n : (i+1)*n]
+		var s float64
+		for j, v := range row {
+			s += v * b[j]
+		}
+		x[i] = s
+	}
+}
+
+// smooth relaxes A_l·x = b; zero says x is to be taken as zero on entry
+// (and is overwritten), backward selects the adjoint Gauss–Seidel sweep.
+func (m *AMG) smooth(w *amgWork, l int, x, b []float64, zero, backward bool) {
+	lv := &m.levels[l]
+	switch m.smoother {
+	case AMGChebyshev:
+		m.chebyshev(w, l, x, b, zero)
+	case AMGJacobi:
+		om := 4 / (3 * lv.lmax)
+		res := w.res[l]
+		for s := range m.sweeps {
+			if zero && s == 0 {
+				for i, v := range b {
+					x[i] = om * lv.dinv[i] * v
+				}
+				continue
+			}
+			w.k.mulVec(lv.a, res, x)
+			for i, v := range res {
+				x[i] += om * lv.dinv[i] * (b[i] - v)
+			}
+		}
+	case AMGGaussSeidel:
+		if zero {
+			clear(x)
+		}
+		for range m.sweeps {
+			gaussSeidelSweep(lv, x, b, backward)
+		}
+	}
+}
+
+// gaussSeidelSweep is one Gauss–Seidel sweep, forward or backward, in row
+// order; rows with a zero diagonal are skipped.
+func gaussSeidelSweep(lv *amgLevel, x, b []float64, backward bool) {
+	a := lv.a
+	rp, ci, val := a.RowPtr, a.ColIdx, a.Val
+	n := len(x)
+	for t := range n {
+		i := t
+		if backward {
+			i = n - 1 - t
+		}
+		di := lv.dinv[i]
+		if di == 0 {
+			continue
+		}
+		s := b[i]
+		for k := rp[i]; k < rp[i+1]; k++ {
+			s -= val[k] * x[ci[k]]
+		}
+		x[i] += s * di
+	}
+}
+
+// chebyshev applies the degree-m.sweeps Chebyshev iteration for D⁻¹A on
+// [λ/10, λ] (Saad 2003, Alg. 12.1), from x = 0 when zero.
+func (m *AMG) chebyshev(w *amgWork, l int, x, b []float64, zero bool) {
+	lv := &m.levels[l]
+	beta := lv.lmax
+	alpha := beta / 10
+	theta, delta := (beta+alpha)/2, (beta-alpha)/2
+	sigma := theta / delta
+	rho := 1 / sigma
+	r, d := w.res[l], w.d[l]
+	dinv := lv.dinv
+	if zero {
+		for i, v := range b {
+			d[i] = dinv[i] * v / theta
+		}
+		copy(x, d)
+	} else {
+		w.k.mulVec(lv.a, r, x)
+		for i, v := range r {
+			d[i] = dinv[i] * (b[i] - v) / theta
+		}
+		axpy(x, 1, d)
+	}
+	for step := 2; step <= m.sweeps; step++ {
+		w.k.mulVec(lv.a, r, x)
+		rhoNew := 1 / (2*sigma - rho)
+		c1, c2 := rhoNew*rho, 2*rhoNew/delta
+		for i, v := range r {
+			di := c1*d[i] + c2*dinv[i]*(b[i]-v)
+			d[i] = di
+			x[i] += di
+		}
+		rho = rhoNew
+	}
+}
+
+// Levels returns the number of levels.
+func (m *AMG) Levels() int { return len(m.levels) }
+
+// LevelSize returns the unknowns and stored entries of level l.
+func (m *AMG) LevelSize(l int) (n, nnz int) { return m.levels[l].a.Dim(), m.levels[l].a.NNZ() }
+
+// OperatorComplexity returns Σ nnz(A_l) / nnz(A_0).
+func (m *AMG) OperatorComplexity() float64 {
+	var s float64
+	for _, lv := range m.levels {
+		s += float64(lv.a.NNZ())
+	}
+	return s / float64(m.levels[0].a.NNZ())
+}
+
+// GridComplexity returns Σ n_l / n_0.
+func (m *AMG) GridComplexity() float64 {
+	var s float64
+	for _, lv := range m.levels {
+		s += float64(lv.a.Dim())
+	}
+	return s / float64(m.levels[0].a.Dim())
+}
+
+// Smoother returns the smoother in use (AMGAuto resolved).
+func (m *AMG) Smoother() AMGSmoother { return m.smoother }
+
+// Symmetric reports whether the matrix was found symmetric.
+func (m *AMG) Symmetric() bool { return m.symmetric }
+
+// Warnings returns what the setup fell back on (a stalled coarsening
+// solved densely, a level limit, an indefinite coarsest matrix).
+func (m *AMG) Warnings() []string { return slices.Clone(m.warnings) }
+
+// String prints the hierarchy: settings, complexities, the coarsest
+// solver, and rows and nonzeros per level.
+func (m *AMG) String() string {
+	var sb strings.Builder
+	sym := "nonsymmetric"
+	if m.symmetric {
+		sym = "symmetric"
+	}
+	fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)\n",
+		sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)))
+	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
+	fmt.Fprintf(&sb, "coarsest solve: %s\n", m.coarseKind)
+	fmt.Fprintf(&sb, "%5s %10s %12s %8s\n", "level", "rows", "nonzeros", "nnz/row")
+	for l, lv := range m.levels {
+		n, nnz := lv.a.Dim(), lv.a.NNZ()
+		fmt.Fprintf(&sb, "%5d %10d %12d %8.1f\n", l, n, nnz, float64(nnz)/float64(max(n, 1)))
+	}
+	for _, w := range m.warnings {
+		fmt.Fprintf(&sb, "warning: %s\n", w)
+	}
+	return sb.String()
+}
