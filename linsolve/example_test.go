@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
 )
 
 // Preconditioned CG on the 2D Poisson problem.
@@ -129,4 +131,37 @@ func ExampleLanczos() {
 	fmt.Printf("%d Ritz pairs, smallest %.6f, exact %.6f\n", len(vecs), vals[0], exact)
 	// Output:
 	// 50 Ritz pairs, smallest 9.866484, exact 9.866484
+}
+
+// Algebraic multigrid needs only the matrix: here the 2D Poisson matrix
+// in a random numbering, which a geometric multigrid could not use.
+func ExampleNewAMG() {
+	p, _ := pde.PoissonProblem(pde.MustGrid(127, 127), pde.PolyExpSine(2))
+	n := p.A.Dim()
+	perm := rand.New(rand.NewPCG(1, 2)).Perm(n)
+	t := sparse.NewTriplet(n, n, p.A.NNZ())
+	for i := range n {
+		for k := p.A.RowPtr[i]; k < p.A.RowPtr[i+1]; k++ {
+			t.Append(perm[i], perm[p.A.ColIdx[k]], p.A.Val[k])
+		}
+	}
+	a := t.ToCSR()
+	b := make([]float64, n)
+	for i, v := range p.B {
+		b[perm[i]] = v
+	}
+	amg, err := linsolve.NewAMG(a, nil) // or &linsolve.AMGSettings{Theta: 0.08}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := make([]float64, n)
+	res, err := (&linsolve.CG{}).Solve(x, a, b, &linsolve.Settings{Preconditioner: amg})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Reason, res.Iterations, amg.Levels(), amg.OperatorComplexity() < 1.5)
+	// Output:
+	// CONVERGED_RTOL 13 3 true
 }

@@ -606,7 +606,7 @@ func TestNames(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, n == "none", p == nil, n)
 	}
-	_, err = NewPreconditioner("amg", a, nil)
+	_, err = NewPreconditioner("frob", a, nil)
 	assert.ErrorContains(t, err, "unknown preconditioner")
 	assert.Equal(t, "DIVERGED_INDEFINITE_MAT", DivergedIndefiniteMat.String())
 	assert.Equal(t, "CONVERGED_RTOL", ConvergedRelTol.String())

@@ -17,7 +17,7 @@ func TestRun(t *testing.T) {
 	if _, err := run(0, "none"); err == nil {
 		t.Fatal("grid 0 accepted")
 	}
-	if _, err := run(8, "amg"); err == nil {
+	if _, err := run(8, "frob"); err == nil {
 		t.Fatal("unknown preconditioner accepted")
 	}
 }
