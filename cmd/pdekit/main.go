@@ -50,7 +50,7 @@ func main() {
 }
 
 const usage = `usage:
-  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0]
+  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
   pdekit datagen -family darcy|darcy-skr|poisson-rhs -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k]
 run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
@@ -148,7 +148,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	omega := fs.Float64("omega", 0, "ω for sor, ssor and the ssor preconditioner (0 means 1)")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	amgTheta := fs.Float64("amg-theta", 0, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.08–0.25 for anisotropy)")
+	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.25 for strong anisotropy)")
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
@@ -218,8 +218,12 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		a.MulVecTo(b, ones)
 	}
 	t0 := time.Now()
+	theta := *amgTheta
+	if theta == 0 {
+		theta = -1 // AMGSettings' spelling of θ = 0
+	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG: &linsolve.AMGSettings{Theta: *amgTheta, Smoother: amgSm, Sweeps: *amgSweeps}})
+		AMG: &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps}})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") {
 			return errUsage{err}
