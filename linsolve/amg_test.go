@@ -1,6 +1,7 @@
 package linsolve
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -192,7 +193,8 @@ func TestAMGNonsymmetric(t *testing.T) {
 // TestAMGUpdate checks the re-setup on a matrix with the same pattern: it
 // keeps the aggregates of the first matrix, so it is close to a fresh
 // setup (within one CG iteration here) and, updated back to the first
-// matrix, reproduces the original preconditioner to rounding; another
+// matrix, reproduces the original preconditioner up to the eigenvalue
+// estimate; another
 // pattern or a bad diagonal is refused.
 func TestAMGUpdate(t *testing.T) {
 	a1 := laplaceND([]int{50, 50}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)) })
@@ -214,7 +216,10 @@ func TestAMGUpdate(t *testing.T) {
 	require.NoError(t, m.Update(a1.Clone()))
 	y1 := make([]float64, len(b))
 	m.Apply(y1, b)
-	assert.InDeltaSlice(t, y0, y1, 1e-12*norm(y0))
+	// Equal up to the eigenvalue estimate, which Update restarts from the
+	// last power iterate (5 steps, not 15 from a random start).
+	assert.InDeltaSlice(t, y0, y1, 1e-3*norm(y0))
+	assert.NotEqual(t, y0, make([]float64, len(y0)))
 	// Another pattern, or a bad diagonal: errors.
 	assert.ErrorIs(t, m.Update(permuted(a2, 3)), ErrDimension)
 	bad := a2.Clone()
@@ -356,4 +361,41 @@ func TestAMGString(t *testing.T) {
 		assert.Contains(t, s, w)
 	}
 	assert.Equal(t, m.Levels()+4, strings.Count(s, "\n"))
+}
+
+// BenchmarkAMG times the setup, the re-setup on new values of the same
+// pattern (Update), and one V-cycle, on the 5-point Laplacian with a
+// varying coefficient.
+func BenchmarkAMG(b *testing.B) {
+	for _, N := range []int{256, 1024} {
+		a := laplaceND([]int{N, N}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)*0.01) })
+		a2 := a.Clone()
+		for k := range a2.Val {
+			a2.Val[k] *= 1 + 0.1*math.Cos(float64(k))
+		}
+		a2 = sparse.Add(0.5, a2, 0.5, a2.T()) // symmetric again, same pattern
+		m, err := NewAMG(a, nil)
+		require.NoError(b, err)
+		b.Run(fmt.Sprintf("setup/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if _, err := NewAMG(a, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("update/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if err := m.Update(a2); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		x, r := make([]float64, N*N), onesRHS(N*N)
+		b.Run(fmt.Sprintf("vcycle/n=%d", N*N), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				m.Apply(x, r)
+			}
+		})
+	}
 }
