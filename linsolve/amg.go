@@ -103,6 +103,14 @@ type AMGSettings struct {
 	// n. Nil means the constant vector, the near-null space of scalar
 	// diffusion.
 	NearNullSpace [][]float64
+	// Filter smooths the prolongator with the filtered matrix A_F (the
+	// strong entries, the weak ones added to the diagonal) instead of A,
+	// as PyAMG's filtered Jacobi smoothing does. On strongly anisotropic
+	// problems it keeps the coarse operators sparse (1:1:100 diffusion on
+	// 64³: operator complexity 2.0 against 10.9, 9 CG iterations either
+	// way); on coefficient jumps across blocks it hurts (a 10⁴ checkerboard
+	// on 512²: 144 iterations against 12), so it is off by default.
+	Filter bool
 	// SymmetryTol is the relative tolerance of the symmetry test that
 	// picks the smoother and the coarsest solver (sparse.CSR.IsSymmetric);
 	// zero means 1e-10.
@@ -119,9 +127,12 @@ var ErrCoarsening = errors.New("linsolve: AMG coarsening stalled")
 type amgLevel struct {
 	a       *sparse.CSR
 	dinv    []float64
-	lmax    float64   // estimate of the largest eigenvalue of D⁻¹A
-	eigvec  []float64 // the power iteration's last iterate
-	dpos    []int     // diagonal positions, for Gauss–Seidel
+	lmax    float64     // estimate of the largest eigenvalue of D⁻¹A
+	eigvec  []float64   // the power iteration's last iterate
+	keep    []bool      // entries of a kept in the filtered matrix (nil: all)
+	af      *sparse.CSR // the filtered matrix, when keep is set
+	eigvecF []float64   // eigvec for the filtered matrix
+	dpos    []int       // diagonal positions, for Gauss–Seidel
 	t       *sparse.CSR
 	at, ap  *sparse.CSR
 	p, r    *sparse.CSR
@@ -143,8 +154,9 @@ type amgLevel struct {
 //  3. the tentative prolongator T: the near-null space restricted to each
 //     aggregate and orthonormalised (a thin QR per aggregate; the R factors
 //     are the next level's near-null space);
-//  4. the smoothed prolongator P = (I − ω·D⁻¹A)·T, ω = 4/(3·λ), λ a power
-//     iteration estimate of ρ(D⁻¹A);
+//  4. the smoothed prolongator P = (I − ω·D⁻¹A)·T, ω = 4/(3·λ), λ a
+//     power-iteration estimate of ρ(D⁻¹A) (with Filter, A is replaced by
+//     its strong entries, the weak ones added to the diagonal);
 //  5. the Galerkin coarse matrix Pᵀ·A·P by sparse–sparse products;
 //
 // recursively, until a level has at most CoarseSize unknowns. The coarsest
@@ -299,9 +311,10 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		t, bNext := tentative(agg, nAgg, b)
 		lv.t, lv.aggs, lv.nearNul = t, nAgg, k
 		lv.estimate()
-		lv.omegaP = 4 / (3 * lv.lmax)
-		lv.at = sparse.Mul(a, t)
-		lv.p = smoothProlongator(nil, t, lv.at, lv.dinv, lv.omegaP)
+		if o.Filter {
+			lv.keep = strongMask(a, s)
+		}
+		lv.smoothP(t)
 		lv.r = lv.p.T()
 		lv.ap = sparse.Mul(a, lv.p)
 		ac := sparse.Mul(lv.r, lv.ap)
@@ -342,10 +355,15 @@ func (lv *amgLevel) setDiag() {
 // which is already rich in the top eigenvectors, with 5 steps: Update's
 // estimates on new values of one pattern.
 func (lv *amgLevel) estimate() {
-	a, dinv := lv.a, lv.dinv
+	lv.lmax = powerEstimate(lv.a, lv.dinv, &lv.eigvec)
+}
+
+// powerEstimate is estimate's power iteration for D⁻¹A with dinv = D⁻¹,
+// starting from *vec when it is set and leaving its last iterate there.
+func powerEstimate(a *sparse.CSR, dinv []float64, vec *[]float64) float64 {
 	n := a.Dim()
 	steps := 15
-	v, w := lv.eigvec, make([]float64, n)
+	v, w := *vec, make([]float64, n)
 	if v == nil {
 		v = make([]float64, n)
 		rng := rand.New(rand.NewPCG(uint64(n), 0x5eed))
@@ -377,11 +395,107 @@ func (lv *amgLevel) estimate() {
 		lam = dot(v, w)
 		v, w = w, v
 	}
-	lv.eigvec = v
-	lv.lmax = math.Min(1.1*lam, gersh)
-	if !(lv.lmax > 0) {
-		lv.lmax = 1
+	*vec = v
+	if lmax := math.Min(1.1*lam, gersh); lmax > 0 {
+		return lmax
 	}
+	return 1
+}
+
+// strongMask returns, for each stored entry of a, whether it is kept in
+// the filtered matrix: the diagonal and the strong connections of s. It
+// returns nil when every entry is kept.
+func strongMask(a, s *sparse.CSR) []bool {
+	keep := make([]bool, a.NNZ())
+	all := true
+	for i := range a.Dim() {
+		q, qe := s.RowPtr[i], s.RowPtr[i+1]
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := a.ColIdx[k]
+			for q < qe && s.ColIdx[q] < j {
+				q++
+			}
+			keep[k] = int(j) == i || (q < qe && s.ColIdx[q] == j)
+			all = all && keep[k]
+		}
+	}
+	if all {
+		return nil
+	}
+	return keep
+}
+
+// filtered returns the filtered matrix of a: the entries keep marks, with
+// the dropped ones of each row added to its diagonal (so row sums are
+// kept; PyAMG's filtered prolongator smoothing), and the inverse of its
+// diagonal. With a non-nil dst made by an earlier call on the same mask
+// it rewrites dst's values.
+func filtered(dst, a *sparse.CSR, keep []bool) (*sparse.CSR, []float64) {
+	n := a.Dim()
+	var rp []int
+	var ci []int32
+	var val []float64
+	if dst == nil {
+		rp = make([]int, n+1)
+	} else {
+		val = dst.Val[:0]
+	}
+	dinv := make([]float64, n)
+	for i := range n {
+		var dropped float64
+		diag := -1
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			if !keep[k] {
+				dropped += a.Val[k]
+				continue
+			}
+			if int(a.ColIdx[k]) == i {
+				diag = len(val)
+			}
+			if dst == nil {
+				ci = append(ci, a.ColIdx[k])
+			}
+			val = append(val, a.Val[k])
+		}
+		if diag >= 0 {
+			if d := val[diag] + dropped; d > 0 {
+				val[diag] = d
+			}
+			dinv[i] = 1 / val[diag]
+		}
+		if dst == nil {
+			rp[i+1] = len(val)
+		}
+	}
+	if dst != nil {
+		return dst, dinv
+	}
+	f, err := sparse.NewCSR(n, n, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG filtered matrix: " + err.Error())
+	}
+	return f, dinv
+}
+
+// smoothP sets P = (I − ω·D_F⁻¹A_F)·T, ω = 4/(3·ρ(D_F⁻¹A_F)), A_F the
+// filtered matrix with AMGSettings.Filter (A itself otherwise, or when
+// every entry is strong). On the first call it builds at and p; later
+// calls (Update) rewrite their values.
+func (lv *amgLevel) smoothP(t *sparse.CSR) {
+	af, dinv, lam := lv.a, lv.dinv, lv.lmax
+	if lv.keep != nil {
+		lv.af, dinv = filtered(lv.af, lv.a, lv.keep)
+		af = lv.af
+		lam = powerEstimate(af, dinv, &lv.eigvecF)
+	}
+	lv.omegaP = 4 / (3 * lam)
+	if lv.at == nil {
+		lv.at = sparse.Mul(af, t)
+		lv.p = smoothProlongator(nil, t, lv.at, dinv, lv.omegaP)
+		return
+	}
+	sparse.MulTo(lv.at, af, t)
+	smoothProlongator(lv.p, t, lv.at, dinv, lv.omegaP)
 }
 
 // strength returns the strength-of-connection graph of a: the pairs
@@ -789,9 +903,7 @@ func (m *AMG) Update(a *sparse.CSR) error {
 			break
 		}
 		lv.estimate()
-		lv.omegaP = 4 / (3 * lv.lmax)
-		sparse.MulTo(lv.at, lv.a, lv.t)
-		smoothProlongator(lv.p, lv.t, lv.at, lv.dinv, lv.omegaP)
+		lv.smoothP(lv.t)
 		lv.r = lv.p.T()
 		sparse.MulTo(lv.ap, lv.a, lv.p)
 		sparse.MulTo(m.levels[l+1].a, lv.r, lv.ap)
@@ -995,8 +1107,12 @@ func (m *AMG) String() string {
 	if m.symmetric {
 		sym = "symmetric"
 	}
-	fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)\n",
-		sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)))
+	filter := ""
+	if m.set.Filter {
+		filter = ", filtered prolongator smoothing"
+	}
+	fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)%s\n",
+		sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
 	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
 	fmt.Fprintf(&sb, "coarsest solve: %s\n", m.coarseKind)
 	fmt.Fprintf(&sb, "%5s %10s %12s %8s\n", "level", "rows", "nonzeros", "nnz/row")

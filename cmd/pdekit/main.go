@@ -151,6 +151,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.25 for strong anisotropy)")
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
+	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
@@ -223,7 +224,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		theta = -1 // AMGSettings' spelling of θ = 0
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG: &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps}})
+		AMG: &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter}})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") {
 			return errUsage{err}

@@ -85,6 +85,9 @@ func TestGenAndSolve(t *testing.T) {
 	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
 	assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-8)
 	assert.Contains(t, errOut, "operator complexity")
+	code, _, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-filter", "-amg-print")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "filtered")
 
 	for _, p := range []string{"darcy", "darcy-skr", "convdiff"} {
 		code, _, errOut = pdekit("gen", "-problem", p, "-grid", "16", "-A", A)
