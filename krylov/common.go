@@ -57,16 +57,15 @@ type settings struct {
 	x0                     []float64
 	pc                     linsolve.Preconditioner
 	monitor                linsolve.Monitor
+	err                    error // an invalid Settings, reported by checkInputs
 }
 
+// resolve fills in the defaults of s; an invalid field is recorded in
+// err (linsolve.CheckSettings), which checkInputs returns.
 func resolve(s *linsolve.Settings, n int) settings {
 	var r settings
 	if s != nil {
-		if s.RelTol < 0 || s.AbsTol < 0 || s.DivTol < 0 || s.MaxIter < 0 ||
-			math.IsNaN(s.RelTol) || math.IsNaN(s.AbsTol) || math.IsNaN(s.DivTol) {
-			panic("krylov: negative or NaN value in Settings")
-		}
-		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor}
+		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor, linsolve.CheckSettings(s)}
 	}
 	if r.relTol == 0 {
 		r.relTol = linsolve.DefaultRelTol
@@ -101,6 +100,9 @@ func (s *settings) check(rnorm, target, divLimit float64, iterations int) linsol
 
 // checkInputs validates sizes and the finiteness of b and X0.
 func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *settings) error {
+	if s.err != nil {
+		return fmt.Errorf("krylov: %s: %w", name, s.err)
+	}
 	if c, ok := a.(*sparse.CSR); ok {
 		if r, cols := c.Dims(); r != cols {
 			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", linsolve.ErrDimension, name, r, cols)

@@ -46,7 +46,8 @@
 // result when it does not converge. Bad input gets an error, never a
 // panic: mismatched sizes (linsolve.ErrDimension, ErrSpaceSize,
 // ErrSequence), a recycle dimension k ≥ m (ErrRecycleDim), NaN in b
-// (sparse.ErrNotFinite). A recycle space that has become useless is
+// (sparse.ErrNotFinite), a Settings field out of range
+// (linsolve.ErrSettings). A recycle space that has become useless is
 // dropped, not trusted: dependent vectors of C = A·U are removed in the QR
 // step, an indefinite UᵀA·U empties an RCG space, and an indefinite
 // matrix then stops CG with linsolve.ErrIndefinite.

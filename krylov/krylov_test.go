@@ -277,6 +277,10 @@ func TestBadInput(t *testing.T) {
 		assert.ErrorIs(t, err, sparse.ErrNotFinite)
 		_, err = m.Solve(x, a, b, &linsolve.Settings{X0: make([]float64, 3)})
 		assert.ErrorIs(t, err, linsolve.ErrDimension)
+		_, err = m.Solve(x, a, b, &linsolve.Settings{RelTol: math.NaN()})
+		assert.ErrorIs(t, err, linsolve.ErrSettings)
+		_, err = m.Solve(x, a, b, &linsolve.Settings{MaxIter: -1})
+		assert.ErrorIs(t, err, linsolve.ErrSettings)
 	}
 
 	// A recycle space from one size used on another.
@@ -765,7 +769,7 @@ func (o plainOp) MulVecTo(dst, x []float64) { o.a.MulVecTo(dst, x) }
 // fused products are summed in another order).
 func TestRCGFusedDeflation(t *testing.T) {
 	a := poisson(t, 24)
-	ic, err := linsolve.NewIC0(a)
+	ic, err := linsolve.NewIC0(a, nil)
 	require.NoError(t, err)
 	ssor, err := linsolve.NewSSORPreconditioner(a, 1.5)
 	require.NoError(t, err)

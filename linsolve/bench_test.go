@@ -106,7 +106,7 @@ func BenchmarkApplyDots(b *testing.B) {
 	const k = 40
 	a := laplace2D(80, [2]float64{})
 	n := a.Dim()
-	ic, err := NewIC0(a)
+	ic, err := NewIC0(a, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -36,6 +36,9 @@ func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return Result{}, err
 	}
+	if err := checkSymmetric(name, a, &s); err != nil {
+		return Result{}, err
+	}
 	m.r, m.p, m.q = resize(m.r, n), resize(m.p, n), resize(m.q, n)
 	if s.pc != nil {
 		m.z = resize(m.z, n)

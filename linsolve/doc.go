@@ -46,6 +46,10 @@
 // iterate in dst, the Result, and a *ConvergenceError that unwraps to
 // ErrMaxIter, ErrDivergence, ErrBreakdown, ErrIndefinite, ErrIndefinitePC
 // or ErrNaN. Sizes that do not match return an error wrapping ErrDimension;
+// a Settings field out of range (negative, NaN or infinite tolerances, a
+// negative MaxIter) one wrapping ErrSettings; a nonsymmetric *sparse.CSR
+// given to CG, FCG or IC(0) one wrapping ErrNotSymmetric (the test costs a
+// binary search per entry; Settings.SkipSymmetryCheck skips it);
 // NaN or Inf in b or X0 return an error wrapping sparse.ErrNotFinite, and
 // NaN or Inf in A surface as DivergedNaN. Convergence is always confirmed
 // on the true residual: if a recurrence claims convergence that the true

@@ -14,7 +14,7 @@ import (
 // Preconditioned CG on the 2D Poisson problem.
 func ExampleCG() {
 	p, _ := pde.PoissonProblem(pde.MustGrid(127, 127), pde.PolyExpSine(2))
-	pc, err := linsolve.NewIC0(p.A)
+	pc, err := linsolve.NewIC0(p.A, nil)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -93,7 +93,7 @@ func ExampleNewMethod() {
 // and still converges.
 func ExampleFCG() {
 	p, _ := pde.PoissonProblem(pde.MustGrid(63, 63), pde.PolyExpSine(2))
-	ic, _ := linsolve.NewIC0(p.A)
+	ic, _ := linsolve.NewIC0(p.A, nil)
 	x := make([]float64, p.A.Dim())
 	res, err := (&linsolve.FCG{}).Solve(x, p.A, p.B, &linsolve.Settings{Preconditioner: &flaky{pc: ic}})
 	fmt.Println(res.Reason, err, res.Stats.Fallbacks > 0, res.RelativeResidual < 1e-8)

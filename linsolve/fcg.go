@@ -48,6 +48,9 @@ func (m *FCG) Solve(dst []float64, a Operator, b []float64, settings *Settings) 
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return Result{}, err
 	}
+	if err := checkSymmetric(name, a, &s); err != nil {
+		return Result{}, err
+	}
 	if m.Truncation < 0 {
 		panic("linsolve: FCG with negative Truncation")
 	}

@@ -66,6 +66,11 @@ type Settings struct {
 	Preconditioner Preconditioner
 	// Monitor, if not nil, is called once per iteration.
 	Monitor Monitor
+	// SkipSymmetryCheck turns off the symmetry test CG and FCG run on a
+	// *sparse.CSR before iterating (an allocation-free pass of one binary
+	// search per entry, a fraction of one iteration's cost); a matrix
+	// failing it stops the solve with an error wrapping ErrNotSymmetric.
+	SkipSymmetryCheck bool
 }
 
 // Defaults used where a Settings field is zero.
@@ -85,16 +90,18 @@ type settings struct {
 	x0                     []float64
 	pc                     Preconditioner
 	monitor                Monitor
+	skipSym                bool
+	err                    error // an invalid Settings, reported by checkInputs
 }
 
+// resolve fills in the defaults of s. An invalid field (negative, NaN or
+// infinite tolerance, negative MaxIter) is recorded in the result's err,
+// which checkInputs returns.
 func resolve(s *Settings, n int) settings {
 	var r settings
 	if s != nil {
-		if s.RelTol < 0 || s.AbsTol < 0 || s.DivTol < 0 || s.MaxIter < 0 ||
-			math.IsNaN(s.RelTol) || math.IsNaN(s.AbsTol) || math.IsNaN(s.DivTol) {
-			panic("linsolve: negative or NaN value in Settings")
-		}
-		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor}
+		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor, s.SkipSymmetryCheck, nil}
+		r.err = CheckSettings(s)
 	}
 	if r.relTol == 0 {
 		r.relTol = DefaultRelTol
@@ -189,7 +196,52 @@ var (
 	// ErrPivot reports a non-positive or zero pivot in an incomplete
 	// factorization (IC(0) or ILU(0) breakdown).
 	ErrPivot = errors.New("linsolve: incomplete factorization breakdown")
+	// ErrNotSymmetric reports a nonsymmetric matrix given to a method or
+	// preconditioner that needs symmetry (CG, FCG, IC(0)).
+	ErrNotSymmetric = errors.New("linsolve: matrix is not symmetric")
+	// ErrSettings reports a Settings field out of range.
+	ErrSettings = errors.New("linsolve: invalid Settings")
 )
+
+// CheckSettings returns an error wrapping ErrSettings when a field of s
+// is out of range: a negative, NaN or infinite RelTol, AbsTol or DivTol,
+// or a negative MaxIter. Every solve returns this error before iterating.
+func CheckSettings(s *Settings) error {
+	if s == nil {
+		return nil
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"RelTol", s.RelTol}, {"AbsTol", s.AbsTol}, {"DivTol", s.DivTol}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 1) {
+			return fmt.Errorf("%w: %s = %v, want a finite value ≥ 0", ErrSettings, f.name, f.v)
+		}
+	}
+	if s.MaxIter < 0 {
+		return fmt.Errorf("%w: MaxIter = %d, want ≥ 0", ErrSettings, s.MaxIter)
+	}
+	return nil
+}
+
+// checkSymmetric returns an error wrapping ErrNotSymmetric when a is a
+// *sparse.CSR that is not symmetric to a relative 1e-10, unless the
+// settings skip the test.
+func checkSymmetric(name string, a Operator, s *settings) error {
+	c, ok := a.(*sparse.CSR)
+	if !ok || s.skipSym {
+		return nil
+	}
+	if i, j, ok := c.Asymmetry(symmetryTol); !ok {
+		return fmt.Errorf("%w: %s needs a symmetric matrix; A[%d, %d] = %v but A[%d, %d] = %v (Settings.SkipSymmetryCheck skips this test)",
+			ErrNotSymmetric, name, i, j, c.At(i, j), j, i, c.At(j, i))
+	}
+	return nil
+}
+
+// symmetryTol is the relative tolerance of the symmetry tests (CG, FCG,
+// IC(0)).
+const symmetryTol = 1e-10
 
 // Err returns the sentinel error for a negative reason, nil otherwise.
 func (r Reason) Err() error {
@@ -268,6 +320,9 @@ type Method interface {
 // broken by hand is an error wrapping sparse.ErrShape, not an index panic
 // inside the first product).
 func checkInputs(name string, dst []float64, a Operator, b []float64, s *settings) error {
+	if s.err != nil {
+		return fmt.Errorf("%s: %w", name, s.err)
+	}
 	if c, ok := a.(*sparse.CSR); ok {
 		if err := checkShape(name, c); err != nil {
 			return err

@@ -378,10 +378,10 @@ func TestBadInput(t *testing.T) {
 		_, err := NewPreconditioner(pc, az, nil)
 		assert.ErrorIs(t, err, ErrZeroDiagonal, pc)
 	}
-	// A negative diagonal: IC(0) breaks down, SSOR refuses.
+	// A negative diagonal: IC(0) and SSOR refuse.
 	neg := sparse.Add(-1, a, 0, a)
-	_, err = NewIC0(neg)
-	assert.ErrorIs(t, err, ErrPivot)
+	_, err = NewIC0(neg, nil)
+	assert.ErrorIs(t, err, ErrZeroDiagonal)
 	_, err = NewSSORPreconditioner(neg, 1)
 	assert.ErrorIs(t, err, ErrZeroDiagonal)
 	// ILU(0) zero pivot: [[0 1][1 0]] has no diagonal stored → error.
@@ -395,20 +395,94 @@ func TestBadInput(t *testing.T) {
 	_, err = NewILU0(tr.ToCSR())
 	assert.ErrorIs(t, err, ErrPivot)
 	// Non-square.
-	_, err = NewIC0(sparse.NewTriplet(2, 3, 0).ToCSR())
+	_, err = NewIC0(sparse.NewTriplet(2, 3, 0).ToCSR(), nil)
 	assert.ErrorIs(t, err, ErrDimension)
 }
 
-func TestIC0Breakdown(t *testing.T) {
-	// The random SPD matrix of the suite is not an M-matrix and IC(0)
-	// breaks down on it: a clear error, not a factor with a negative pivot.
-	for _, p := range problems(t) {
-		if p.name != "random-spd" {
-			continue
+// randomSPD returns B·Bᵀ + 10⁻³·I for a sparse random B with unit
+// diagonal and four normal entries per row: SPD, not an M-matrix.
+func randomSPD(n int, seed uint64) *sparse.CSR {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	tr := sparse.NewTriplet(n, n, 4*n)
+	for i := range n {
+		tr.Append(i, i, 1)
+		for range 4 {
+			tr.Append(i, rng.IntN(n), rng.NormFloat64())
 		}
-		_, err := NewIC0(p.a)
-		require.ErrorIs(t, err, ErrPivot)
-		assert.Contains(t, err.Error(), "pivot")
+	}
+	bm := tr.ToCSR()
+	a := sparse.Mul(bm, bm.T())
+	return sparse.Add(1, a, 1e-3, sparse.Identity(n))
+}
+
+// TestIC0Shift checks the automatic shift of IC(0): on SPD matrices that
+// are not M-matrices, where the unshifted factorization breaks down (a
+// clear ErrPivot with NoShift), the shifted one never fails and
+// preconditions CG to a true relative residual of 1e-8; on an M-matrix
+// the shift is 0 and the factor is the unshifted one.
+func TestIC0Shift(t *testing.T) {
+	breakdowns := 0
+	for seed := range uint64(20) {
+		a := randomSPD(60, seed)
+		_, errNo := NewIC0(a, &IC0Settings{NoShift: true})
+		ic, err := NewIC0(a, nil)
+		require.NoError(t, err, "seed %d", seed)
+		if errNo != nil {
+			require.ErrorIs(t, errNo, ErrPivot)
+			assert.Contains(t, errNo.Error(), "pivot")
+			assert.Greater(t, ic.Shift(), 0.0)
+			breakdowns++
+		} else {
+			assert.Equal(t, 0.0, ic.Shift())
+		}
+		b := onesRHS(a.Dim())
+		x := make([]float64, a.Dim())
+		_, err = (&CG{}).Solve(x, a, b, &Settings{Preconditioner: ic})
+		require.NoError(t, err, "seed %d", seed)
+		r := make([]float64, len(b))
+		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-8)
+	}
+	assert.Greater(t, breakdowns, 5, "the family should break unshifted IC(0)")
+	a := laplaceND([]int{20, 20}, nil)
+	ic, err := NewIC0(a, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, ic.Shift())
+	ic2, err := NewIC0(a, &IC0Settings{NoShift: true})
+	require.NoError(t, err)
+	assert.Equal(t, ic2.l.Val, ic.l.Val)
+}
+
+// TestSymmetryCheck: CG, FCG and IC(0) refuse a nonsymmetric matrix with
+// ErrNotSymmetric naming the entry, before iterating; the check can be
+// skipped. Invalid Settings are errors, not panics.
+func TestSymmetryCheck(t *testing.T) {
+	a := laplace2D(10, [2]float64{100, -50})
+	b := onesRHS(a.Dim())
+	x := make([]float64, a.Dim())
+	for _, m := range []Method{&CG{}, &FCG{}} {
+		res, err := m.Solve(x, a, b, nil)
+		require.ErrorIs(t, err, ErrNotSymmetric)
+		assert.Contains(t, err.Error(), "A[")
+		assert.Equal(t, 0, res.Iterations)
+		res, err = m.Solve(x, a, b, &Settings{SkipSymmetryCheck: true, MaxIter: 3})
+		assert.Equal(t, 3, res.Iterations)
+		assert.ErrorIs(t, err, ErrMaxIter)
+	}
+	_, err := NewIC0(a, nil)
+	assert.ErrorIs(t, err, ErrNotSymmetric)
+	_, err = NewIC0(a, &IC0Settings{SkipSymmetryCheck: true})
+	assert.NoError(t, err)
+	_, err = NewPreconditioner("ic0", a, nil)
+	assert.ErrorIs(t, err, ErrNotSymmetric)
+
+	spd := laplaceND([]int{8, 8}, nil)
+	for _, s := range []Settings{{RelTol: math.NaN()}, {AbsTol: -1}, {DivTol: math.Inf(1)}, {MaxIter: -2}} {
+		for _, name := range MethodNames {
+			m, err := NewMethod(name, 0, 0)
+			require.NoError(t, err)
+			_, err = m.Solve(make([]float64, spd.Dim()), spd, onesRHS(spd.Dim()), &s)
+			assert.ErrorIs(t, err, ErrSettings, "%s %+v", name, s)
+		}
 	}
 }
 
@@ -620,7 +694,7 @@ func TestCGAllocatesNothing(t *testing.T) {
 		b[i] = 1
 	}
 	x := make([]float64, a.Dim())
-	pc, err := NewIC0(a)
+	pc, err := NewIC0(a, nil)
 	require.NoError(t, err)
 	for _, s := range []*Settings{nil, {Preconditioner: pc}} {
 		var cg CG
@@ -667,7 +741,7 @@ func TestCGAllocatesNothing(t *testing.T) {
 func TestApplyDots(t *testing.T) {
 	a := laplace2D(20, [2]float64{0.3, -0.2})
 	n := a.Dim()
-	ic, err := NewIC0(a)
+	ic, err := NewIC0(a, &IC0Settings{SkipSymmetryCheck: true})
 	require.NoError(t, err)
 	ssor, err := NewSSORPreconditioner(a, 1.3)
 	require.NoError(t, err)
@@ -721,7 +795,7 @@ func TestPreconditionersCheckStructure(t *testing.T) {
 	assert.ErrorIs(t, err, sparse.ErrShape)
 	_, err = NewSSORPreconditioner(broken, 1)
 	assert.ErrorIs(t, err, sparse.ErrShape)
-	_, err = NewIC0(broken)
+	_, err = NewIC0(broken, nil)
 	assert.ErrorIs(t, err, sparse.ErrShape)
 	_, err = NewILU0(broken)
 	assert.ErrorIs(t, err, sparse.ErrShape)

@@ -81,7 +81,7 @@ func NewPreconditioner(name string, a *sparse.CSR, opt *PreconditionerOptions) (
 	case "ssor":
 		return nonNil(NewSSORPreconditioner(a, omega))
 	case "ic0":
-		return nonNil(NewIC0(a))
+		return nonNil(NewIC0(a, nil))
 	case "ilu0":
 		return nonNil(NewILU0(a))
 	case "mg":

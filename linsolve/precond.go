@@ -3,6 +3,7 @@ package linsolve
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/pdekit/pdekit/internal/vec"
 	"github.com/pdekit/pdekit/sparse"
@@ -195,23 +196,52 @@ func rowDots(dots, w, x []float64) {
 // IC0 is the zero fill-in incomplete Cholesky factorization A ≈ L·Lᵀ, with
 // L restricted to the pattern of the lower triangle of A (Meijerink and van
 // der Vorst 1977; Saad 2003, §10.3.5). It is the preconditioner of PETSc's
-// PCICC with zero levels of fill.
+// PCICC with zero levels of fill, and like PETSc's it shifts the diagonal
+// when a pivot is not positive (see IC0Settings).
 type IC0 struct {
 	l    *sparse.CSR // strictly lower part of L
 	lt   *sparse.CSR // its transpose (strictly upper part of Lᵀ)
 	dinv []float64   // 1/l_ii: the substitutions multiply, so that no
 	// division sits on their sequential dependency chain
+	shift float64
 }
 
-// NewIC0 factors the symmetric positive definite a. Only the lower
-// triangle of a is read. It fails with ErrPivot where a pivot is not
-// positive (the matrix is not positive definite, or IC(0) breaks down on
-// it, which can happen for SPD matrices that are not M-matrices), and with
-// ErrZeroDiagonal where a row has no diagonal entry.
-func NewIC0(a *sparse.CSR) (*IC0, error) {
+// IC0Settings configures NewIC0. The zero value (or nil) is the default:
+// the symmetry test on, the automatic shift on.
+type IC0Settings struct {
+	// NoShift makes a non-positive pivot an error wrapping ErrPivot. By
+	// default IC(0) is retried on A + α·diag(A) with α = 10⁻³, 2·10⁻³,
+	// 4·10⁻³, … (Manteuffel 1980; PETSc's MAT_SHIFT_POSITIVE_DEFINITE
+	// shifts too), up to the α at which the shifted matrix is diagonally
+	// dominant, where IC(0) always exists: on a matrix with a positive
+	// diagonal the factorization never fails. IC0.Shift reports α, which
+	// is 0 when no pivot went bad.
+	NoShift bool
+	// SkipSymmetryCheck turns off the symmetry test (IC(0) reads only the
+	// lower triangle; a nonsymmetric matrix is otherwise an error wrapping
+	// ErrNotSymmetric).
+	SkipSymmetryCheck bool
+}
+
+// NewIC0 factors the symmetric positive definite a; a nil s means the
+// defaults. It fails with ErrZeroDiagonal where a diagonal entry is
+// missing, zero or negative (a cannot be positive definite), with
+// ErrNotSymmetric for a nonsymmetric a, and, with s.NoShift, with ErrPivot
+// where a pivot is not positive (IC(0) breaks down on SPD matrices that
+// are not M-matrices).
+func NewIC0(a *sparse.CSR, s *IC0Settings) (*IC0, error) {
 	const name = "IC(0)"
+	var o IC0Settings
+	if s != nil {
+		o = *s
+	}
 	if err := checkSquare(name, a); err != nil {
 		return nil, err
+	}
+	if !o.SkipSymmetryCheck {
+		if err := checkSymmetric(name, a, &settings{}); err != nil {
+			return nil, err
+		}
 	}
 	n := a.Dim()
 	// Copy the lower triangle (diagonal last).
@@ -226,22 +256,92 @@ func NewIC0(a *sparse.CSR) (*IC0, error) {
 		rp[i+1] = rp[i] + cnt
 	}
 	ci := make([]int32, rp[n])
-	val := make([]float64, rp[n])
+	orig := make([]float64, rp[n])
 	for i := range n {
 		p := rp[i]
 		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
 			if int(a.ColIdx[k]) <= i {
-				ci[p], val[p] = a.ColIdx[k], a.Val[k]
+				ci[p], orig[p] = a.ColIdx[k], a.Val[k]
 				p++
 			}
 		}
 		if p == rp[i] || int(ci[p-1]) != i {
 			return nil, fmt.Errorf("%w: %s: row %d has no diagonal entry", ErrZeroDiagonal, name, i)
 		}
+		if !(orig[p-1] > 0) {
+			return nil, fmt.Errorf("%w: %s: diagonal entry %d is %v ≤ 0 (A is not positive definite)", ErrZeroDiagonal, name, i, orig[p-1])
+		}
 	}
-	// Row-oriented factorization: for row i, each l_ik (k < i) is
-	// (a_ik − Σ_{j<k} l_ij·l_kj)/l_kk over the shared pattern, then
-	// l_ii = √(a_ii − Σ_{j<i} l_ij²).
+	// The shift at which A + α·diag(A) is diagonally dominant: the largest
+	// scaled off-diagonal row sum Σ_j |a_ij|/√(a_ii·a_jj) (both triangles).
+	var alphaCap float64
+	if !o.NoShift {
+		rowSum := make([]float64, n)
+		for i := range n {
+			di := orig[rp[i+1]-1]
+			for p := rp[i]; p < rp[i+1]-1; p++ {
+				j := int(ci[p])
+				v := math.Abs(orig[p]) / math.Sqrt(di*orig[rp[j+1]-1])
+				rowSum[i] += v
+				rowSum[j] += v
+			}
+		}
+		// D^{-1/2}(A + α·D)D^{-1/2} has diagonal 1 + α: strictly
+		// dominant once α > max row sum − 1.
+		alphaCap = max(slices.Max(append(rowSum, 0))-1, 0)*(1+1e-8) + 1e-8
+	}
+	val := make([]float64, len(orig))
+	alpha := 0.0
+	for {
+		copy(val, orig)
+		if alpha > 0 {
+			for i := range n {
+				val[rp[i+1]-1] *= 1 + alpha
+			}
+		}
+		bad, piv := ic0Factor(rp, ci, val)
+		if bad < 0 {
+			break
+		}
+		if o.NoShift {
+			return nil, fmt.Errorf("%w: %s: pivot %d is %.3g ≤ 0 (A not positive definite, or IC(0) breakdown; the default shift avoids it)", ErrPivot, name, bad, piv)
+		}
+		if alpha >= alphaCap {
+			// Unreachable for a finite matrix with a positive diagonal.
+			return nil, fmt.Errorf("%w: %s: pivot %d is %.3g ≤ 0 with shift %g", ErrPivot, name, bad, piv, alpha)
+		}
+		alpha = min(max(2*alpha, 1e-3), alphaCap)
+	}
+	// Split off the diagonal: strictly lower rows, and 1/l_ii.
+	dinv := make([]float64, n)
+	srp := make([]int, n+1)
+	sci := ci[:0]
+	sval := val[:0]
+	for i := range n {
+		lo, hi := rp[i], rp[i+1]-1
+		dinv[i] = 1 / val[hi]
+		sci = append(sci, ci[lo:hi]...)
+		sval = append(sval, val[lo:hi]...)
+		srp[i+1] = len(sci)
+	}
+	l, err := sparse.NewCSR(n, n, srp, sci, sval)
+	if err != nil {
+		panic("linsolve: IC(0) built an invalid factor: " + err.Error())
+	}
+	return &IC0{l: l, lt: l.T(), dinv: dinv, shift: alpha}, nil
+}
+
+// Shift returns the α of the factorization of A + α·diag(A): 0 unless a
+// pivot of A's own factorization was not positive.
+func (p *IC0) Shift() float64 { return p.shift }
+
+// ic0Factor factors in place the lower triangle rp, ci, val (diagonal
+// last in each row). Row-oriented: for row i, each l_ik (k < i) is
+// (a_ik − Σ_{j<k} l_ij·l_kj)/l_kk over the shared pattern, then
+// l_ii = √(a_ii − Σ_{j<i} l_ij²). It returns the first row whose pivot is
+// not positive and that pivot, or −1.
+func ic0Factor(rp []int, ci []int32, val []float64) (int, float64) {
+	n := len(rp) - 1
 	for i := range n {
 		lo, hi := rp[i], rp[i+1]-1 // hi is the diagonal position
 		for p := lo; p < hi; p++ {
@@ -268,27 +368,11 @@ func NewIC0(a *sparse.CSR) (*IC0, error) {
 			s -= val[p] * val[p]
 		}
 		if !(s > 0) {
-			return nil, fmt.Errorf("%w: %s: pivot %d is %.3g ≤ 0 (A not positive definite, or IC(0) breakdown)", ErrPivot, name, i, s)
+			return i, s
 		}
 		val[hi] = math.Sqrt(s)
 	}
-	// Split off the diagonal: strictly lower rows, and 1/l_ii.
-	dinv := make([]float64, n)
-	srp := make([]int, n+1)
-	sci := ci[:0]
-	sval := val[:0]
-	for i := range n {
-		lo, hi := rp[i], rp[i+1]-1
-		dinv[i] = 1 / val[hi]
-		sci = append(sci, ci[lo:hi]...)
-		sval = append(sval, val[lo:hi]...)
-		srp[i+1] = len(sci)
-	}
-	l, err := sparse.NewCSR(n, n, srp, sci, sval)
-	if err != nil {
-		panic("linsolve: IC(0) built an invalid factor: " + err.Error())
-	}
-	return &IC0{l: l, lt: l.T(), dinv: dinv}, nil
+	return -1, 0
 }
 
 // Apply sets dst = (L·Lᵀ)⁻¹·r by forward and backward substitution.

@@ -283,36 +283,38 @@ func (a *CSR) DiagIndex() []int {
 // IsSymmetric reports whether a is square and |a_ij − a_ji| ≤
 // tol·max(|a_ij|, |a_ji|) for every stored pair; an entry stored on one side
 // only must be within tol of zero in that relative sense, that is, exactly
-// zero when tol < 1. tol = 0 asks for exact symmetry.
+// zero when tol < 1. tol = 0 asks for exact symmetry. It allocates nothing
+// and costs a binary search per off-diagonal entry.
 func (a *CSR) IsSymmetric(tol float64) bool {
+	_, _, ok := a.Asymmetry(tol)
+	return ok
+}
+
+// Asymmetry returns the first position (i, j), in row order, where a fails
+// IsSymmetric's test with tolerance tol, and ok = true when there is none.
+// A rectangular a returns (−1, −1, false).
+func (a *CSR) Asymmetry(tol float64) (i, j int, ok bool) {
 	if a.rows != a.cols {
-		return false
+		return -1, -1, false
 	}
-	t := a.T()
 	for i := range a.rows {
-		lo, hi := a.RowPtr[i], a.RowPtr[i+1]
-		tlo, thi := t.RowPtr[i], t.RowPtr[i+1]
-		p, q := lo, tlo
-		for p < hi || q < thi {
-			var x, y float64
-			switch {
-			case q >= thi || (p < hi && a.ColIdx[p] < t.ColIdx[q]):
-				x = a.Val[p]
-				p++
-			case p >= hi || t.ColIdx[q] < a.ColIdx[p]:
-				y = t.Val[q]
-				q++
-			default:
-				x, y = a.Val[p], t.Val[q]
-				p++
-				q++
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := int(a.ColIdx[k])
+			if j == i {
+				continue
+			}
+			x := a.Val[k]
+			var y float64
+			lo, hi := a.RowPtr[j], a.RowPtr[j+1]
+			if q, found := slices.BinarySearch(a.ColIdx[lo:hi], int32(i)); found {
+				y = a.Val[lo+q]
 			}
 			if math.Abs(x-y) > tol*math.Max(math.Abs(x), math.Abs(y)) {
-				return false
+				return i, j, false
 			}
 		}
 	}
-	return true
+	return -1, -1, true
 }
 
 // CheckFinite returns an error wrapping ErrNotFinite that names the first

@@ -110,6 +110,7 @@ func TestCLIErrors(t *testing.T) {
 	rect := write("rect.mtx", "%%MatrixMarket matrix coordinate real general\n2 3 1\n1 1 1\n")
 	nanB := write("nanb.mtx", "%%MatrixMarket matrix array real general\n2 1\n1\nNaN\n")
 	shortB := write("shortb.mtx", "%%MatrixMarket matrix array real general\n1 1\n1\n")
+	nonsym := write("nonsym.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 2\n1 2 1\n2 2 2\n")
 	zeroDiag := write("zd.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 1\n")
 	nonGrid := write("nongrid.mtx", "%%MatrixMarket matrix coordinate real symmetric\n4 4 5\n1 1 2\n2 2 2\n3 3 2\n4 4 2\n4 1 -1\n")
 	b01 := write("b01.mtx", "%%MatrixMarket matrix array real general\n2 1\n0\n1\n")
@@ -122,37 +123,38 @@ func TestCLIErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		"no command":        {nil, 2, ""},
-		"unknown command":   {[]string{"frobnicate"}, 2, "unknown command"},
-		"missing A":         {[]string{"solve"}, 2, "-A is required"},
-		"unknown method":    {[]string{"solve", "-A", spd, "-method", "lsqr"}, 2, "unknown method"},
-		"unknown pc":        {[]string{"solve", "-A", spd, "-pc", "frob"}, 2, "unknown preconditioner"},
-		"NaN atol":          {[]string{"solve", "-A", spd, "-atol", "NaN"}, 2, "-atol"},
-		"Inf atol":          {[]string{"solve", "-A", spd, "-atol", "Inf"}, 2, "-atol"},
-		"negative atol":     {[]string{"solve", "-A", spd, "-atol", "-1"}, 2, "-atol"},
-		"rtol 1":            {[]string{"solve", "-A", spd, "-rtol", "1"}, 2, "-rtol"},
-		"NaN rtol":          {[]string{"solve", "-A", spd, "-rtol", "NaN"}, 2, "-rtol"},
-		"huge empty array":  {[]string{"solve", "-A", hugeArray}, 1, "empty rows"},
-		"huge empty coord":  {[]string{"solve", "-A", hugeCoord}, 1, "empty rows"},
-		"duplicates to Inf": {[]string{"solve", "-A", dupInf}, 1, "duplicated entries"},
-		"sor with pc":       {[]string{"solve", "-A", spd, "-method", "sor", "-pc", "ic0"}, 2, "takes no preconditioner"},
-		"bad rtol":          {[]string{"solve", "-A", spd, "-rtol", "0"}, 2, "-rtol"},
-		"missing file":      {[]string{"solve", "-A", filepath.Join(dir, "nope.mtx")}, 1, "no such file"},
-		"truncated":         {[]string{"solve", "-A", truncated}, 1, "truncated"},
-		"not square":        {[]string{"solve", "-A", rect}, 1, "not square"},
-		"NaN in b":          {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
-		"short b":           {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
-		"indefinite to CG":  {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
-		"IC(0) breakdown":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "pivot"},
-		"zero diagonal":     {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
-		"max iterations":    {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
-		"bad amg theta":     {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
-		"bad amg smoother":  {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
-		"amg zero diagonal": {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
-		"mg without grid":   {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
-		"bad grid":          {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
-		"grid mismatch":     {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},
-		"non-grid matrix":   {[]string{"solve", "-A", nonGrid, "-pc", "mg", "-grid", "4"}, 1, "does not match the grid"},
+		"no command":         {nil, 2, ""},
+		"unknown command":    {[]string{"frobnicate"}, 2, "unknown command"},
+		"missing A":          {[]string{"solve"}, 2, "-A is required"},
+		"unknown method":     {[]string{"solve", "-A", spd, "-method", "lsqr"}, 2, "unknown method"},
+		"unknown pc":         {[]string{"solve", "-A", spd, "-pc", "frob"}, 2, "unknown preconditioner"},
+		"NaN atol":           {[]string{"solve", "-A", spd, "-atol", "NaN"}, 2, "-atol"},
+		"Inf atol":           {[]string{"solve", "-A", spd, "-atol", "Inf"}, 2, "-atol"},
+		"negative atol":      {[]string{"solve", "-A", spd, "-atol", "-1"}, 2, "-atol"},
+		"rtol 1":             {[]string{"solve", "-A", spd, "-rtol", "1"}, 2, "-rtol"},
+		"NaN rtol":           {[]string{"solve", "-A", spd, "-rtol", "NaN"}, 2, "-rtol"},
+		"huge empty array":   {[]string{"solve", "-A", hugeArray}, 1, "empty rows"},
+		"huge empty coord":   {[]string{"solve", "-A", hugeCoord}, 1, "empty rows"},
+		"duplicates to Inf":  {[]string{"solve", "-A", dupInf}, 1, "duplicated entries"},
+		"sor with pc":        {[]string{"solve", "-A", spd, "-method", "sor", "-pc", "ic0"}, 2, "takes no preconditioner"},
+		"bad rtol":           {[]string{"solve", "-A", spd, "-rtol", "0"}, 2, "-rtol"},
+		"missing file":       {[]string{"solve", "-A", filepath.Join(dir, "nope.mtx")}, 1, "no such file"},
+		"truncated":          {[]string{"solve", "-A", truncated}, 1, "truncated"},
+		"not square":         {[]string{"solve", "-A", rect}, 1, "not square"},
+		"NaN in b":           {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
+		"short b":            {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
+		"indefinite to CG":   {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
+		"nonsymmetric to CG": {[]string{"solve", "-A", nonsym}, 1, "not symmetric"},
+		"IC(0) indefinite":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "not positive definite"},
+		"zero diagonal":      {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
+		"max iterations":     {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
+		"bad amg theta":      {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
+		"bad amg smoother":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
+		"amg zero diagonal":  {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
+		"mg without grid":    {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
+		"bad grid":           {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
+		"grid mismatch":      {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "3x3"}, 1, "dimension mismatch"},
+		"non-grid matrix":    {[]string{"solve", "-A", nonGrid, "-pc", "mg", "-grid", "4"}, 1, "does not match the grid"},
 	} {
 		code, _, errOut := pdekit(tc.args...)
 		assert.Equal(t, tc.code, code, name+": "+errOut)

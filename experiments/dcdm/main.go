@@ -434,7 +434,7 @@ func solveGrid(cfg config, net *neural.CNN, n int, stderr io.Writer) ([]Run, err
 			var method linsolve.Method = &linsolve.CG{}
 			switch name {
 			case "ic0":
-				p, err := linsolve.NewIC0(a)
+				p, err := linsolve.NewIC0(a, nil)
 				if err != nil {
 					return nil, err
 				}
