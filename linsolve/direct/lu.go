@@ -78,10 +78,10 @@ func (f *LU) Factor(a *sparse.CSR) error {
 		pinv[i] = -1
 	}
 	x := make([]float64, n)
-	xi := make([]int32, n)     // the pattern of column k, in topological order in xi[top:]
-	stack := make([]int32, n)  // DFS stack of nodes
-	pstack := make([]int, n)   // and of positions in their adjacency
-	mark := make([]int32, n)   // visited stamp: k+1
+	xi := make([]int32, n)    // the pattern of column k, in topological order in xi[top:]
+	stack := make([]int32, n) // DFS stack of nodes
+	pstack := make([]int, n)  // and of positions in their adjacency
+	mark := make([]int32, n)  // visited stamp: k+1
 	for k := range n {
 		col := f.q[k]
 		stamp := int32(k + 1)
