@@ -9,7 +9,7 @@ import (
 
 // MethodNames lists the method names accepted by NewMethod, as used in
 // JSON output, experiment flags and the pdekit command.
-var MethodNames = []string{"cg", "fcg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor"}
+var MethodNames = []string{"cg", "fcg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor", "direct"}
 
 // PreconditionerNames lists the names accepted by NewPreconditioner.
 var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg", "amg"}
@@ -39,6 +39,13 @@ func IsStationary(method string) bool {
 	return false
 }
 
+// TakesPreconditioner reports whether the named method accepts
+// Settings.Preconditioner: the Krylov methods do, the relaxation methods
+// and the direct solver do not.
+func TakesPreconditioner(method string) bool {
+	return !IsStationary(method) && method != "direct"
+}
+
 // NewMethod returns the method with the given name. omega is the
 // relaxation parameter of "sor" and "ssor" (zero means 1) and is ignored by
 // the others; restart is the GMRES restart length (zero means
@@ -61,6 +68,8 @@ func NewMethod(name string, omega float64, restart int) (Method, error) {
 		return &SOR{Omega: omega}, nil
 	case "ssor":
 		return &SSOR{Omega: omega}, nil
+	case "direct":
+		return &Direct{}, nil
 	}
 	return nil, fmt.Errorf("linsolve: unknown method %q (want one of %s)", name, strings.Join(MethodNames, ", "))
 }

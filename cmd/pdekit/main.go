@@ -5,6 +5,7 @@
 //	pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc ic0] [-rtol 1e-8] [-x x.mtx] [-json]
 //	pdekit solve -A A.mtx -pc mg -grid 1024x1024
 //	pdekit solve -A A.mtx -pc amg [-amg-theta 0.08] [-amg-print]
+//	pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
 //
@@ -41,6 +42,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -51,6 +53,7 @@ func main() {
 
 const usage = `usage:
   pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08]
+  pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
   pdekit datagen -family darcy|darcy-skr|poisson-rhs -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k]
 run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
@@ -105,6 +108,7 @@ type solveResult struct {
 	SetupSeconds     float64 `json:"setup_seconds"`
 	Reason           string  `json:"reason"`
 	Converged        bool    `json:"converged"`
+	FactorNNZ        int     `json:"factor_nnz,omitempty"` // -method direct: nonzeros of the factors
 }
 
 func readMatrix(path string) (*sparse.CSR, error) {
@@ -153,6 +157,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
+	ordering := fs.String("ordering", "nd", "-method direct: fill-reducing ordering nd (nested dissection), md (minimum degree; also amd), rcm or natural")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -173,12 +178,19 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{errors.New("solve: -maxit must be non-negative, -restart positive")}
 	case *omega != 0 && !(*omega > 0 && *omega < 2):
 		return errUsage{fmt.Errorf("solve: -omega %v must be in (0, 2)", *omega)}
-	case linsolve.IsStationary(*method) && *pcName != "none":
+	case !linsolve.TakesPreconditioner(*method) && *pcName != "none":
 		return errUsage{fmt.Errorf("solve: %s takes no preconditioner (got -pc %s)", *method, *pcName)}
 	}
 	m, err := linsolve.NewMethod(*method, *omega, *restart)
 	if err != nil {
 		return errUsage{err}
+	}
+	ord, err := direct.ParseOrdering(*ordering)
+	if err != nil {
+		return errUsage{err}
+	}
+	if d, ok := m.(*linsolve.Direct); ok {
+		d.Settings = &direct.Settings{Ordering: ord}
 	}
 	amgSm, err := linsolve.ParseAMGSmoother(*amgSmoother)
 	if err != nil {
@@ -241,6 +253,9 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		Iterations: res.Iterations, RelativeResidual: res.RelativeResidual,
 		Seconds: setup + res.Stats.Runtime.Seconds(), SetupSeconds: setup,
 		Reason: res.Reason.String(), Converged: solveErr == nil}
+	if d, ok := m.(*linsolve.Direct); ok {
+		out.FactorNNZ = d.FactorNNZ()
+	}
 	if solveErr != nil && res.Reason == linsolve.Iterating {
 		return solveErr // rejected before iterating (NaN in b, sizes)
 	}

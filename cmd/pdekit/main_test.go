@@ -89,10 +89,21 @@ func TestGenAndSolve(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "filtered")
 
+	// The direct solver, each ordering, to the rounding level.
+	for _, o := range []string{"nd", "md", "amd", "rcm", "natural"} {
+		code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-method", "direct", "-ordering", o, "-rtol", "1e-12", "-json")
+		require.Equal(t, 0, code, errOut)
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
+		assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-12, o)
+		assert.Greater(t, res["factor_nnz"].(float64), 0.0, o)
+	}
+
 	for _, p := range []string{"darcy", "darcy-skr", "convdiff"} {
 		code, _, errOut = pdekit("gen", "-problem", p, "-grid", "16", "-A", A)
 		require.Equal(t, 0, code, errOut)
 		code, _, errOut = pdekit("solve", "-A", A, "-method", "bicgstab", "-pc", "ilu0")
+		assert.Equal(t, 0, code, p+": "+errOut)
+		code, _, errOut = pdekit("solve", "-A", A, "-method", "direct", "-rtol", "1e-12")
 		assert.Equal(t, 0, code, p+": "+errOut)
 	}
 }
@@ -111,6 +122,7 @@ func TestCLIErrors(t *testing.T) {
 	nanB := write("nanb.mtx", "%%MatrixMarket matrix array real general\n2 1\n1\nNaN\n")
 	shortB := write("shortb.mtx", "%%MatrixMarket matrix array real general\n1 1\n1\n")
 	nonsym := write("nonsym.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 2\n1 2 1\n2 2 2\n")
+	zeroDiag2 := write("sing.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n2 1 1\n")
 	zeroDiag := write("zd.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 1\n")
 	nonGrid := write("nongrid.mtx", "%%MatrixMarket matrix coordinate real symmetric\n4 4 5\n1 1 2\n2 2 2\n3 3 2\n4 4 2\n4 1 -1\n")
 	b01 := write("b01.mtx", "%%MatrixMarket matrix array real general\n2 1\n0\n1\n")
@@ -144,6 +156,9 @@ func TestCLIErrors(t *testing.T) {
 		"NaN in b":           {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
 		"short b":            {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
 		"indefinite to CG":   {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
+		"unknown ordering":   {[]string{"solve", "-A", spd, "-method", "direct", "-ordering", "metis"}, 2, "unknown ordering"},
+		"direct with pc":     {[]string{"solve", "-A", spd, "-method", "direct", "-pc", "ic0"}, 2, "takes no preconditioner"},
+		"singular direct":    {[]string{"solve", "-A", zeroDiag2, "-method", "direct"}, 1, "singular"},
 		"nonsymmetric to CG": {[]string{"solve", "-A", nonsym}, 1, "not symmetric"},
 		"IC(0) indefinite":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "not positive definite"},
 		"zero diagonal":      {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},

@@ -182,7 +182,7 @@ func (cfg config) combos() []combo {
 		if m == "fcg" && len(cfg.methods) == 0 {
 			continue // flexible CG repeats CG with these fixed preconditioners; run it by name
 		}
-		if linsolve.IsStationary(m) {
+		if !linsolve.TakesPreconditioner(m) {
 			if report.Keep(cfg.pcs, "none") {
 				cs = append(cs, combo{m, "none"})
 			}
