@@ -212,12 +212,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	case o.Smoother < AMGAuto || o.Smoother > AMGJacobi:
 		return nil, fmt.Errorf("linsolve: AMG: unknown smoother %d", o.Smoother)
 	}
-	switch {
-	case o.Theta == 0:
-		o.Theta = DefaultAMGTheta
-	case o.Theta < 0:
-		o.Theta = 0
-	}
+	o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
 	if o.CoarseSize == 0 {
 		o.CoarseSize = DefaultAMGCoarseSize
 	}

@@ -12,7 +12,7 @@ import (
 var MethodNames = []string{"cg", "fcg", "gmres", "bicgstab", "jacobi", "gs", "sor", "ssor", "direct"}
 
 // PreconditionerNames lists the names accepted by NewPreconditioner.
-var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "mg", "amg"}
+var PreconditionerNames = []string{"none", "jacobi", "ssor", "ic0", "ilu0", "ilut", "mg", "amg"}
 
 // PreconditionerOptions carries what some preconditioners need beyond the
 // matrix. The zero value is valid for all but "mg".
@@ -27,6 +27,10 @@ type PreconditionerOptions struct {
 	// AMG configures "amg" (algebraic multigrid, which needs no grid);
 	// nil means the defaults.
 	AMG *AMGSettings
+	// ILUT configures "ilut"; nil means the defaults.
+	ILUT *ILUTSettings
+	// IC0 configures "ic0"; nil means the defaults.
+	IC0 *IC0Settings
 }
 
 // IsStationary reports whether the named method is a relaxation method,
@@ -90,9 +94,11 @@ func NewPreconditioner(name string, a *sparse.CSR, opt *PreconditionerOptions) (
 	case "ssor":
 		return nonNil(NewSSORPreconditioner(a, omega))
 	case "ic0":
-		return nonNil(NewIC0(a, nil))
+		return nonNil(NewIC0(a, o.IC0))
 	case "ilu0":
 		return nonNil(NewILU0(a))
+	case "ilut":
+		return nonNil(NewILUT(a, o.ILUT))
 	case "mg":
 		if o.Grid == nil {
 			return nil, fmt.Errorf("%w: the mg preconditioner needs the grid dimensions of the matrix (PreconditionerOptions.Grid, -grid NxN)", ErrDimension)

@@ -6,6 +6,7 @@
 //	pdekit solve -A A.mtx -pc mg -grid 1024x1024
 //	pdekit solve -A A.mtx -pc amg [-amg-theta 0.08] [-amg-print]
 //	pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
+//	pdekit solve -A A.mtx -method gmres -pc ilut [-drop 1e-4] [-fill 20]
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
 //
@@ -157,6 +158,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
+	drop := fs.Float64("drop", linsolve.DefaultILUTDropTol, "-pc ilut: drop tolerance τ (multipliers below τ, U entries below τ·mean|a_i| are dropped; 0 keeps all)")
+	fill := fs.Int("fill", 0, "-pc ilut: entries kept per row of L and of U (0: 5 × the mean row count of A)")
 	ordering := fs.String("ordering", "nd", "-method direct: fill-reducing ordering nd (nested dissection), md (minimum degree; also amd), rcm or natural")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
@@ -176,6 +179,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{fmt.Errorf("solve: -atol %v must be finite and non-negative", *atol)}
 	case *maxit < 0 || *restart < 1:
 		return errUsage{errors.New("solve: -maxit must be non-negative, -restart positive")}
+	case !(*drop >= 0) || math.IsInf(*drop, 0) || *fill < 0:
+		return errUsage{fmt.Errorf("solve: -drop %v must be finite and non-negative, -fill %d non-negative", *drop, *fill)}
 	case *omega != 0 && !(*omega > 0 && *omega < 2):
 		return errUsage{fmt.Errorf("solve: -omega %v must be in (0, 2)", *omega)}
 	case !linsolve.TakesPreconditioner(*method) && *pcName != "none":
@@ -232,11 +237,16 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	t0 := time.Now()
 	theta := *amgTheta
+	dropTol := *drop
+	if dropTol == 0 {
+		dropTol = -1 // ILUTSettings' spelling of τ = 0
+	}
 	if theta == 0 {
 		theta = -1 // AMGSettings' spelling of θ = 0
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG: &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter}})
+		AMG:  &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter},
+		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") {
 			return errUsage{err}

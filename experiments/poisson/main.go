@@ -189,9 +189,10 @@ func (cfg config) combos() []combo {
 			continue
 		}
 		for _, pc := range linsolve.PreconditionerNames {
-			if !report.Keep(cfg.pcs, pc) || (m == "cg" || m == "fcg") && pc == "ilu0" && len(cfg.pcs) == 0 {
-				// ILU(0) of a symmetric M-matrix equals IC(0) up to scaling:
-				// run it with CG only when asked for by name.
+			if !report.Keep(cfg.pcs, pc) || (m == "cg" || m == "fcg") && (pc == "ilu0" || pc == "ilut") && len(cfg.pcs) == 0 {
+				// ILU(0) of a symmetric M-matrix equals IC(0) up to scaling,
+				// and ILUT is not symmetric: run them with CG only when
+				// asked for by name.
 				continue
 			}
 			cs = append(cs, combo{m, pc})

@@ -29,9 +29,9 @@ func TestRunTiny(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(raw, &res))
 	// Every method with every admissible preconditioner on each grid:
-	// cg×6 (no ilu0) + gmres×7 + bicgstab×7 + 4 relaxation + direct = 25
-	// per grid.
-	require.Equal(t, 3*25, len(res.Runs))
+	// cg×6 (no ilu0, ilut) + gmres×8 + bicgstab×8 + 4 relaxation + direct
+	// = 27 per grid.
+	require.Equal(t, 3*27, len(res.Runs))
 	// The timings are in timings.json, under each run's JSON path.
 	raw, err = os.ReadFile(filepath.Join(dir, "timings.json"))
 	require.NoError(t, err)
