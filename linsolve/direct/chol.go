@@ -5,6 +5,10 @@ import (
 	"math"
 	"slices"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
+
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -14,9 +18,11 @@ import (
 // once by NewCholesky; Factor refactors a matrix with the same pattern and
 // new values at the cost of the numeric phase alone.
 //
-// The numeric phase is the up-looking algorithm (Davis 2006, §4.8): row k
-// of L is the solution of a sparse triangular system whose pattern is the
-// reach of row k of A in the elimination tree.
+// The numeric phase is supernodal and left-looking (Ng and Peyton 1993;
+// Davis 2006, §9.1): columns with one row structure form a supernode held
+// as a dense block, each block gathers the updates of its descendants as
+// dense products (gonum's Dgemm), then is factored by dense Cholesky
+// (Dpotrf) and a triangular solve (Dtrsm).
 //
 // A Cholesky is safe for concurrent SolveTo calls; Factor must not run
 // concurrently with anything else.
@@ -25,9 +31,21 @@ type Cholesky struct {
 	perm   []int // perm[k]: the row of A eliminated k-th
 	pinv   []int // its inverse
 	parent []int // elimination tree of P·A·Pᵀ (−1 at roots)
-	lp     []int // column pointers of L (diagonal first in each column)
-	li     []int32
+	// Supernodes: J holds the columns sfirst[J]..sfirst[J+1]−1, which
+	// share the row structure srows[srp[J]:srp[J+1]] (the columns
+	// themselves first); its part of L is the dense row-major block
+	// lx[sxp[J]:sxp[J+1]], one row per row of the structure.
+	sfirst []int
+	snode  []int32 // the supernode of each column
+	srp    []int
+	srows  []int32
+	sxp    []int
 	lx     []float64
+	nnz    int
+	// The upper triangle of P·A·Pᵀ by rows (columns of the lower).
+	up   []int
+	ui   []int32
+	umap []int
 	// The lower triangle of P·A·Pᵀ by rows (columns ≤ the row), and for
 	// each of its entries the position in A's value array it comes from.
 	cp   []int
@@ -68,8 +86,8 @@ func NewCholesky(a *sparse.CSR, s *Settings) (*Cholesky, error) {
 	}
 	c.permuteLower(a)
 	c.symbolic()
-	if o.MaxNNZ > 0 && len(c.li) > o.MaxNNZ {
-		return nil, fmt.Errorf("%w: Cholesky needs %d nonzeros in L (ordering %v), more than the limit %d", ErrFillLimit, len(c.li), o.Ordering, o.MaxNNZ)
+	if o.MaxNNZ > 0 && c.nnz > o.MaxNNZ {
+		return nil, fmt.Errorf("%w: Cholesky needs %d nonzeros in L (ordering %v), more than the limit %d", ErrFillLimit, c.nnz, o.Ordering, o.MaxNNZ)
 	}
 	if err := c.Factor(a); err != nil {
 		return nil, err
@@ -116,8 +134,10 @@ func (c *Cholesky) permuteLower(a *sparse.CSR) {
 	c.annz = a.NNZ()
 }
 
-// symbolic computes the elimination tree and the column counts of L, and
-// allocates L.
+// symbolic computes the elimination tree, the column counts of L, the
+// fundamental supernodes (runs of columns j, j+1, … with parent(j) = j+1
+// and count(j) = count(j+1) + 1, which share one row structure), their
+// row structures, and allocates L: one dense m × w block per supernode.
 func (c *Cholesky) symbolic() {
 	n := c.n
 	c.parent = make([]int, n)
@@ -152,14 +172,83 @@ func (c *Cholesky) symbolic() {
 			}
 		}
 	}
-	c.lp = make([]int, n+1)
-	c.flops = 0
-	for j, cnt := range counts {
-		c.lp[j+1] = c.lp[j] + cnt
+	c.nnz, c.flops = 0, 0
+	for _, cnt := range counts {
+		c.nnz += cnt
 		c.flops += float64(cnt) * float64(cnt)
 	}
-	c.li = make([]int32, c.lp[n])
-	c.lx = make([]float64, c.lp[n])
+	// Supernodes.
+	c.sfirst = c.sfirst[:0]
+	c.snode = make([]int32, n)
+	for j := range n {
+		if j == 0 || !(c.parent[j-1] == j && counts[j-1] == counts[j]+1) {
+			c.sfirst = append(c.sfirst, j)
+		}
+		c.snode[j] = int32(len(c.sfirst) - 1)
+	}
+	c.sfirst = append(c.sfirst, n)
+	ns := len(c.sfirst) - 1
+	// The upper triangle by rows (= the lower by columns), for the
+	// structures and the numeric assembly.
+	c.up = make([]int, n+1)
+	for q := range c.ci {
+		c.up[c.ci[q]+1]++
+	}
+	for j := range n {
+		c.up[j+1] += c.up[j]
+	}
+	c.ui = make([]int32, len(c.ci))
+	c.umap = make([]int, len(c.ci))
+	fill := slices.Clone(c.up[:n])
+	for k := range n {
+		for q := c.cp[k]; q < c.cp[k+1]; q++ {
+			j := c.ci[q]
+			c.ui[fill[j]] = int32(k)
+			c.umap[fill[j]] = c.amap[q]
+			fill[j]++
+		}
+	}
+	// Row structures: struct(J) = columns of J ∪ rows ≥ l of A's columns
+	// in J ∪ rows ≥ l of the children's structures.
+	c.srp = make([]int, ns+1)
+	c.sxp = make([]int, ns+1)
+	c.srows = c.srows[:0]
+	children := make([][]int32, ns)
+	for J := range ns {
+		f, l := c.sfirst[J], c.sfirst[J+1]
+		start := len(c.srows)
+		for r := f; r < l; r++ {
+			c.srows = append(c.srows, int32(r))
+			mark[r] = -2 - J
+		}
+		add := func(r int32) {
+			if int(r) >= l && mark[r] != -2-J {
+				mark[r] = -2 - J
+				c.srows = append(c.srows, r)
+			}
+		}
+		for col := f; col < l; col++ {
+			for q := c.up[col]; q < c.up[col+1]; q++ {
+				add(c.ui[q])
+			}
+		}
+		for _, K := range children[J] {
+			for _, r := range c.srows[c.srp[K]:c.srp[K+1]] {
+				add(r)
+			}
+		}
+		slices.Sort(c.srows[start+(l-f):])
+		c.srp[J+1] = len(c.srows)
+		if m := len(c.srows) - start; m != counts[f] {
+			panic(fmt.Sprintf("direct: supernode %d has %d rows, column count %d", J, m, counts[f]))
+		}
+		c.sxp[J+1] = c.sxp[J] + (len(c.srows)-start)*(l-f)
+		if p := c.parent[l-1]; p >= 0 {
+			P := c.snode[p]
+			children[P] = append(children[P], int32(J))
+		}
+	}
+	c.lx = make([]float64, c.sxp[ns])
 }
 
 // Factor recomputes the numeric factorization for a matrix a with the
@@ -173,58 +262,111 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 	if err := checkMatrix("Cholesky", a); err != nil {
 		return err
 	}
-	n := c.n
-	x := make([]float64, n)
-	stack := make([]int, n)
-	mark := make([]int, n)
-	for i := range mark {
-		mark[i] = -1
+	c.a = nil
+	ns := len(c.sfirst) - 1
+	lx := c.lx
+	clear(lx)
+	relpos := make([]int32, c.n)
+	// Left-looking: each supernode J gathers the updates of the
+	// descendants K whose rows meet its columns, kept in linked lists
+	// keyed by the next supernode each K updates.
+	head := make([]int32, ns)
+	next := make([]int32, ns)
+	ptr := make([]int32, ns) // the first row of K (index into its rows) not yet used
+	for j := range head {
+		head[j] = -1
 	}
-	next := make([]int, n) // next free slot of each column of L
-	copy(next, c.lp[:n])
-	lp, li, lx := c.lp, c.li, c.lx
-	for k := range n {
-		// The pattern of row k: the reach of row k's entries in the tree,
-		// in topological order in stack[top:].
-		top := n
-		mark[k] = k
-		for q := c.cp[k]; q < c.cp[k+1]; q++ {
-			j := int(c.ci[q])
-			x[j] = a.Val[c.amap[q]]
-			length := 0
-			for i := j; mark[i] != k; i = c.parent[i] {
-				stack[length] = i
-				length++
-				mark[i] = k
-			}
-			for length > 0 {
-				length--
-				top--
-				stack[top] = stack[length]
+	var work []float64
+	impl := gonum.Implementation{}
+	lapackImpl := lapackgonum.Implementation{}
+	for J := range ns {
+		f, l := c.sfirst[J], c.sfirst[J+1]
+		w := l - f
+		rows := c.srows[c.srp[J]:c.srp[J+1]]
+		m := len(rows)
+		blk := lx[c.sxp[J]:c.sxp[J+1]] // m × w, row-major
+		for i, r := range rows {
+			relpos[r] = int32(i)
+		}
+		// Assemble A's columns f..l−1 (rows ≥ the column).
+		for col := f; col < l; col++ {
+			for q := c.up[col]; q < c.up[col+1]; q++ {
+				blk[int(relpos[c.ui[q]])*w+col-f] += a.Val[c.umap[q]]
 			}
 		}
-		d := x[k]
-		x[k] = 0
-		for _, i := range stack[top:n] {
-			lki := x[i] / lx[lp[i]]
-			x[i] = 0
-			end := next[i]
-			rows := li[lp[i]+1 : end]
-			vals := lx[lp[i]+1 : end]
-			for t, r := range rows {
-				x[r] -= vals[t] * lki
+		// Updates from descendants.
+		for K := head[J]; K >= 0; {
+			nextK := next[K]
+			krows := c.srows[c.srp[K]:c.srp[K+1]]
+			kw := c.sfirst[K+1] - c.sfirst[K]
+			kblk := lx[c.sxp[K]:c.sxp[K+1]]
+			i1 := int(ptr[K])
+			i2 := i1
+			for i2 < len(krows) && int(krows[i2]) < l {
+				i2++
 			}
-			d -= lki * lki
-			li[end] = int32(k)
-			lx[end] = lki
-			next[i]++
+			mk := len(krows) - i1
+			nc := i2 - i1
+			if mk*nc*kw >= 4096 {
+				if cap(work) < mk*nc {
+					work = make([]float64, mk*nc)
+				}
+				cw := work[:mk*nc]
+				impl.Dgemm(blas.NoTrans, blas.Trans, mk, nc, kw, 1, kblk[i1*kw:], kw, kblk[i1*kw:], kw, 0, cw, nc)
+				for r := range mk {
+					base := int(relpos[krows[i1+r]])*w - f
+					src := cw[r*nc : r*nc+min(r+1, nc)]
+					for cc, v := range src {
+						blk[base+int(krows[i1+cc])] -= v
+					}
+				}
+			} else {
+				for r := range mk {
+					xr := kblk[(i1+r)*kw : (i1+r+1)*kw]
+					base := int(relpos[krows[i1+r]])*w - f
+					for cc := range min(r+1, nc) {
+						xc := kblk[(i1+cc)*kw : (i1+cc+1)*kw]
+						var d float64
+						for t, v := range xr {
+							d += v * xc[t]
+						}
+						blk[base+int(krows[i1+cc])] -= d
+					}
+				}
+			}
+			// K's next target: the supernode of its first row ≥ l.
+			if i2 < len(krows) {
+				ptr[K] = int32(i2)
+				T := c.snode[krows[i2]]
+				next[K] = head[T]
+				head[T] = K
+			}
+			K = nextK
 		}
-		if !(d > 0) {
-			return fmt.Errorf("%w: pivot %d (row %d of A) is %.3g", ErrNotPositiveDefinite, k, c.perm[k], d)
+		// Dense factorization of the diagonal block, then L21 = F21·L11⁻ᵀ.
+		if !lapackImpl.Dpotrf(blas.Lower, w, blk, w) {
+			// Locate the failing pivot for the message.
+			k := f
+			for t := range w {
+				if !(blk[t*w+t] > 0) || math.IsNaN(blk[t*w+t]) {
+					k = f + t
+					break
+				}
+			}
+			return fmt.Errorf("%w: pivot %d (row %d of A) is not positive", ErrNotPositiveDefinite, k, c.perm[k])
 		}
-		li[next[k]] = int32(k)
-		lx[next[k]] = math.Sqrt(d)
-		next[k]++
+		if m > w {
+			impl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, m-w, w, 1, blk, w, blk[w*w:], w)
+			ptr[J] = int32(w)
+			T := c.snode[rows[w]]
+			next[J] = head[T]
+			head[T] = int32(J)
+		}
+		for t := range w {
+			if d := blk[t*w+t]; !(d > 0) || math.IsInf(d, 0) {
+				return fmt.Errorf("%w: pivot %d (row %d of A) is %v", ErrNotPositiveDefinite, f+t, c.perm[f+t], d)
+			}
+		}
 	}
 	c.a = a
 	return nil
@@ -240,37 +382,75 @@ func (c *Cholesky) SolveTo(dst, b []float64) error {
 	if err := sparse.CheckFiniteVec("b", b); err != nil {
 		return fmt.Errorf("direct: %w", err)
 	}
+	if c.a == nil {
+		return fmt.Errorf("%w: the last Factor failed", ErrNotPositiveDefinite)
+	}
 	return refineSolve(dst, b, c.a, c.n, c.refine, c.solveOnce)
 }
 
 // solveOnce sets dst = A⁻¹·b with the factor alone (dst and b may not
-// alias; work has length n).
+// alias; y has length n).
 func (c *Cholesky) solveOnce(dst, b, y []float64) {
 	for k, v := range c.perm {
 		y[k] = b[v]
 	}
-	lp, li, lx := c.lp, c.li, c.lx
-	for j := range c.n {
-		yj := y[j] / lx[lp[j]]
-		y[j] = yj
-		for p := lp[j] + 1; p < lp[j+1]; p++ {
-			y[li[p]] -= lx[p] * yj
+	ns := len(c.sfirst) - 1
+	for J := range ns {
+		f, l := c.sfirst[J], c.sfirst[J+1]
+		w := l - f
+		rows := c.srows[c.srp[J]:c.srp[J+1]]
+		blk := c.lx[c.sxp[J]:c.sxp[J+1]]
+		yj := y[f:l]
+		for t := range w {
+			s := yj[t]
+			row := blk[t*w : t*w+t]
+			for u, v := range row {
+				s -= v * yj[u]
+			}
+			yj[t] = s / blk[t*w+t]
+		}
+		for i := w; i < len(rows); i++ {
+			row := blk[i*w : (i+1)*w]
+			var s float64
+			for t, v := range row {
+				s += v * yj[t]
+			}
+			y[rows[i]] -= s
 		}
 	}
-	for j := c.n - 1; j >= 0; j-- {
-		s := y[j]
-		for p := lp[j] + 1; p < lp[j+1]; p++ {
-			s -= lx[p] * y[li[p]]
+	for J := ns - 1; J >= 0; J-- {
+		f, l := c.sfirst[J], c.sfirst[J+1]
+		w := l - f
+		rows := c.srows[c.srp[J]:c.srp[J+1]]
+		blk := c.lx[c.sxp[J]:c.sxp[J+1]]
+		yj := y[f:l]
+		for i := w; i < len(rows); i++ {
+			yi := y[rows[i]]
+			if yi == 0 {
+				continue
+			}
+			row := blk[i*w : (i+1)*w]
+			for t, v := range row {
+				yj[t] -= v * yi
+			}
 		}
-		y[j] = s / lx[lp[j]]
+		for t := w - 1; t >= 0; t-- {
+			yt := yj[t] / blk[t*w+t]
+			yj[t] = yt
+			for u := range t {
+				yj[u] -= blk[t*w+u] * yt
+			}
+		}
 	}
 	for k, v := range c.perm {
 		dst[v] = y[k]
 	}
 }
 
-// NNZ returns the number of nonzeros of L (diagonal included).
-func (c *Cholesky) NNZ() int { return len(c.li) }
+// NNZ returns the number of nonzeros of L (diagonal included; the dense
+// supernodal blocks store the same count plus the unused upper halves of
+// their diagonal blocks).
+func (c *Cholesky) NNZ() int { return c.nnz }
 
 // Flops returns Σ_j c_j², c_j the count of column j of L: the
 // multiply–add count of the numeric factorization, up to lower-order

@@ -58,6 +58,9 @@ func ParseOrdering(s string) (Ordering, error) {
 type graph struct {
 	xadj []int
 	adj  []int32
+	// Scratch of peripheral's searches.
+	spareOrder  []int32
+	spareLevels []int
 }
 
 func (g *graph) n() int { return len(g.xadj) - 1 }
@@ -93,7 +96,7 @@ func symGraph(a *sparse.CSR) *graph {
 		}
 		xadj[i+1] = len(adj)
 	}
-	return &graph{xadj, adj}
+	return &graph{xadj: xadj, adj: adj}
 }
 
 // Order returns the permutation perm of the ordering o for the pattern of
@@ -148,7 +151,7 @@ func (g *graph) bfs(root int, mark []int32, id int32, level []int32, order []int
 // peripheral returns a pseudo-peripheral vertex of the component of root
 // in the marked set (George and Liu's algorithm: move to a vertex of
 // least degree in the last level while the eccentricity grows), with its
-// level structure.
+// level structure. The level entries of the marked set are −1 on return.
 func (g *graph) peripheral(root int, mark []int32, id int32, level []int32, order []int32, levels []int) (int, []int32, []int) {
 	order, levels = g.bfs(root, mark, id, level, order, levels)
 	for {
@@ -163,14 +166,15 @@ func (g *graph) peripheral(root int, mark []int32, id int32, level []int32, orde
 			}
 		}
 		depth := len(levels)
-		o2, l2 := g.bfs(best, mark, id, level, nil, nil)
+		o2, l2 := g.bfs(best, mark, id, level, g.spareOrder, g.spareLevels)
+		for _, v := range o2 {
+			level[v] = -1
+		}
 		if len(l2) <= depth {
-			for _, v := range o2 {
-				level[v] = -1
-			}
-			order, levels = g.bfs(root, mark, id, level, order, levels)
+			g.spareOrder, g.spareLevels = o2, l2
 			return root, order, levels
 		}
+		g.spareOrder, g.spareLevels = order, levels
 		root, order, levels = best, o2, l2
 	}
 }
@@ -192,10 +196,7 @@ func rcm(g *graph) []int {
 		if done[s] {
 			continue
 		}
-		root, order, _ := g.peripheral(s, mark, 0, level, nil, nil)
-		for _, v := range order {
-			level[v] = -1
-		}
+		root, _, _ := g.peripheral(s, mark, 0, level, nil, nil)
 		// Cuthill–McKee from root.
 		start := len(perm)
 		perm = append(perm, root)
@@ -246,9 +247,10 @@ func nestedDissection(g *graph) []int {
 	}
 	stack := []task{{all, 0}}
 	nextID := int32(1)
-	var order []int32
+	order := make([]int32, 0, n)
 	var levels []int
 	var leaves []task
+	var buf []int32
 	for len(stack) > 0 {
 		t := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -261,25 +263,21 @@ func nestedDissection(g *graph) []int {
 			leaves = append(leaves, t)
 			continue
 		}
-		var root int
-		root, order, levels = g.peripheral(int(t.verts[0]), mark, id, level, order, levels)
-		_ = root
-		for _, v := range order {
-			level[v] = -1
-		}
+		_, order, levels = g.peripheral(int(t.verts[0]), mark, id, level, order, levels)
 		if len(order) < len(t.verts) {
-			// Not connected: the reached component and the rest.
-			comp := slices.Clone(order)
-			for _, v := range comp {
+			// Not connected: the reached component and the rest, in place.
+			for _, v := range order {
 				mark[v] = -id
 			}
-			rest := make([]int32, 0, len(t.verts)-len(comp))
+			buf = buf[:0]
 			for _, v := range t.verts {
 				if mark[v] == id {
-					rest = append(rest, v)
+					buf = append(buf, v)
 				}
 			}
-			stack = append(stack, task{comp, t.lo}, task{rest, t.lo + len(comp)})
+			k := copy(t.verts, order)
+			copy(t.verts[k:], buf)
+			stack = append(stack, task{t.verts[:k], t.lo}, task{t.verts[k:], t.lo + k})
 			continue
 		}
 		nl := len(levels) - 1
@@ -305,10 +303,8 @@ func nestedDissection(g *graph) []int {
 			}
 		}
 		// Level m's vertices without a neighbour in level m+1 join the
-		// lower side: the rest still separate.
-		for _, v := range order {
-			mark[v] = 0 // reuse mark as the side: 1 lower, 2 separator, 3 upper
-		}
+		// lower side: the rest still separate. mark holds −side: 1 lower,
+		// 2 separator, 3 upper.
 		for l := range nl {
 			side := int32(1)
 			switch {
@@ -321,7 +317,6 @@ func nestedDissection(g *graph) []int {
 				mark[v] = -side
 			}
 		}
-		var lower, sep, upper []int32
 		for _, v := range order[levels[m]:levels[m+1]] {
 			touches := false
 			for _, w := range g.nbrs(int(v)) {
@@ -334,22 +329,37 @@ func nestedDissection(g *graph) []int {
 				mark[v] = -1
 			}
 		}
+		// Partition t.verts in place: lower side, upper side, separator.
+		nLow, nSep := 0, 0
 		for _, v := range order {
 			switch mark[v] {
 			case -1:
-				lower = append(lower, v)
+				nLow++
 			case -2:
-				sep = append(sep, v)
+				nSep++
+			}
+		}
+		nUp := len(order) - nLow - nSep
+		pl, pu, ps := 0, nLow, nLow+nUp
+		for _, v := range order {
+			switch mark[v] {
+			case -1:
+				t.verts[pl] = v
+				pl++
+			case -2:
+				t.verts[ps] = v
+				ps++
 			default:
-				upper = append(upper, v)
+				t.verts[pu] = v
+				pu++
 			}
 		}
 		hi := t.lo + len(t.verts)
-		for k, v := range sep {
-			perm[hi-len(sep)+k] = int(v)
+		for k, v := range t.verts[nLow+nUp:] {
+			perm[hi-nSep+k] = int(v)
 			mark[v] = 0
 		}
-		stack = append(stack, task{lower, t.lo}, task{upper, t.lo + len(lower)})
+		stack = append(stack, task{t.verts[:nLow], t.lo}, task{t.verts[nLow : nLow+nUp], t.lo + nLow})
 	}
 	// Leaves: minimum degree on each leaf's subgraph.
 	for _, t := range leaves {
