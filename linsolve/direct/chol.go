@@ -79,13 +79,8 @@ func NewCholesky(a *sparse.CSR, s *Settings) (*Cholesky, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cholesky{n: a.Dim(), perm: perm, refine: o.Refine}
-	c.pinv = make([]int, c.n)
-	for k, v := range perm {
-		c.pinv[v] = k
-	}
-	c.permuteLower(a)
-	c.symbolic()
+	c := analyse(a, perm)
+	c.refine = o.Refine
 	if o.MaxNNZ > 0 && c.nnz > o.MaxNNZ {
 		return nil, fmt.Errorf("%w: Cholesky needs %d nonzeros in L (ordering %v), more than the limit %d", ErrFillLimit, c.nnz, o.Ordering, o.MaxNNZ)
 	}
@@ -93,6 +88,19 @@ func NewCholesky(a *sparse.CSR, s *Settings) (*Cholesky, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// analyse returns the symbolic factorization of P·a·Pᵀ (a symmetric in
+// pattern; its lower triangle is read), perm the ordering.
+func analyse(a *sparse.CSR, perm []int) *Cholesky {
+	c := &Cholesky{n: a.Dim(), perm: perm}
+	c.pinv = make([]int, c.n)
+	for k, v := range perm {
+		c.pinv[v] = k
+	}
+	c.permuteLower(a)
+	c.symbolic()
+	return c
 }
 
 // permuteLower builds the row-wise lower triangle of P·A·Pᵀ and the map

@@ -296,6 +296,10 @@ func TestLU(t *testing.T) {
 		for o := range Ordering(len(orderingNames)) {
 			f, err := NewLU(a, &Settings{Ordering: o})
 			require.NoError(t, err, "%s %v", name, o)
+			// The supernodal path without interchanges where the diagonal
+			// pivots pass the threshold, the pivoting one otherwise.
+			wantPivoting := name == "random zero diagonal" || name == "rows permuted 20²"
+			assert.Equal(t, wantPivoting, f.Pivoting(), "%s %v", name, o)
 			x := make([]float64, a.Dim())
 			require.NoError(t, f.SolveTo(x, b))
 			assert.LessOrEqual(t, backwardError(a, x, b), 1e-15, "%s %v", name, o)
@@ -384,4 +388,28 @@ func TestBadInput(t *testing.T) {
 	nb := rhs(a.Dim())
 	nb[2] = math.Inf(1)
 	assert.ErrorIs(t, c.SolveTo(make([]float64, a.Dim()), nb), sparse.ErrNotFinite)
+}
+
+// TestLUFactor refactors new values of one pattern: a zeroed diagonal
+// entry sends the factorization to the pivoting path, the original values
+// back to the supernodal one, each solve to the rounding level.
+func TestLUFactor(t *testing.T) {
+	a := grid([]int{20, 20}, 5)
+	f, err := NewLU(a, nil)
+	require.NoError(t, err)
+	require.False(t, f.Pivoting())
+	z := a.Clone()
+	z.Val[z.DiagIndex()[f.q[0]]] = 0 // the first pivot: zero, no update can fix it
+	b := rhs(a.Dim())
+	x := make([]float64, a.Dim())
+	for _, tc := range []struct {
+		m        *sparse.CSR
+		pivoting bool
+	}{{z, true}, {a, false}} {
+		require.NoError(t, f.Factor(tc.m))
+		assert.Equal(t, tc.pivoting, f.Pivoting())
+		require.NoError(t, f.SolveTo(x, b))
+		assert.LessOrEqual(t, backwardError(tc.m, x, b), 1e-15)
+	}
+	assert.ErrorIs(t, f.Factor(grid([]int{20, 21}, 0)), ErrDimension)
 }
