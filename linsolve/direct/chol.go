@@ -399,6 +399,16 @@ func (c *Cholesky) SolveTo(dst, b []float64) error {
 // solveOnce sets dst = A⁻¹·b with the factor alone (dst and b may not
 // alias; y has length n).
 func (c *Cholesky) solveOnce(dst, b, y []float64) {
+	c.substitute(dst, b, y, c.lx, c.lx, false)
+}
+
+// substitute sets dst = A⁻¹·b for the supernodal factors (y is scratch
+// of length n): y = P·b, the forward substitution with the unit (unit
+// true) or non-unit lower blocks of lb, the backward one with the
+// transposed blocks below the diagonal of ub (Lᵀ for Cholesky, U for LU)
+// and the diagonal block of lb (L11ᵀ, or U11 when unit: the LU layout),
+// and dst = Pᵀ·y.
+func (c *Cholesky) substitute(dst, b, y, lb, ub []float64, unit bool) {
 	for k, v := range c.perm {
 		y[k] = b[v]
 	}
@@ -407,20 +417,21 @@ func (c *Cholesky) solveOnce(dst, b, y []float64) {
 		f, l := c.sfirst[J], c.sfirst[J+1]
 		w := l - f
 		rows := c.srows[c.srp[J]:c.srp[J+1]]
-		blk := c.lx[c.sxp[J]:c.sxp[J+1]]
+		blk := lb[c.sxp[J]:c.sxp[J+1]]
 		yj := y[f:l]
 		for t := range w {
 			s := yj[t]
-			row := blk[t*w : t*w+t]
-			for u, v := range row {
+			for u, v := range blk[t*w : t*w+t] {
 				s -= v * yj[u]
 			}
-			yj[t] = s / blk[t*w+t]
+			if !unit {
+				s /= blk[t*w+t]
+			}
+			yj[t] = s
 		}
 		for i := w; i < len(rows); i++ {
-			row := blk[i*w : (i+1)*w]
 			var s float64
-			for t, v := range row {
+			for t, v := range blk[i*w : (i+1)*w] {
 				s += v * yj[t]
 			}
 			y[rows[i]] -= s
@@ -430,19 +441,29 @@ func (c *Cholesky) solveOnce(dst, b, y []float64) {
 		f, l := c.sfirst[J], c.sfirst[J+1]
 		w := l - f
 		rows := c.srows[c.srp[J]:c.srp[J+1]]
-		blk := c.lx[c.sxp[J]:c.sxp[J+1]]
+		blk := lb[c.sxp[J]:c.sxp[J+1]]
+		ublk := ub[c.sxp[J]:c.sxp[J+1]]
 		yj := y[f:l]
 		for i := w; i < len(rows); i++ {
 			yi := y[rows[i]]
 			if yi == 0 {
 				continue
 			}
-			row := blk[i*w : (i+1)*w]
-			for t, v := range row {
+			for t, v := range ublk[i*w : (i+1)*w] {
 				yj[t] -= v * yi
 			}
 		}
-		for t := w - 1; t >= 0; t-- {
+		if unit { // U11: the upper triangle of the diagonal block
+			for t := w - 1; t >= 0; t-- {
+				s := yj[t]
+				for u := t + 1; u < w; u++ {
+					s -= blk[t*w+u] * yj[u]
+				}
+				yj[t] = s / blk[t*w+t]
+			}
+			continue
+		}
+		for t := w - 1; t >= 0; t-- { // L11ᵀ
 			yt := yj[t] / blk[t*w+t]
 			yj[t] = yt
 			for u := range t {

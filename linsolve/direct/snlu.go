@@ -223,60 +223,8 @@ func gemmNT(impl gonum.Implementation, m, n, k int, a, b, c []float64) {
 
 // solve sets dst = A⁻¹·b (y is scratch of length n).
 func (f *snLU) solve(dst, b, y []float64) {
-	c := f.s
-	for k, v := range c.perm {
-		y[k] = b[v]
-	}
-	ns := len(c.sfirst) - 1
-	for J := range ns {
-		fc, l := c.sfirst[J], c.sfirst[J+1]
-		w := l - fc
-		rows := c.srows[c.srp[J]:c.srp[J+1]]
-		lb := f.lx[c.sxp[J]:c.sxp[J+1]]
-		yj := y[fc:l]
-		for t := range w {
-			s := yj[t]
-			for u, v := range lb[t*w : t*w+t] {
-				s -= v * yj[u]
-			}
-			yj[t] = s
-		}
-		for i := w; i < len(rows); i++ {
-			var s float64
-			for t, v := range lb[i*w : (i+1)*w] {
-				s += v * yj[t]
-			}
-			y[rows[i]] -= s
-		}
-	}
-	for J := ns - 1; J >= 0; J-- {
-		fc, l := c.sfirst[J], c.sfirst[J+1]
-		w := l - fc
-		rows := c.srows[c.srp[J]:c.srp[J+1]]
-		lb := f.lx[c.sxp[J]:c.sxp[J+1]]
-		ub := f.ux[c.sxp[J]:c.sxp[J+1]]
-		yj := y[fc:l]
-		for i := w; i < len(rows); i++ {
-			yi := y[rows[i]]
-			if yi == 0 {
-				continue
-			}
-			for t, v := range ub[i*w : (i+1)*w] {
-				yj[t] -= v * yi
-			}
-		}
-		for t := w - 1; t >= 0; t-- {
-			s := yj[t]
-			for u := t + 1; u < w; u++ {
-				s -= lb[t*w+u] * yj[u]
-			}
-			yj[t] = s / lb[t*w+t]
-		}
-	}
-	for k, v := range c.perm {
-		dst[v] = y[k]
-	}
+	f.s.substitute(dst, b, y, f.lx, f.ux, true)
 }
 
 // nnz returns the nonzeros of L and U (the unit diagonal of L counted).
-func (f *snLU) nnz() int { return 2*f.s.nnz }
+func (f *snLU) nnz() int { return 2 * f.s.nnz }
