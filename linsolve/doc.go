@@ -1,8 +1,10 @@
 // Package linsolve is the solver core of pdekit: Krylov methods (CG,
 // flexible CG, GMRES(m), BiCGStab), the Lanczos process, stationary relaxation methods (Jacobi,
-// Gauss–Seidel, SOR(ω), SSOR(ω)), geometric and algebraic multigrid, and
-// preconditioners (Jacobi, SSOR(ω), IC(0), ILU(0), geometric multigrid,
-// smoothed-aggregation AMG) for sparse linear systems A·x = b.
+// Gauss–Seidel, SOR(ω), SSOR(ω)), geometric and algebraic multigrid, a
+// direct method (sparse Cholesky or LU from package linsolve/direct), and
+// preconditioners (Jacobi, SSOR(ω), IC(0) with an automatic shift, ILU(0),
+// ILUT with column pivoting, geometric multigrid, smoothed-aggregation
+// AMG) for sparse linear systems A·x = b.
 //
 // # Interfaces
 //
@@ -24,12 +26,22 @@
 //     the matrix alone (10–12 iterations on 2D Poisson in any numbering; it
 //     copes with singular consistent systems such as A·1 = 0, and AMG.Update
 //     re-uses the setup for a new matrix of the same pattern). IC(0) and
-//     SSOR remain for small systems. CG stops with DivergedIndefiniteMat if
-//     A turns out not to be positive definite.
+//     SSOR remain for small systems; IC(0) shifts the diagonal when a pivot
+//     is not positive (IC0.Shift reports the shift), so it never fails on
+//     an SPD matrix. CG stops with DivergedIndefiniteMat if A turns out not
+//     to be positive definite, and refuses a nonsymmetric *sparse.CSR
+//     before iterating (ErrNotSymmetric).
 //   - Nonsymmetric A (convection–diffusion, the SKR Darcy form): GMRES(m)
 //     is robust and monotone; BiCGStab uses less memory and often fewer
-//     products but can break down. Both take ILU(0), Jacobi or AMG (with
-//     Gauss–Seidel smoothing, chosen automatically) on the right.
+//     products but can break down. Both take ILU(0), ILUT, Jacobi or AMG
+//     (with Gauss–Seidel smoothing, chosen automatically) on the right.
+//     ILUT (dual threshold, column pivoting) is the one for matrices with
+//     zero diagonal entries or strong convection, where ILU(0) refuses or
+//     barely helps.
+//   - Up to a few hundred thousand unknowns in 2D (and tens of thousands
+//     in 3D), or many right-hand sides, or an ill-conditioned matrix no
+//     preconditioner tames: the direct method ("direct", Direct), which
+//     factors once and refines each solve to the rounding level.
 //   - A preconditioner that is nonlinear or changes between applications
 //     (a neural network, an inner iterative solve): FCG, the flexible CG
 //     of Notay, which A-orthogonalises each preconditioned residual against
@@ -73,7 +85,11 @@
 //     variant of Bi-CG, SIAM J. Sci. Stat. Comput. 13 (1992).
 //   - J. A. Meijerink, H. A. van der Vorst, An iterative solution method for
 //     linear systems of which the coefficient matrix is a symmetric
-//     M-matrix, Math. Comp. 31 (1977) (IC(0)).
+//     M-matrix, Math. Comp. 31 (1977) (IC(0)); T. A. Manteuffel, An
+//     incomplete factorization technique for positive definite linear
+//     systems, Math. Comp. 34 (1980) 473–497 (the diagonal shift).
+//   - Y. Saad, ILUT: a dual threshold incomplete LU factorization, Numer.
+//     Linear Algebra Appl. 1 (1994) 387–402 (ILUT, ILUTP).
 //   - U. Trottenberg, C. W. Oosterlee, A. Schüller, Multigrid, Academic
 //     Press 2001; W. L. Briggs, V. E. Henson, S. F. McCormick, A Multigrid
 //     Tutorial, 2nd ed., SIAM 2000.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -31,6 +32,10 @@ type PreconditionerOptions struct {
 	ILUT *ILUTSettings
 	// IC0 configures "ic0"; nil means the defaults.
 	IC0 *IC0Settings
+	// Reorder, for "ic0", "ilu0" and "ilut", builds the factorization on
+	// P·A·Pᵀ with P the reverse Cuthill–McKee ordering of A + Aᵀ
+	// (Reordered) when it is "rcm"; "" or "natural" keeps A's numbering.
+	Reorder string
 }
 
 // IsStationary reports whether the named method is a relaxation method,
@@ -93,12 +98,30 @@ func NewPreconditioner(name string, a *sparse.CSR, opt *PreconditionerOptions) (
 		return nonNil(NewJacobiPreconditioner(a))
 	case "ssor":
 		return nonNil(NewSSORPreconditioner(a, omega))
-	case "ic0":
-		return nonNil(NewIC0(a, o.IC0))
-	case "ilu0":
-		return nonNil(NewILU0(a))
-	case "ilut":
-		return nonNil(NewILUT(a, o.ILUT))
+	case "ic0", "ilu0", "ilut":
+		build := func(m *sparse.CSR) (Preconditioner, error) {
+			switch name {
+			case "ic0":
+				return nonNil(NewIC0(m, o.IC0))
+			case "ilu0":
+				return nonNil(NewILU0(m))
+			}
+			return nonNil(NewILUT(m, o.ILUT))
+		}
+		switch o.Reorder {
+		case "", "natural":
+			return build(a)
+		case "rcm":
+			if err := checkSquare(name, a); err != nil {
+				return nil, err
+			}
+			perm, err := direct.Order(a, direct.RCM)
+			if err != nil {
+				return nil, err
+			}
+			return nonNil(NewReordered(a, perm, build))
+		}
+		return nil, fmt.Errorf("linsolve: unknown reordering %q (want natural or rcm)", o.Reorder)
 	case "mg":
 		if o.Grid == nil {
 			return nil, fmt.Errorf("%w: the mg preconditioner needs the grid dimensions of the matrix (PreconditionerOptions.Grid, -grid NxN)", ErrDimension)

@@ -160,6 +160,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	drop := fs.Float64("drop", linsolve.DefaultILUTDropTol, "-pc ilut: drop tolerance τ (multipliers below τ, U entries below τ·mean|a_i| are dropped; 0 keeps all)")
 	fill := fs.Int("fill", 0, "-pc ilut: entries kept per row of L and of U (0: 5 × the mean row count of A)")
+	pcReorder := fs.String("pc-reorder", "natural", "-pc ic0, ilu0, ilut: factor the matrix renumbered by reverse Cuthill–McKee (rcm) or as given (natural)")
 	ordering := fs.String("ordering", "nd", "-method direct: fill-reducing ordering nd (nested dissection), md (minimum degree; also amd), rcm or natural")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
 	if err := fs.Parse(args); err != nil {
@@ -246,9 +247,9 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
 		AMG:  &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter},
-		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}})
+		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}, Reorder: *pcReorder})
 	if err != nil {
-		if strings.Contains(err.Error(), "unknown preconditioner") {
+		if strings.Contains(err.Error(), "unknown preconditioner") || strings.Contains(err.Error(), "unknown reordering") {
 			return errUsage{err}
 		}
 		return err

@@ -107,6 +107,8 @@ func TestGenAndSolve(t *testing.T) {
 		assert.Equal(t, 0, code, p+": "+errOut)
 		code, _, errOut = pdekit("solve", "-A", A, "-method", "gmres", "-pc", "ilut", "-drop", "1e-3", "-fill", "10")
 		assert.Equal(t, 0, code, p+": "+errOut)
+		code, _, errOut = pdekit("solve", "-A", A, "-method", "gmres", "-pc", "ilu0", "-pc-reorder", "rcm")
+		assert.Equal(t, 0, code, p+": "+errOut)
 	}
 }
 
@@ -158,6 +160,7 @@ func TestCLIErrors(t *testing.T) {
 		"NaN in b":           {[]string{"solve", "-A", spd, "-b", nanB}, 1, "not finite"},
 		"short b":            {[]string{"solve", "-A", spd, "-b", shortB}, 1, "has 1 entries"},
 		"indefinite to CG":   {[]string{"solve", "-A", indef, "-b", b01}, 1, "not positive definite"},
+		"unknown reorder":    {[]string{"solve", "-A", spd, "-pc", "ic0", "-pc-reorder", "metis"}, 2, "unknown reordering"},
 		"negative drop":      {[]string{"solve", "-A", spd, "-pc", "ilut", "-drop", "-1"}, 2, "-drop"},
 		"ILUT zero diagonal": {[]string{"solve", "-A", zeroDiag, "-method", "gmres", "-pc", "ilut"}, 0, ""},
 		"unknown ordering":   {[]string{"solve", "-A", spd, "-method", "direct", "-ordering", "metis"}, 2, "unknown ordering"},

@@ -41,6 +41,7 @@ type Cholesky struct {
 	srows  []int32
 	sxp    []int
 	lx     []float64
+	dirty  bool // lx holds an earlier factorization
 	nnz    int
 	// The upper triangle of P·A·Pᵀ by rows (columns of the lower).
 	up   []int
@@ -273,7 +274,10 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 	c.a = nil
 	ns := len(c.sfirst) - 1
 	lx := c.lx
-	clear(lx)
+	if c.dirty {
+		clear(lx)
+	}
+	c.dirty = true
 	relpos := make([]int32, c.n)
 	// Left-looking: each supernode J gathers the updates of the
 	// descendants K whose rows meet its columns, kept in linked lists

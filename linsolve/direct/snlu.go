@@ -25,6 +25,7 @@ type snLU struct {
 	s      *Cholesky // the symbolic structure (and the ordering)
 	lx, ux []float64
 	apos   []int // position of each entry of A in lx (≥ 0) or ux (−1 − position)
+	dirty  bool  // lx and ux hold an earlier factorization
 }
 
 var errPivotFallback = errors.New("direct: pivot below threshold")
@@ -93,8 +94,11 @@ func newSNLU(a *sparse.CSR, perm []int, maxNNZ int) (*snLU, error) {
 // factor computes the numeric factorization of a (the analysed pattern).
 func (f *snLU) factor(a *sparse.CSR, tol float64) error {
 	c := f.s
-	clear(f.lx)
-	clear(f.ux)
+	if f.dirty {
+		clear(f.lx)
+		clear(f.ux)
+	}
+	f.dirty = true
 	for q, p := range f.apos {
 		if p >= 0 {
 			f.lx[p] += a.Val[q]

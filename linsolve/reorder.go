@@ -1,0 +1,72 @@
+package linsolve
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/pdekit/pdekit/sparse"
+)
+
+// Reordered applies a preconditioner built for the symmetrically permuted
+// matrix P·A·Pᵀ to the original system: Apply(dst, r) = Pᵀ·M⁻¹·P·r. With
+// a reverse Cuthill–McKee permutation (direct.Order with direct.RCM) it
+// gives IC(0), ILU(0) and ILUT the banded numbering they work best in
+// when a matrix arrives randomly numbered (an unstructured mesh, a
+// permuted grid). Apply is safe for concurrent use when the inner
+// preconditioner's is.
+type Reordered struct {
+	perm  []int // perm[k]: the row of A in position k
+	inner Preconditioner
+	pool  sync.Pool
+}
+
+// NewReordered permutes a by perm (perm[k] is the row and column of a
+// placed k-th) and builds the inner preconditioner on the result with
+// build.
+func NewReordered(a *sparse.CSR, perm []int, build func(*sparse.CSR) (Preconditioner, error)) (*Reordered, error) {
+	n := a.Dim()
+	if r, c := a.Dims(); r != c || len(perm) != n {
+		return nil, fmt.Errorf("%w: reordering a %d×%d matrix with a permutation of length %d", ErrDimension, r, c, len(perm))
+	}
+	pinv := make([]int, n)
+	for i := range pinv {
+		pinv[i] = -1
+	}
+	for k, v := range perm {
+		if v < 0 || v >= n || pinv[v] >= 0 {
+			return nil, fmt.Errorf("%w: perm is not a permutation (entry %d = %d)", ErrDimension, k, v)
+		}
+		pinv[v] = k
+	}
+	t := sparse.NewTriplet(n, n, a.NNZ())
+	for i := range n {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			t.Append(pinv[i], pinv[a.ColIdx[k]], a.Val[k])
+		}
+	}
+	inner, err := build(t.ToCSR())
+	if err != nil {
+		return nil, err
+	}
+	r := &Reordered{perm: perm, inner: inner}
+	r.pool.New = func() any { s := make([]float64, 2*n); return &s }
+	return r, nil
+}
+
+// Apply sets dst = Pᵀ·M⁻¹·P·r.
+func (p *Reordered) Apply(dst, r []float64) {
+	wp := p.pool.Get().(*[]float64)
+	n := len(p.perm)
+	x, y := (*wp)[:n], (*wp)[n:]
+	for k, v := range p.perm {
+		x[k] = r[v]
+	}
+	p.inner.Apply(y, x)
+	for k, v := range p.perm {
+		dst[v] = y[k]
+	}
+	p.pool.Put(wp)
+}
+
+// Inner returns the preconditioner of the permuted matrix.
+func (p *Reordered) Inner() Preconditioner { return p.inner }
