@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -23,51 +24,6 @@ func permuted(a *sparse.CSR, seed uint64) *sparse.CSR {
 		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
 			t.Append(perm[i], perm[a.ColIdx[k]], a.Val[k])
 		}
-	}
-	return t.ToCSR()
-}
-
-// graphLaplacian returns the Laplacian L = D − W of a random geometric
-// graph on n points in the unit square (edges between points closer than
-// r, weights 1), plus a path through all points so that it is connected:
-// singular, with L·1 = 0.
-func graphLaplacian(n int, r float64, seed uint64) *sparse.CSR {
-	rng := rand.New(rand.NewPCG(seed, 2))
-	xs, ys := make([]float64, n), make([]float64, n)
-	for i := range xs {
-		xs[i], ys[i] = rng.Float64(), rng.Float64()
-	}
-	cells := int(1 / r)
-	grid := map[[2]int][]int{}
-	for i := range xs {
-		c := [2]int{int(xs[i] * float64(cells)), int(ys[i] * float64(cells))}
-		grid[c] = append(grid[c], i)
-	}
-	t := sparse.NewTriplet(n, n, 16*n)
-	deg := make([]float64, n)
-	edge := func(i, j int) {
-		t.Append(i, j, -1)
-		t.Append(j, i, -1)
-		deg[i]++
-		deg[j]++
-	}
-	for i := range xs {
-		ci, cj := int(xs[i]*float64(cells)), int(ys[i]*float64(cells))
-		for di := -1; di <= 1; di++ {
-			for dj := -1; dj <= 1; dj++ {
-				for _, j := range grid[[2]int{ci + di, cj + dj}] {
-					if j > i && math.Hypot(xs[i]-xs[j], ys[i]-ys[j]) < r {
-						edge(i, j)
-					}
-				}
-			}
-		}
-		if i > 0 {
-			edge(i-1, i)
-		}
-	}
-	for i, d := range deg {
-		t.Append(i, i, d)
 	}
 	return t.ToCSR()
 }
@@ -141,7 +97,7 @@ func TestAMGSmoothers(t *testing.T) {
 // graph Laplacian (L·1 = 0) with b ⟂ 1. The coarsest matrix is singular
 // and gets a pseudo-inverse; CG converges.
 func TestAMGSingular(t *testing.T) {
-	a := graphLaplacian(3000, 0.04, 1)
+	a := pde.GraphLaplacian(3000, 0.04, rand.New(rand.NewPCG(1, 2)))
 	n := a.Dim()
 	ones := make([]float64, n)
 	for i := range ones {

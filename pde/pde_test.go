@@ -424,3 +424,32 @@ func TestFamilies(t *testing.T) {
 	assert.NotEqual(t, a0.B, a1.B)
 	assert.Len(t, a0.Params, 16)
 }
+
+// TestGraphLaplacian: symmetric, zero row sums (L·1 = 0), non-positive
+// off-diagonal entries, about π·r²·n neighbours per vertex, and the same
+// matrix from the same seed.
+func TestGraphLaplacian(t *testing.T) {
+	n, r := 2000, 0.05
+	a := pde.GraphLaplacian(n, r, rand.New(rand.NewPCG(3, 4)))
+	assert.True(t, a.IsSymmetric(0))
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	y := make([]float64, n)
+	a.MulVecTo(y, ones)
+	for _, v := range y {
+		require.Equal(t, 0.0, v)
+	}
+	for i := range n {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			if int(a.ColIdx[k]) != i {
+				require.Less(t, a.Val[k], 0.0)
+			}
+		}
+	}
+	deg := float64(a.NNZ()-n) / float64(n)
+	assert.InDelta(t, math.Pi*r*r*float64(n)+2, deg, 3)
+	b := pde.GraphLaplacian(n, r, rand.New(rand.NewPCG(3, 4)))
+	assert.Equal(t, a.Val, b.Val)
+}

@@ -63,6 +63,7 @@ var Steps = []Step{
 	{"gp", "", nil, []string{"-problem", "poisson1d-sin100x", "-method", "gp-hm-gm,fd"}},
 	{"neural", "", nil, []string{"-problem", "poisson2d", "-method", "fd,gp-hm"}},
 	{"dcdm", "", []string{"-train", "-full"}, []string{"-grid", "64", "-rhs", "1"}},
+	{"amg", "", nil, []string{"-grid", "16", "-method", "amg,mg,ic0"}},
 }
 
 // TimingFigures are figures whose content is wall-clock time, by output
@@ -72,6 +73,7 @@ var TimingFigures = map[string][]string{
 	"ot":      {"*_seconds.png"},
 	"skr":     {"time-ratios.png"},
 	"skr-pub": {"time-ratios.png"},
+	"amg":     {"*-seconds.png"},
 }
 
 // dir returns the step's output directory name.

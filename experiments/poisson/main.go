@@ -32,7 +32,6 @@ import (
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/pdekit/pdekit/figures"
-	"github.com/pdekit/pdekit/internal/timings"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
 )
@@ -286,12 +285,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := writeTables(stdout, res); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
-		return err
-	}
-	// The timings go to timings.json, so that rerunning the main job
-	// leaves the committed results.json as it is.
-	if err := timings.Split(cfg.out); err != nil {
+	if err := report.WriteResults(cfg.out, res); err != nil {
 		return err
 	}
 	if cfg.noFigures {

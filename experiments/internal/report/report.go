@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pdekit/pdekit/internal/timings"
 )
 
 // Ints parses a comma-separated list of positive integers ("" gives nil).
@@ -132,6 +134,16 @@ func WriteJSON(dir, name string, v any) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
+}
+
+// WriteResults writes v as dir/results.json without its timing fields,
+// which go to dir/timings.json (internal/timings), so that a rerun with
+// the same flags leaves results.json byte-identical.
+func WriteResults(dir string, v any) error {
+	if err := WriteJSON(dir, "results.json", v); err != nil {
+		return err
+	}
+	return timings.Split(dir)
 }
 
 // NewFlags returns the flag set of experiment name, writing to stderr,
