@@ -1,8 +1,10 @@
 package pde
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -10,8 +12,10 @@ import (
 // GraphLaplacian returns the Laplacian L = D − W of a random geometric
 // graph: n points drawn uniformly in the unit square from rng, unit
 // weights between points closer than r (about π·r²·n neighbours each),
-// plus a path through the points in drawing order so that the graph is
-// connected. L is symmetric positive semidefinite and singular, L·1 = 0:
+// plus a path through the points in boustrophedon order of the r × r cells
+// (rows of cells alternately left to right and right to left, points by x
+// within a cell), so that the graph is connected by short edges only and
+// stays geometric (good separators, sparse factors). L is symmetric positive semidefinite and singular, L·1 = 0:
 // the test matrix of algebraic solvers that must cope with a null space
 // (Neumann problems, graph learning).
 func GraphLaplacian(n int, r float64, rng *rand.Rand) *sparse.CSR {
@@ -54,9 +58,29 @@ func GraphLaplacian(n int, r float64, rng *rand.Rand) *sparse.CSR {
 				}
 			}
 		}
-		if i > 0 {
-			edge(i-1, i)
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	key := func(i int) (int, float64) {
+		c := cell(i)
+		x := xs[i]
+		if c[1]%2 == 1 {
+			c[0], x = cells-1-c[0], -x
 		}
+		return c[1]*cells + c[0], x
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		ci, xi := key(i)
+		cj, xj := key(j)
+		if ci != cj {
+			return ci - cj
+		}
+		return cmp.Compare(xi, xj)
+	})
+	for k := 1; k < n; k++ {
+		edge(order[k-1], order[k])
 	}
 	for i, d := range deg {
 		t.Append(i, i, d)

@@ -160,7 +160,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				if !report.Keep(cfg.methods, m) || (m == "mg" && sys.dims == nil) || (m == "direct" && sys.a.Dim() > cfg.directMax) {
 					continue
 				}
-				if (m == "ic0" || m == "direct") && fam == "graph" {
+				if m == "direct" && fam == "graph" {
 					continue // singular (A·1 = 0): no factorization to take
 				}
 				r, err := solve(m, sys, cfg.cgCap)
