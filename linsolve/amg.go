@@ -291,7 +291,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 			break
 		}
 		s := strength(a, o.Theta, lv.dinv, m.symmetric)
-		agg, nAgg := aggregate(s)
+		agg, nAgg := aggregate(s, aggregationOrder(s))
 		k := len(b)
 		if nAgg == 0 || nAgg*k > n*9/10 {
 			msg := fmt.Sprintf("coarsening stalled on level %d: %d unknowns in %d aggregates (θ = %g)", len(m.levels), n, nAgg, o.Theta)
@@ -546,7 +546,7 @@ func strength(a *sparse.CSR, theta float64, dinv []float64, symmetric bool) *spa
 // (standard aggregation: Vaněk, Mandel, Brezina 1996, §4; PyAMG's
 // standard_aggregation). It returns each node's aggregate, −1 for a node
 // with no strong neighbour, and the number of aggregates.
-func aggregate(s *sparse.CSR) ([]int32, int) {
+func aggregate(s *sparse.CSR, order []int) ([]int32, int) {
 	n := s.Dim()
 	agg := make([]int32, n)
 	for i := range agg {
@@ -555,7 +555,7 @@ func aggregate(s *sparse.CSR) ([]int32, int) {
 	next := int32(0)
 	// Pass 1: a node whose strong neighbours are all free becomes a root,
 	// its neighbourhood an aggregate.
-	for i := range n {
+	for _, i := range order {
 		lo, hi := s.RowPtr[i], s.RowPtr[i+1]
 		if agg[i] != -1 || lo == hi {
 			continue
@@ -600,7 +600,7 @@ func aggregate(s *sparse.CSR) ([]int32, int) {
 		}
 	}
 	// Pass 3: what is left forms aggregates with its free neighbours.
-	for i := range n {
+	for _, i := range order {
 		lo, hi := s.RowPtr[i], s.RowPtr[i+1]
 		if agg[i] != -1 || lo == hi {
 			continue
@@ -614,6 +614,58 @@ func aggregate(s *sparse.CSR) ([]int32, int) {
 		next++
 	}
 	return agg, int(next)
+}
+
+// aggregationOrder returns the order in which aggregate roots are
+// chosen: Cuthill–McKee order (breadth first, new neighbours by
+// increasing degree) on the strength graph from a far node (the last one
+// reached by a first such sweep), component by component, so
+// that aggregates grow as a front from one side of the domain whatever
+// the numbering of the unknowns, as lexicographic order does on a grid.
+// Two sweeps of O(nnz) each.
+func aggregationOrder(s *sparse.CSR) []int {
+	n := s.Dim()
+	order := make([]int, 0, n)
+	mark := make([]int8, n) // 0 unvisited, 1 in the first sweep, 2 ordered
+	var queue []int
+	sweep := func(root int, m int8) int {
+		queue = append(queue[:0], root)
+		mark[root] = m
+		last := root
+		for h := 0; h < len(queue); h++ {
+			v := queue[h]
+			last = v
+			if m == 2 {
+				order = append(order, v)
+			}
+			start := len(queue)
+			for _, j := range s.ColIdx[s.RowPtr[v]:s.RowPtr[v+1]] {
+				if mark[j] < m {
+					mark[j] = m
+					queue = append(queue, int(j))
+				}
+			}
+			// Cuthill–McKee: the new neighbours by increasing degree
+			// (insertion sort; the lists are short).
+			nb := queue[start:]
+			for a := 1; a < len(nb); a++ {
+				x := nb[a]
+				dx := s.RowPtr[x+1] - s.RowPtr[x]
+				b := a
+				for ; b > 0 && s.RowPtr[nb[b-1]+1]-s.RowPtr[nb[b-1]] > dx; b-- {
+					nb[b] = nb[b-1]
+				}
+				nb[b] = x
+			}
+		}
+		return last
+	}
+	for i := range n {
+		if mark[i] == 0 {
+			sweep(sweep(i, 1), 2)
+		}
+	}
+	return order
 }
 
 // tentative returns the tentative prolongator T (n × nAgg·k) and the next

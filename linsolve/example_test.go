@@ -163,5 +163,5 @@ func ExampleNewAMG() {
 	}
 	fmt.Println(res.Reason, res.Iterations, amg.Levels(), amg.OperatorComplexity() < 1.5)
 	// Output:
-	// CONVERGED_RTOL 12 3 true
+	// CONVERGED_RTOL 10 4 true
 }
