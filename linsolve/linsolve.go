@@ -20,6 +20,13 @@ type Operator interface {
 // Preconditioner applies the inverse of an approximation M of A:
 // Apply sets dst = M⁻¹·r. dst and r have the operator's length and do not
 // overlap. Apply must not modify r.
+//
+// Concurrency: the preconditioners of this package other than Multigrid
+// (Jacobi, SSOR, IC0, ILU0, ILUT, AMG, and Reordered when its inner one
+// is), and the factorizations of package direct, keep no state between
+// calls or take their work vectors from a pool, so several goroutines may
+// call Apply at once (TestAMGConcurrentApply, TestConcurrentApply).
+// Multigrid's levels hold its work vectors: give each goroutine its own.
 type Preconditioner interface {
 	Apply(dst, r []float64)
 }
