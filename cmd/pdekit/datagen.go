@@ -24,7 +24,11 @@ import (
 
 // datagen writes a family of PDE systems and their solutions as NumPy
 // arrays for neural-operator training, solving each chunk of the family
-// in SKR order with a recycling solver. The layout of -out:
+// in SKR order, warm-started, with the solver of -solver: multigrid-PCG
+// by default on the symmetric families (geometric MG on the grid, or AMG
+// updated for each matrix of one pattern), recycled CG, GCROT (the
+// default for darcy-skr), CG, GMRES(40) or the direct solver (one
+// factorization for poisson-rhs's fixed matrix). The layout of -out:
 //
 //	manifest.json                 settings (must match on every run into the directory)
 //	inputs-00000.npy              float64 [c, s, s]: a (darcy, darcy-skr) or f (poisson-rhs)
@@ -97,7 +101,8 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	chunk := fs.Int("chunk", 256, "samples per file (and per recycled SKR sequence)")
 	rtol := fs.Float64("rtol", 1e-8, "relative residual of every solve")
 	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order, warm-started: recycled CG, or GCROT(40, 20) for darcy-skr (false: CG or GMRES(40), cold, in index order)")
-	pc := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
+	pc := fs.String("pc", "none", "preconditioner of cg, rcg, gmres, gcrot: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
+	solverFlag := fs.String("solver", "auto", "solver: "+strings.Join(datagenSolvers, ", ")+" (auto: mg for the symmetric families, gcrot for darcy-skr, or gmres with -recycle=false)")
 	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
@@ -124,9 +129,19 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	case !slices.Contains(linsolve.PreconditionerNames[:5], *pc):
 		return errUsage{fmt.Errorf("datagen: unknown preconditioner %q", *pc)}
 	}
-	solver := map[bool]string{true: "cg", false: "gmres"}[*family != "darcy-skr"]
-	if *recycle {
-		solver = map[bool]string{true: "rcg", false: "gcrot"}[*family != "darcy-skr"]
+	solver := *solverFlag
+	switch {
+	case !slices.Contains(datagenSolvers, solver):
+		return errUsage{fmt.Errorf("datagen: unknown solver %q (want one of %s)", solver, strings.Join(datagenSolvers, ", "))}
+	case solver == "auto" && *family == "darcy-skr":
+		solver = map[bool]string{true: "gcrot", false: "gmres"}[*recycle]
+	case solver == "auto":
+		solver = "mg"
+	case *family == "darcy-skr" && slices.Contains([]string{"cg", "rcg", "mg", "amg"}, solver):
+		return errUsage{fmt.Errorf("datagen: -solver %s needs a symmetric positive definite family; darcy-skr is not symmetric (use gcrot, gmres or direct)", solver)}
+	}
+	if *pc != "none" && slices.Contains([]string{"mg", "amg", "direct"}, solver) {
+		return errUsage{fmt.Errorf("datagen: -solver %s takes no -pc (got %s)", solver, *pc)}
 	}
 	input := "a"
 	if *family == "poisson-rhs" {
@@ -137,6 +152,9 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
 	return datagen(cfg, stdout, stderr)
 }
+
+// datagenSolvers are the names -solver accepts.
+var datagenSolvers = []string{"auto", "mg", "amg", "rcg", "cg", "gcrot", "gmres", "direct"}
 
 // count returns the number of samples in chunk j (the last may be short).
 func (m Manifest) count(j int) int { return min(m.Chunk, m.N-j*m.Chunk) }
@@ -284,11 +302,32 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		method = &krylov.RCG{}
 	case "gcrot":
 		method = &krylov.GCROT{}
-	case "cg":
+	case "cg", "mg", "amg":
 		method = &linsolve.CG{}
+	case "direct":
+		method = &linsolve.Direct{}
 	default:
 		method = &linsolve.GMRES{Restart: 40}
 	}
+	// The multigrid preconditioners: geometric MG rebuilt per matrix (its
+	// Galerkin setup is a few products), AMG set up once per chunk and
+	// updated for each new matrix of the same pattern.
+	var amg *linsolve.AMG
+	newPC := func(a *sparse.CSR) (linsolve.Preconditioner, error) {
+		switch m.Solver {
+		case "mg":
+			return linsolve.NewPreconditioner("mg", a, &linsolve.PreconditionerOptions{Grid: []int{m.Grid, m.Grid}})
+		case "amg":
+			if amg == nil {
+				var err error
+				amg, err = linsolve.NewAMG(a, nil)
+				return amg, err
+			}
+			return amg, amg.Update(a)
+		}
+		return linsolve.NewPreconditioner(m.PC, a, nil)
+	}
+	usePC := m.PC != "none" || m.Solver == "mg" || m.Solver == "amg"
 	sols := make([]float64, count*nn)
 	st := ChunkStats{Chunk: j, First: first, Count: count, Order: order}
 	t0 := time.Now()
@@ -300,10 +339,10 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		if m.Recycle {
 			set.X0 = prev // warm start from the previous system in SKR order
 		}
-		if m.PC != "none" {
+		if usePC {
 			if pcFor != mats[r] { // poisson-rhs shares one matrix
 				var err error
-				if pc, err = linsolve.NewPreconditioner(m.PC, mats[r], nil); err != nil {
+				if pc, err = newPC(mats[r]); err != nil {
 					return st, fmt.Errorf("datagen: sample %d: %w", first+r, err)
 				}
 				pcFor = mats[r]

@@ -100,8 +100,14 @@ var smallDarcy = []string{"datagen", "-family", "darcy", "-grid", "12", "-n", "1
 // are the family's coefficient fields, and every stored solution solves
 // its system to the requested tolerance.
 func TestDatagenSolutions(t *testing.T) {
+	for _, solver := range []string{"auto", "amg", "rcg", "direct"} {
+		t.Run(solver, func(t *testing.T) { testDatagenSolutions(t, solver) })
+	}
+}
+
+func testDatagenSolutions(t *testing.T, solver string) {
 	dir := t.TempDir()
-	code, stdout, stderr := pdekit(append(smallDarcy, "-out", dir)...)
+	code, stdout, stderr := pdekit(append(slices.Clone(smallDarcy), "-out", dir, "-solver", solver)...)
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "11 systems")
 	fam, err := pde.DarcyFamily(12, 11, 7, pde.DarcyOptions{})
@@ -129,7 +135,11 @@ func TestDatagenSolutions(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(raw, &m))
-	assert.Equal(t, "rcg", m.Solver)
+	want := map[string]string{"auto": "mg"}[solver]
+	if want == "" {
+		want = solver
+	}
+	assert.Equal(t, want, m.Solver)
 	assert.Equal(t, 4, m.Chunks)
 }
 
@@ -206,6 +216,10 @@ func TestDatagenBadInput(t *testing.T) {
 		{[]string{"-shard", "-1/2"}, 2, "want i/k"},
 		{[]string{"-n", "0"}, 2, "positive"},
 		{[]string{"-pc", "mg"}, 2, "unknown preconditioner"},
+		{[]string{"-solver", "frob"}, 2, "unknown solver"},
+		{[]string{"-solver", "mg", "-pc", "ic0"}, 2, "takes no -pc"},
+		{[]string{"-family", "darcy-skr", "-solver", "cg"}, 2, "not symmetric"},
+		{[]string{"-solver", "rcg"}, 1, "different settings"},
 		{[]string{"-seed", "8"}, 1, "different settings"},
 		{[]string{"-recycle=false"}, 1, "different settings"},
 	} {

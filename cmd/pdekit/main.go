@@ -11,9 +11,10 @@
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
 //
 // datagen writes a family of systems and their solutions as NumPy .npy
-// chunks with a JSON manifest, solving each chunk in SKR order with Krylov
-// recycling (recycled CG for the symmetric families, GCROT for darcy-skr,
-// which was faster than GCRO-DR in experiments/skr). It resumes an
+// chunks with a JSON manifest, solving each chunk in SKR order,
+// warm-started, with -solver (default auto: multigrid-PCG for the
+// symmetric families, GCROT for darcy-skr, which was faster than GCRO-DR
+// in experiments/skr; also amg, rcg, cg, gmres, direct). It resumes an
 // interrupted run (complete chunks are kept and skipped) and generates
 // shard i of k deterministically, so that a cluster's job array can split
 // the work: see deploy/.
