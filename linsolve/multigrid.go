@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -83,6 +84,9 @@ type mgLevel struct {
 	x, b   []float64
 	res    []float64
 	t1, t2 []float64 // Chebyshev work vectors
+	// The Galerkin product to the next coarser level, kept for Update:
+	// the prolongation, its transpose and A·P.
+	p, pt, ap *sparse.CSR
 }
 
 // Multigrid is geometric multigrid for matrices from the structured grids
@@ -115,6 +119,7 @@ type Multigrid struct {
 	// it; Apply keeps the cycle symmetric, as CG requires.
 	forward bool
 	k       kernels
+	star    bool // the finest matrix is a (2d+1)-point star
 }
 
 var (
@@ -181,16 +186,54 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 			break
 		}
 		coarse := newGridShape(coarseDims)
-		m.levels[len(m.levels)-1].tr = newTransfer(shape, coarse)
-		p := prolongation(&shape, &coarse)
-		cur = sparse.Mul(p.T(), sparse.Mul(cur, p))
+		fine := &m.levels[len(m.levels)-1]
+		fine.tr = newTransfer(shape, coarse)
+		fine.p = prolongation(&shape, &coarse)
+		fine.pt, fine.ap = fine.p.T(), sparse.Mul(cur, fine.p)
+		cur = sparse.Mul(fine.pt, fine.ap)
 		curDims, shape = coarseDims, coarse
 	}
+	m.star = star
 	if err := m.factorCoarse(); err != nil {
 		return nil, err
 	}
 	m.corr = make([]float64, a.Dim())
 	return m, nil
+}
+
+// Update rebuilds the hierarchy for a matrix a with the pattern of the
+// one the Multigrid was built for and new values (the next system of a
+// Darcy family): the Galerkin products reuse their patterns (the numeric
+// pass of sparse.MulTo), the transfers are kept. It fails with an error
+// wrapping ErrDimension for another pattern, and with the errors of
+// NewMultigrid for bad values; the Multigrid is then unusable until a
+// successful Update.
+func (m *Multigrid) Update(a *sparse.CSR) error {
+	const name = "multigrid"
+	if err := checkSquare(name, a); err != nil {
+		return err
+	}
+	old := m.levels[0].a
+	if a.Dim() != old.Dim() || !slices.Equal(a.RowPtr, old.RowPtr) || !slices.Equal(a.ColIdx, old.ColIdx) {
+		return fmt.Errorf("%w: Multigrid.Update needs the pattern of the matrix it was built for", ErrDimension)
+	}
+	cur := a
+	for l := range m.levels {
+		prev := m.levels[l]
+		if l > 0 {
+			up := &m.levels[l-1]
+			sparse.MulTo(up.ap, up.a, up.p)
+			cur = prev.a
+			sparse.MulTo(cur, up.pt, up.ap)
+		}
+		lv, err := newLevel(cur, prev.dims, m.opt, m.star && l == 0)
+		if err != nil {
+			return err
+		}
+		lv.tr, lv.p, lv.pt, lv.ap = prev.tr, prev.p, prev.pt, prev.ap
+		m.levels[l] = lv
+	}
+	return m.factorCoarse()
 }
 
 // Levels returns the number of levels, finest first.

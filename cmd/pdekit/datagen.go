@@ -309,14 +309,20 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	default:
 		method = &linsolve.GMRES{Restart: 40}
 	}
-	// The multigrid preconditioners: geometric MG rebuilt per matrix (its
-	// Galerkin setup is a few products), AMG set up once per chunk and
-	// updated for each new matrix of the same pattern.
+	// The multigrid preconditioners are set up once per chunk and updated
+	// for each new matrix of the same pattern (Multigrid.Update,
+	// AMG.Update).
 	var amg *linsolve.AMG
+	var mg *linsolve.Multigrid
 	newPC := func(a *sparse.CSR) (linsolve.Preconditioner, error) {
 		switch m.Solver {
 		case "mg":
-			return linsolve.NewPreconditioner("mg", a, &linsolve.PreconditionerOptions{Grid: []int{m.Grid, m.Grid}})
+			if mg == nil {
+				var err error
+				mg, err = linsolve.NewMultigrid(a, []int{m.Grid, m.Grid}, nil)
+				return mg, err
+			}
+			return mg, mg.Update(a)
 		case "amg":
 			if amg == nil {
 				var err error
