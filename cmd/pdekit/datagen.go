@@ -11,9 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pdekit/pdekit/krylov"
@@ -273,18 +275,32 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	mats := make([]*sparse.CSR, count)
 	rhs := make([][]float64, count)
 	params := make([][]float64, count)
-	inputs := make([]float64, 0, count*nn)
-	for r := range count {
-		p, err := fam.Problem(first + r)
-		if err != nil {
-			return ChunkStats{}, err
-		}
-		mats[r], rhs[r], params[r] = p.A, p.B, p.Params
-		if m.Input == "f" {
-			inputs = append(inputs, p.B...)
-		} else {
-			inputs = append(inputs, p.Params...)
-		}
+	inputs := make([]float64, count*nn)
+	// Generate the chunk's problems on every core (each depends only on
+	// (seed, index), so the result does not depend on the scheduling).
+	errs := make([]error, count)
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), count)
+	for w := range workers {
+		wg.Go(func() {
+			for r := w; r < count; r += workers {
+				p, err := fam.Problem(first + r)
+				if err != nil {
+					errs[r] = err
+					continue
+				}
+				mats[r], rhs[r], params[r] = p.A, p.B, p.Params
+				in := p.Params
+				if m.Input == "f" {
+					in = p.B
+				}
+				copy(inputs[r*nn:(r+1)*nn], in)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return ChunkStats{}, err
 	}
 	order := make([]int, count)
 	for r := range order {
