@@ -453,3 +453,45 @@ func TestGraphLaplacian(t *testing.T) {
 	b := pde.GraphLaplacian(n, r, rand.New(rand.NewPCG(3, 4)))
 	assert.Equal(t, a.Val, b.Val)
 }
+
+// TestFNODarcyFamily: a takes the values 3 and 12 only, both in
+// comparable proportions (g is centred), on all s² nodes; the matrix is
+// the SPD diffusion operator on the (s−2)² interior nodes with f = 1; the
+// same seed gives the same field; the field is smooth (a changes value
+// across few node pairs: (−Δ + 9I)⁻² fields are Hölder-smooth).
+func TestFNODarcyFamily(t *testing.T) {
+	s := 61
+	fam, err := pde.FNODarcyFamily(s, 4, 7)
+	require.NoError(t, err)
+	var twelve, jumps, pairs int
+	for i := range 4 {
+		p, err := fam.Problem(i)
+		require.NoError(t, err)
+		require.Len(t, p.Params, s*s)
+		assert.Equal(t, (s-2)*(s-2), p.A.Dim())
+		assert.True(t, p.A.IsSymmetric(1e-14))
+		for _, v := range p.B {
+			require.Equal(t, 1.0, v)
+		}
+		for k, v := range p.Params {
+			require.True(t, v == 3 || v == 12, "a = %v", v)
+			if v == 12 {
+				twelve++
+			}
+			if k%s < s-1 {
+				pairs++
+				if p.Params[k+1] != v {
+					jumps++
+				}
+			}
+		}
+	}
+	frac := float64(twelve) / float64(4*s*s)
+	assert.InDelta(t, 0.5, frac, 0.35)
+	assert.Less(t, float64(jumps)/float64(pairs), 0.2)
+	p0, _ := fam.Problem(2)
+	p1, _ := fam.Problem(2)
+	assert.Equal(t, p0.Params, p1.Params)
+	_, err = pde.FNODarcyFamily(3, 1, 1)
+	assert.Error(t, err)
+}

@@ -44,7 +44,7 @@ import (
 
 const manifestFormat = "pdekit-datagen/1"
 
-var datagenFamilies = []string{"darcy", "darcy-skr", "poisson-rhs"}
+var datagenFamilies = []string{"darcy", "darcy-skr", "poisson-rhs", "darcy-fno"}
 
 // Manifest is manifest.json: everything that determines the data.
 type Manifest struct {
@@ -95,12 +95,12 @@ func parseShard(s string) (int, int, error) {
 func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("datagen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	family := fs.String("family", "darcy", "family: darcy (−∇·(a∇u) = 1, a = exp(GRF)), darcy-skr (L·diag(a)·u = 1), poisson-rhs (−Δu = f, f a random Chebyshev expansion)")
-	grid := fs.Int("grid", 64, "interior nodes per dimension (s×s)")
+	family := fs.String("family", "darcy", "family: darcy (−∇·(a∇u) = 1, a = exp(GRF)), darcy-skr (L·diag(a)·u = 1), poisson-rhs (−Δu = f, f a random Chebyshev expansion), darcy-fno (the FNO paper's data: a ∈ {3, 12} thresholded from N(0, (−Δ+9I)⁻²), f = 1; -grid 421)")
+	grid := fs.Int("grid", 64, "interior nodes per dimension (s×s); darcy-fno: nodes per side, boundary included (421 for the FNO data set)")
 	n := fs.Int("n", 1000, "number of samples")
 	seed := fs.Uint64("seed", 1, "seed: sample i depends only on (seed, i)")
 	out := fs.String("out", "data", "output directory")
-	chunk := fs.Int("chunk", 256, "samples per file (and per recycled SKR sequence)")
+	chunk := fs.Int("chunk", 0, "samples per file (and per SKR sequence); 0: 256, or fewer so that a chunk's systems fit in about 256 MB (15 at 421²)")
 	rtol := fs.Float64("rtol", 1e-8, "relative residual of every solve")
 	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order, warm-started: recycled CG, or GCROT(40, 20) for darcy-skr (false: CG or GMRES(40), cold, in index order)")
 	pc := fs.String("pc", "none", "preconditioner of cg, rcg, gmres, gcrot: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
@@ -124,12 +124,15 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case !slices.Contains(datagenFamilies, *family):
 		return errUsage{fmt.Errorf("datagen: unknown family %q (want one of %s)", *family, strings.Join(datagenFamilies, ", "))}
-	case *grid < 2 || *n < 1 || *chunk < 1:
-		return errUsage{fmt.Errorf("datagen: -grid must be at least 2, -n and -chunk positive")}
+	case *grid < 2 || *n < 1 || *chunk < 0 || (*family == "darcy-fno" && *grid < 4):
+		return errUsage{fmt.Errorf("datagen: -grid must be at least 2 (4 for darcy-fno), -n positive and -chunk non-negative")}
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("datagen: -rtol must be in (0, 1)")}
 	case !slices.Contains(linsolve.PreconditionerNames[:5], *pc):
 		return errUsage{fmt.Errorf("datagen: unknown preconditioner %q", *pc)}
+	}
+	if *chunk == 0 {
+		*chunk = defaultChunk(*grid)
 	}
 	solver := *solverFlag
 	switch {
@@ -152,7 +155,17 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	cfg.m = Manifest{Format: manifestFormat, Family: *family, Grid: *grid, N: *n, Seed: *seed, Chunk: *chunk,
 		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n + *chunk - 1) / *chunk, Input: input,
 		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
+	if *family == "darcy-fno" {
+		cfg.m.Layout = "row-major [sample, i, j] on all grid×grid nodes, boundary included: node (i, j) at (x, y) = (ih, jh), h = 1/(grid−1); solutions are 0 on the boundary"
+	}
 	return datagen(cfg, stdout, stderr)
+}
+
+// defaultChunk returns -chunk 0's chunk size for an s×s grid: 256, or
+// fewer so that a chunk's matrices, right-hand sides, fields and
+// solutions (about 100 bytes per unknown) stay near 256 MB; at least 1.
+func defaultChunk(s int) int {
+	return max(1, min(256, (256<<20)/(100*s*s)))
 }
 
 // datagenSolvers are the names -solver accepts.
@@ -169,6 +182,8 @@ func (m Manifest) family() (*pde.Family, error) {
 		return pde.DarcyFamily(m.Grid, m.N, m.Seed, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
 	case "poisson-rhs":
 		return pde.PoissonRHSFamily(m.Grid, m.N, m.Seed, 8)
+	case "darcy-fno":
+		return pde.FNODarcyFamily(m.Grid, m.N, m.Seed)
 	}
 	return nil, fmt.Errorf("datagen: unknown family %q", m.Family)
 }
@@ -271,7 +286,8 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	m := cfg.m
 	first := j * m.Chunk
 	count := m.count(j)
-	nn := m.Grid * m.Grid
+	nn := m.Grid * m.Grid   // the arrays' samples: s×s
+	nSol := fam.Grid.Size() // the unknowns: s×s, or (s−2)² for darcy-fno's full node grid
 	mats := make([]*sparse.CSR, count)
 	rhs := make([][]float64, count)
 	params := make([][]float64, count)
@@ -335,7 +351,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		case "mg":
 			if mg == nil {
 				var err error
-				mg, err = linsolve.NewMultigrid(a, []int{m.Grid, m.Grid}, nil)
+				mg, err = linsolve.NewMultigrid(a, fam.Grid.N, nil)
 				return mg, err
 			}
 			return mg, mg.Update(a)
@@ -350,7 +366,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		return linsolve.NewPreconditioner(m.PC, a, nil)
 	}
 	usePC := m.PC != "none" || m.Solver == "mg" || m.Solver == "amg"
-	sols := make([]float64, count*nn)
+	sols := make([]float64, count*nSol)
 	st := ChunkStats{Chunk: j, First: first, Count: count, Order: order}
 	t0 := time.Now()
 	var prev []float64
@@ -371,7 +387,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 			}
 			set.Preconditioner = pc
 		}
-		x := sols[r*nn : (r+1)*nn]
+		x := sols[r*nSol : (r+1)*nSol]
 		res, err := method.Solve(x, mats[r], rhs[r], set)
 		if err != nil {
 			return st, fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
@@ -382,6 +398,16 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		bar.add(1)
 	}
 	st.Seconds = time.Since(t0).Seconds()
+	if nSol != nn { // darcy-fno: the interior solution inside a zero boundary
+		full := make([]float64, count*nn)
+		in := m.Grid - 2
+		for r := range count {
+			for i := range in {
+				copy(full[r*nn+(i+1)*m.Grid+1:], sols[r*nSol+i*in:r*nSol+(i+1)*in])
+			}
+		}
+		sols = full
+	}
 	shape := []int{count, m.Grid, m.Grid}
 	for _, f := range []struct {
 		kind string

@@ -267,3 +267,46 @@ func TestDeployCommands(t *testing.T) {
 		assert.Contains(t, stdout, " 4 systems", "%s: shard 1/8 of 10 chunks is chunks 1 and 9, 2 samples each", f)
 	}
 }
+
+// TestDatagenFNO: darcy-fno writes a and u on all s×s nodes, boundary
+// included (u = 0 there), a ∈ {3, 12}, and u solves the interior system
+// to the tolerance.
+func TestDatagenFNO(t *testing.T) {
+	dir := t.TempDir()
+	s := 21
+	code, _, stderr := pdekit("datagen", "-family", "darcy-fno", "-grid", fmt.Sprint(s), "-n", "3", "-chunk", "3", "-seed", "5", "-quiet", "-out", dir)
+	require.Equal(t, 0, code, stderr)
+	shape, a := readNPY(t, filepath.Join(dir, chunkName("inputs", 0, "npy")))
+	assert.Equal(t, fmt.Sprintf("3, %d, %d", s, s), shape)
+	shape, u := readNPY(t, filepath.Join(dir, chunkName("solutions", 0, "npy")))
+	assert.Equal(t, fmt.Sprintf("3, %d, %d", s, s), shape)
+	fam, err := pde.FNODarcyFamily(s, 3, 5)
+	require.NoError(t, err)
+	in := s - 2
+	for r := range 3 {
+		p, err := fam.Problem(r)
+		require.NoError(t, err)
+		assert.Equal(t, p.Params, a[r*s*s:(r+1)*s*s])
+		x := make([]float64, in*in)
+		for i := range s {
+			for j := range s {
+				v := u[r*s*s+i*s+j]
+				if i == 0 || j == 0 || i == s-1 || j == s-1 {
+					require.Equal(t, 0.0, v)
+				} else {
+					x[(i-1)*in+j-1] = v
+				}
+			}
+		}
+		res := make([]float64, in*in)
+		p.A.MulVecTo(res, x)
+		var rr, bb float64
+		for i := range res {
+			rr += (p.B[i] - res[i]) * (p.B[i] - res[i])
+			bb += p.B[i] * p.B[i]
+		}
+		assert.LessOrEqual(t, math.Sqrt(rr/bb), 1e-8)
+	}
+	code, _, stderr = pdekit("datagen", "-family", "darcy-fno", "-grid", "3", "-out", t.TempDir())
+	assert.Equal(t, 2, code, stderr)
+}
