@@ -369,9 +369,9 @@ func fileKind(m os.FileMode) string {
 func genCmd(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	problem := fs.String("problem", "poisson", "poisson (manufactured, 2D), darcy (−∇·(a∇u), a = exp(GRF)), darcy-skr (L·diag(a)), convdiff (upwind, ε = 0.01, β = (1, 0.5))")
+	problem := fs.String("problem", "poisson", "poisson (manufactured, 2D), darcy (−∇·(a∇u), a = exp(GRF)), darcy-skr (L·diag(a)), convdiff (upwind, ε = 0.01, β = (1, 0.5)), darcy-fno (the FNO data set's Darcy problem; -grid counts nodes per side, boundary included)")
 	n := fs.Int("grid", 64, "interior nodes per dimension (N×N)")
-	seed := fs.Uint64("seed", 1, "seed of the coefficient field (darcy, darcy-skr)")
+	seed := fs.Uint64("seed", 1, "seed of the coefficient field (darcy, darcy-skr, darcy-fno)")
 	aPath := fs.String("A", "", "write A here (required)")
 	bPath := fs.String("b", "", "write b here")
 	if err := fs.Parse(args); err != nil {
@@ -402,6 +402,11 @@ func genCmd(args []string, stderr io.Writer) error {
 		}
 	case "convdiff":
 		p, err = pde.ConvectionDiffusionProblem(g, pde.PolyExpSine(2), 0.01, []float64{1, 0.5}, pde.Upwind)
+	case "darcy-fno": // -grid counts the nodes per side, boundary included
+		var fam *pde.Family
+		if fam, err = pde.FNODarcyFamily(*n, 1, *seed); err == nil {
+			p, err = fam.Problem(0)
+		}
 	default:
 		return errUsage{fmt.Errorf("gen: unknown problem %q", *problem)}
 	}
