@@ -98,7 +98,7 @@ func TestGenAndSolve(t *testing.T) {
 		assert.Greater(t, res["factor_nnz"].(float64), 0.0, o)
 	}
 
-	for _, p := range []string{"darcy", "darcy-skr", "convdiff"} {
+	for _, p := range []string{"darcy", "darcy-skr", "convdiff", "darcy-fno"} {
 		code, _, errOut = pdekit("gen", "-problem", p, "-grid", "16", "-A", A)
 		require.Equal(t, 0, code, errOut)
 		code, _, errOut = pdekit("solve", "-A", A, "-method", "bicgstab", "-pc", "ilu0")
