@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -35,7 +37,7 @@ import (
 //	manifest.json                 settings (must match on every run into the directory)
 //	inputs-00000.npy              float64 [c, s, s]: a (darcy, darcy-skr) or f (poisson-rhs)
 //	solutions-00000.npy           float64 [c, s, s]: u on the interior nodes
-//	chunk-00000.json              indices, iterations, residuals, seconds: written last
+//	chunk-00000.json              indices, iterations, residuals, seconds, SHA-256 of the arrays: written last
 //
 // Sample i lies in chunk i / chunk at row i % chunk and depends only on
 // (seed, i), and each chunk is solved on its own (its own SKR order and
@@ -72,6 +74,9 @@ type ChunkStats struct {
 	TotalIterations       int     `json:"total_iterations"`
 	WorstRelativeResidual float64 `json:"worst_relative_residual"`
 	Seconds               float64 `json:"seconds"`
+	// SHA256 holds the hex SHA-256 of each array file ("inputs",
+	// "solutions"), checked before a resumed run keeps the chunk.
+	SHA256 map[string]string `json:"sha256"`
 }
 
 type datagenConfig struct {
@@ -220,16 +225,33 @@ func checkManifest(dir string, m Manifest) error {
 func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%05d.%s", kind, j, ext) }
 
 // chunkDone reports whether chunk j is complete: its stats file exists
-// (it is written after both arrays) and both arrays have the right size.
+// (it is written after both arrays) and names the chunk, and both arrays
+// have the right size and the SHA-256 it records.
 func chunkDone(dir string, j, count, s int) bool {
-	if _, err := os.Stat(filepath.Join(dir, chunkName("chunk", j, "json"))); err != nil {
+	raw, err := os.ReadFile(filepath.Join(dir, chunkName("chunk", j, "json")))
+	if err != nil {
+		return false
+	}
+	var st ChunkStats
+	if json.Unmarshal(raw, &st) != nil || st.Chunk != j || st.Count != count {
 		return false
 	}
 	want := int64(len(npyHeader([]int{count, s, s})) + 8*count*s*s)
 	for _, kind := range []string{"inputs", "solutions"} {
-		st, err := os.Stat(filepath.Join(dir, chunkName(kind, j, "npy")))
-		if err != nil || st.Size() != want {
+		path := filepath.Join(dir, chunkName(kind, j, "npy"))
+		fi, err := os.Stat(path)
+		if err != nil || fi.Size() != want || st.SHA256[kind] == "" {
 			return false
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return false
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil || hex.EncodeToString(h.Sum(nil)) != st.SHA256[kind] {
+			return false // a flipped bit, a truncated copy: regenerate
 		}
 	}
 	return true
@@ -413,9 +435,16 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		kind string
 		data []float64
 	}{{"inputs", inputs}, {"solutions", sols}} {
-		if err := writeFile(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error { return writeNPY(w, shape, f.data) }); err != nil {
+		h := sha256.New()
+		if err := writeFile(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error {
+			return writeNPY(io.MultiWriter(w, h), shape, f.data)
+		}); err != nil {
 			return st, err
 		}
+		if st.SHA256 == nil {
+			st.SHA256 = map[string]string{}
+		}
+		st.SHA256[f.kind] = hex.EncodeToString(h.Sum(nil))
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -183,10 +183,17 @@ func TestDatagenResume(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, os.Remove(filepath.Join(dir, chunkName("chunk", 1, "json"))))
 	require.NoError(t, os.Truncate(filepath.Join(dir, chunkName("solutions", 2, "npy")), 100))
+	// A flipped bit in a file of the right size: its checksum no longer
+	// matches, so chunk 0 is redone too.
+	flip := filepath.Join(dir, chunkName("solutions", 0, "npy"))
+	raw, err := os.ReadFile(flip)
+	require.NoError(t, err)
+	raw[len(raw)-3] ^= 0x10
+	require.NoError(t, os.WriteFile(flip, raw, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, chunkName("inputs", 3, "npy")+".tmp"), []byte("partial"), 0o644))
 	code, stdout, stderr := pdekit(append(smallDarcy, "-out", dir)...)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "6 systems", "chunks 1 and 2 (3 samples each) are redone, not 0 and 3")
+	assert.Contains(t, stdout, "9 systems", "chunks 0, 1 and 2 (3 samples each) are redone, not 3")
 	os.Remove(filepath.Join(dir, chunkName("inputs", 3, "npy")+".tmp"))
 	sameData(t, ref, dir)
 	code, stdout, _ = pdekit(append(smallDarcy, "-out", dir)...)
