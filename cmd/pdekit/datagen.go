@@ -70,6 +70,7 @@ type ChunkStats struct {
 	Chunk                 int     `json:"chunk"`
 	First                 int     `json:"first"` // sample index of row 0
 	Count                 int     `json:"count"`
+	Solver                string  `json:"solver"`
 	Order                 []int   `json:"solve_order"` // rows in SKR order
 	TotalIterations       int     `json:"total_iterations"`
 	WorstRelativeResidual float64 `json:"worst_relative_residual"`
@@ -389,7 +390,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 	}
 	usePC := m.PC != "none" || m.Solver == "mg" || m.Solver == "amg"
 	sols := make([]float64, count*nSol)
-	st := ChunkStats{Chunk: j, First: first, Count: count, Order: order}
+	st := ChunkStats{Chunk: j, First: first, Count: count, Solver: m.Solver, Order: order}
 	t0 := time.Now()
 	var prev []float64
 	var pc linsolve.Preconditioner

@@ -140,6 +140,13 @@ func testDatagenSolutions(t *testing.T, solver string) {
 		want = solver
 	}
 	assert.Equal(t, want, m.Solver)
+	raw, err = os.ReadFile(filepath.Join(dir, chunkName("chunk", 1, "json")))
+	require.NoError(t, err)
+	var st ChunkStats
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Equal(t, want, st.Solver)
+	assert.LessOrEqual(t, st.WorstRelativeResidual, 1e-8)
+	assert.Len(t, st.SHA256, 2)
 	assert.Equal(t, 4, m.Chunks)
 }
 
