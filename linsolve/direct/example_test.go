@@ -67,5 +67,5 @@ func ExampleNewLU() {
 	fmt.Println(err)
 	// Output:
 	// [1 1 1]
-	// direct: matrix is singular: column 1 (factored 0-th) has no entry in the rows not yet pivotal (structurally singular)
+	// direct: matrix is singular: column 1 (elimination step 0) has no entry in the rows not yet pivotal (structurally singular)
 }

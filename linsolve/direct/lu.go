@@ -198,9 +198,9 @@ func (f *LU) Factor(a *sparse.CSR) error {
 				x[i] = 0
 			}
 			if ipiv < 0 {
-				return fmt.Errorf("%w: column %d (factored %d-th) has no entry in the rows not yet pivotal (structurally singular)", ErrSingular, col, k)
+				return fmt.Errorf("%w: column %d (elimination step %d) has no entry in the rows not yet pivotal (structurally singular)", ErrSingular, col, k)
 			}
-			return fmt.Errorf("%w: column %d (factored %d-th) has a zero pivot (numerically singular)", ErrSingular, col, k)
+			return fmt.Errorf("%w: column %d (elimination step %d) has a zero pivot (numerically singular)", ErrSingular, col, k)
 		}
 		if pinv[col] < 0 && math.Abs(x[col]) >= tol*amax {
 			ipiv = col
