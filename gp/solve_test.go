@@ -17,7 +17,7 @@ func problem1D(lo, hi float64, n int, op Op1D, u, f func(float64) float64) Probl
 }
 
 // TestSolve1D: manufactured 1D problems. The low-frequency Poisson
-// problem must reach 1e-8 (the bound); the others are bounded by
+// problem must reach 1e-8 (the target bound); the others are bounded by
 // the measured error times about 5 (measured: 9.6e-10, 1.7e-8, 1.8e-7).
 func TestSolve1D(t *testing.T) {
 	for _, c := range []struct {
@@ -103,7 +103,7 @@ func TestSolve2D(t *testing.T) {
 
 // TestKroneckerMatchesDense: on small grids the Kronecker (LSQR) path and
 // the explicit dense least-squares matrix give the same grid values to
-// 1e-10 (the bound).
+// 1e-10 (the target bound).
 func TestKroneckerMatchesDense(t *testing.T) {
 	u := func(x []float64) float64 { return math.Sin(3*x[0])*math.Sin(2*x[1]) + math.Cos(5*x[0]+x[1]) }
 	for _, n := range []int{16, 24, 40} {

@@ -65,7 +65,7 @@ func TestSolversAgree(t *testing.T) {
 }
 
 // TestSNSIterations: on random assignment with η = 1200 the paper's SNS
-// takes 20 Sinkhorn + 9 Newton steps at n = 500, and the issue asks for at
+// takes 20 Sinkhorn + 9 Newton steps at n = 500, and the target is at
 // most 60 in all to a marginal error of 1e-9 (here at n = 200, where
 // log-domain Sinkhorn needs more than 10⁵ iterations; measured: 41).
 func TestSNSIterations(t *testing.T) {

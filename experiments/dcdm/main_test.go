@@ -31,10 +31,10 @@ func readResults(t *testing.T, dir, name string) Results {
 }
 
 // TestCommittedModel: the committed 64² network, on an unseen right-hand
-// side of the training grid, meets the bar — at most a quarter of
+// side of the training grid, meets the target — at most a quarter of
 // CG's iterations and no more than IC(0)-PCG — and, extended to 128²
 // without retraining (one more level, the repeated level chosen by a
-// short calibration solve), needs less than 1.5× its 64² iterations (the growth
+// short calibration solve), needs less than 1.5× its 64² iterations (the target growth
 // bar, from the paper's claim of near size-independence); every solver
 // reaches the tolerance.
 func TestCommittedModel(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 )
 
 // TestRunRows: two rows of the table at their paper sizes. GP-HM must
-// reach the authors' logged GM error (the bar) and beat the
+// reach the authors' logged GM error (the target) and beat the
 // second-order finite differences on the same grid by orders of
 // magnitude.
 func TestRunRows(t *testing.T) {

@@ -239,8 +239,8 @@ func problems() []problem {
 			u:       func(x []float64) float64 { return math.Sin(pi*x[0]) * math.Sin(4*pi*x[1]) },
 			lap:     func(x []float64) float64 { return -17 * pi * pi * math.Sin(pi*x[0]) * math.Sin(4*pi*x[1]) },
 			targets: map[string]float64{"pig": 1e-4}},
-		// GP-HM's benchmark rows (experiments/gp; Fang et al. 2024): the
-		// issue asks for PINNs on them, not for a bar — published PINNs fail.
+		// GP-HM's benchmark rows (experiments/gp; Fang et al. 2024): PINNs
+		// are run on them, not drawn as a bar — published PINNs fail.
 		{name: "allencahn1d-sin100x", lo: []float64{0}, hi: []float64{2 * pi}, allenCahn: true, gridGP: 400, zeroBC: true,
 			u:   func(x []float64) float64 { return math.Sin(100 * x[0]) },
 			lap: func(x []float64) float64 { return -1e4 * math.Sin(100*x[0]) }},
@@ -444,7 +444,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 		}
 	}
 	if method == "pig" && len(p.lo) == 2 {
-		// Measured (BENCHMARKS.md, session 6): 150 Gaussians × 2 channels,
+		// Measured (BENCHMARKS.md, PIG section): 150 Gaussians × 2 channels,
 		// a short Adam warm-up, then Levenberg–Marquardt, with the
 		// boundary weighed 1e-3 against the RMS-scaled residual.
 		s.gaussians, s.chans, s.interior = 150, 2, 3000
@@ -453,7 +453,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 			// The quick run: the same recipe, smaller (about 10 s a row).
 			s.gaussians, s.interior, s.adam, s.lm = 60, 1000, 100, 40
 		}
-		// Session 7: with the boundary built in, every measured seed
+		// With the boundary built in, every measured seed
 		// reaches ≤ 1e-4; with the boundary loss most stall on a wrong
 		// boundary trace (BENCHMARKS.md).
 		s.exact = p.zeroBC

@@ -43,7 +43,7 @@ func TestRunTiny(t *testing.T) {
 		}
 		assert.NotContains(t, r, "seconds", "timings stay out of results.json")
 		assert.Contains(t, tm, fmt.Sprintf(".runs[%d].seconds", i))
-		// The acceptance: every run reaches 1e-8 on the true residual.
+		// The target: every run reaches 1e-8 on the true residual.
 		assert.Equal(t, true, r["converged"], "%v", r)
 		assert.LessOrEqual(t, r["relative_residual"].(float64), 1e-8, "%v", r)
 	}
