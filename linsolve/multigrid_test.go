@@ -71,8 +71,8 @@ func mgpcg(t *testing.T, a *sparse.CSR, dims []int, opt *MultigridOptions) (Resu
 // TestMultigridGridIndependent checks that MG-PCG iterations do not grow
 // with the grid: the two-grid convergence factor of red–black Gauss–Seidel
 // with linear interpolation is bounded independently of h (Trottenberg et
-// al. 2001, §4.6), so PCG needs a bounded number of iterations; the issue
-// asks for at most 12 at rtol 1e-8. Sizes of both parities are used.
+// al. 2001, §4.6), so PCG needs a bounded number of iterations; the target
+// is at most 12 at rtol 1e-8. Sizes of both parities are used.
 func TestMultigridGridIndependent(t *testing.T) {
 	sizes := []int{31, 64, 127, 200, 255}
 	if testing.Short() {

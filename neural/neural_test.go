@@ -307,7 +307,7 @@ func poisson2D() Problem {
 		Boundary: func(x []float64) float64 { return 0 }}
 }
 
-// TestPINNPoisson2D: the PINN bar, Δu = −2π² sin πx sin πy with
+// TestPINNPoisson2D: the PINN target, Δu = −2π² sin πx sin πy with
 // u = 0 on the unit square's boundary, relative L2 ≤ 1e-3 on a 100²
 // grid after Adam then L-BFGS (measured 4.1e-4).
 func TestPINNPoisson2D(t *testing.T) {

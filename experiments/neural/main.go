@@ -219,7 +219,7 @@ type problem struct {
 	du        func(x []float64) []float64 // ∇u (first-order problems)
 	gridGP    int                         // GP-HM points per axis (0: 100 in 2D, 400 in 1D)
 	zeroBC    bool                        // u = 0 on the boundary (HardBoundary applies)
-	targets   map[string]float64          // the bars
+	targets   map[string]float64          // the targets
 }
 
 func problems() []problem {

@@ -105,7 +105,7 @@ func TestDarcy3DWithMultigrid(t *testing.T) {
 		assert.True(t, r.Converged, "%+v", r)
 		assert.Nil(t, r.RelativeError, "Darcy has no exact solution")
 		if r.Preconditioner == "mg" {
-			assert.LessOrEqual(t, r.Iterations, 20) // the Darcy bound
+			assert.LessOrEqual(t, r.Iterations, 20) // the Darcy target
 		}
 	}
 	assert.Empty(t, res.Order)
