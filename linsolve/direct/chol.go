@@ -332,15 +332,7 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 	}
 	c.dirty = true
 	relpos := make([]int32, c.n)
-	// Left-looking: each supernode J gathers the updates of the
-	// descendants K whose rows meet its columns, kept in linked lists
-	// keyed by the next supernode each K updates.
-	head := make([]int32, ns)
-	next := make([]int32, ns)
-	ptr := make([]int32, ns) // the first row of K (index into its rows) not yet used
-	for j := range head {
-		head[j] = -1
-	}
+	u := c.newUpdateLists()
 	var work []float64
 	impl := gonum.Implementation{}
 	lapackImpl := lapackgonum.Implementation{}
@@ -360,16 +352,12 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 			}
 		}
 		// Updates from descendants.
-		for K := head[J]; K >= 0; {
-			nextK := next[K]
+		for K := u.head[J]; K >= 0; {
+			nextK := u.next[K]
 			krows := c.srows[c.srp[K]:c.srp[K+1]]
 			kw := c.sfirst[K+1] - c.sfirst[K]
 			kblk := lx[c.sxp[K]:c.sxp[K+1]]
-			i1 := int(ptr[K])
-			i2 := i1
-			for i2 < len(krows) && int(krows[i2]) < l {
-				i2++
-			}
+			i1, i2 := u.span(K, krows, l)
 			mk := len(krows) - i1
 			nc := i2 - i1
 			if mk*nc*kw >= 4096 {
@@ -399,13 +387,7 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 					}
 				}
 			}
-			// K's next target: the supernode of its first row ≥ l.
-			if i2 < len(krows) {
-				ptr[K] = int32(i2)
-				T := c.snode[krows[i2]]
-				next[K] = head[T]
-				head[T] = K
-			}
+			u.link(K, krows, i2)
 			K = nextK
 		}
 		// Dense factorization of the diagonal block, then L21 = F21·L11⁻ᵀ.
@@ -422,10 +404,7 @@ func (c *Cholesky) Factor(a *sparse.CSR) error {
 		}
 		if m > w {
 			impl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, m-w, w, 1, blk, w, blk[w*w:], w)
-			ptr[J] = int32(w)
-			T := c.snode[rows[w]]
-			next[J] = head[T]
-			head[T] = int32(J)
+			u.link(int32(J), rows, w)
 		}
 		for t := range w {
 			if d := blk[t*w+t]; !(d > 0) || math.IsInf(d, 0) {
@@ -552,4 +531,45 @@ func (c *Cholesky) Perm() []int { return c.perm }
 func (c *Cholesky) Apply(dst, r []float64) {
 	y := make([]float64, c.n)
 	c.solveOnce(dst, r, y)
+}
+
+// updateLists are the linked lists of the left-looking supernodal
+// factorizations: each factored supernode K waits on the list of the next
+// supernode its rows update (head starts a list, next chains it), ptr[K]
+// being K's first row (an index into its structure) not yet used.
+type updateLists struct {
+	snode           []int32
+	head, next, ptr []int32
+}
+
+func (c *Cholesky) newUpdateLists() *updateLists {
+	ns := len(c.sfirst) - 1
+	u := &updateLists{snode: c.snode, head: make([]int32, ns), next: make([]int32, ns), ptr: make([]int32, ns)}
+	for j := range u.head {
+		u.head[j] = -1
+	}
+	return u
+}
+
+// span returns the rows i1 ≤ i < i2 of K's structure krows that fall in
+// the columns of the supernode ending before column l.
+func (u *updateLists) span(K int32, krows []int32, l int) (i1, i2 int) {
+	i1 = int(u.ptr[K])
+	i2 = i1
+	for i2 < len(krows) && int(krows[i2]) < l {
+		i2++
+	}
+	return i1, i2
+}
+
+// link puts K on the list of the supernode holding its row rows[i], its
+// next target, unless i is past its last row.
+func (u *updateLists) link(K int32, rows []int32, i int) {
+	if i >= len(rows) {
+		return
+	}
+	u.ptr[K] = int32(i)
+	T := u.snode[rows[i]]
+	u.next[K] = u.head[T]
+	u.head[T] = K
 }

@@ -108,12 +108,7 @@ func (f *snLU) factor(a *sparse.CSR, tol float64) error {
 	}
 	ns := len(c.sfirst) - 1
 	relpos := make([]int32, c.n)
-	head := make([]int32, ns)
-	next := make([]int32, ns)
-	ptr := make([]int32, ns)
-	for j := range head {
-		head[j] = -1
-	}
+	u := c.newUpdateLists()
 	var work []float64
 	impl := gonum.Implementation{}
 	for J := range ns {
@@ -126,17 +121,13 @@ func (f *snLU) factor(a *sparse.CSR, tol float64) error {
 		for i, r := range rows {
 			relpos[r] = int32(i)
 		}
-		for K := head[J]; K >= 0; {
-			nextK := next[K]
+		for K := u.head[J]; K >= 0; {
+			nextK := u.next[K]
 			krows := c.srows[c.srp[K]:c.srp[K+1]]
 			kw := c.sfirst[K+1] - c.sfirst[K]
 			kl := f.lx[c.sxp[K]:c.sxp[K+1]]
 			ku := f.ux[c.sxp[K]:c.sxp[K+1]]
-			i1 := int(ptr[K])
-			i2 := i1
-			for i2 < len(krows) && int(krows[i2]) < l {
-				i2++
-			}
+			i1, i2 := u.span(K, krows, l)
 			mk, nc := len(krows)-i1, i2-i1
 			// L_J(rows, cols) −= L_K(i1:, :)·U_K(:, i1:i2), U_K stored
 			// transposed in ku; U_Jᵀ(rows ≥ l, cols) −= U_Kᵀ(i2:, :)·L_K(i1:i2, :)ᵀ.
@@ -161,12 +152,7 @@ func (f *snLU) factor(a *sparse.CSR, tol float64) error {
 					}
 				}
 			}
-			if i2 < len(krows) {
-				ptr[K] = int32(i2)
-				T := c.snode[krows[i2]]
-				next[K] = head[T]
-				head[T] = K
-			}
+			u.link(K, krows, i2)
 			K = nextK
 		}
 		// Factor the m × w panel of L without interchanges, checking each
@@ -196,10 +182,7 @@ func (f *snLU) factor(a *sparse.CSR, tol float64) error {
 		if m > w {
 			// U12ᵀ = F12ᵀ·L11⁻ᵀ (L11 unit lower).
 			impl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.Unit, m-w, w, 1, lb, w, ub[w*w:], w)
-			ptr[J] = int32(w)
-			T := c.snode[rows[w]]
-			next[J] = head[T]
-			head[T] = int32(J)
+			u.link(int32(J), rows, w)
 		}
 	}
 	return nil
