@@ -17,15 +17,7 @@ import (
 
 // permuted returns Q·A·Qᵀ for a random permutation Q (seeded).
 func permuted(a *sparse.CSR, seed uint64) *sparse.CSR {
-	n := a.Dim()
-	perm := rand.New(rand.NewPCG(seed, 1)).Perm(n)
-	t := sparse.NewTriplet(n, n, a.NNZ())
-	for i := range n {
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			t.Append(perm[i], perm[a.ColIdx[k]], a.Val[k])
-		}
-	}
-	return t.ToCSR()
+	return sparse.SymPermute(a, rand.New(rand.NewPCG(seed, 1)).Perm(a.Dim()))
 }
 
 // TestAMGPCG checks AMG-preconditioned CG to a true relative residual of

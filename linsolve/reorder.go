@@ -38,13 +38,7 @@ func NewReordered(a *sparse.CSR, perm []int, build func(*sparse.CSR) (Preconditi
 		}
 		pinv[v] = k
 	}
-	t := sparse.NewTriplet(n, n, a.NNZ())
-	for i := range n {
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			t.Append(pinv[i], pinv[a.ColIdx[k]], a.Val[k])
-		}
-	}
-	inner, err := build(t.ToCSR())
+	inner, err := build(sparse.SymPermute(a, pinv))
 	if err != nil {
 		return nil, err
 	}

@@ -317,6 +317,20 @@ func (a *CSR) Asymmetry(tol float64) (i, j int, ok bool) {
 	return -1, -1, true
 }
 
+// SymPermute returns P·A·Pᵀ for the square a: the entry a_ij moves to
+// (to[i], to[j]). to must be a permutation of 0, …, n−1 (it is not
+// checked here; callers taking one from outside check it).
+func SymPermute(a *CSR, to []int) *CSR {
+	n := a.Dim()
+	t := NewTriplet(n, n, a.NNZ())
+	for i := range n {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			t.Append(to[i], to[a.ColIdx[k]], a.Val[k])
+		}
+	}
+	return t.ToCSR()
+}
+
 // CheckFinite returns an error wrapping ErrNotFinite that names the first
 // NaN or Inf entry of a, or nil if all entries are finite.
 func (a *CSR) CheckFinite() error {

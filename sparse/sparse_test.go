@@ -588,3 +588,28 @@ func FuzzReadVector(f *testing.F) {
 		}
 	})
 }
+
+// TestSymPermute: (P·A·Pᵀ)[to[i], to[j]] = A[i, j] entry by entry, and the
+// inverse permutation restores A.
+func TestSymPermute(t *testing.T) {
+	tr := NewTriplet(4, 4, 0)
+	for _, e := range [][3]float64{{0, 0, 4}, {0, 3, -1}, {1, 2, 2.5}, {2, 1, 7}, {3, 3, 1}, {3, 0, -2}} {
+		tr.Append(int(e[0]), int(e[1]), e[2])
+	}
+	a := tr.ToCSR()
+	to := []int{2, 0, 3, 1}
+	b := SymPermute(a, to)
+	for i := range 4 {
+		for j := range 4 {
+			assert.Equal(t, a.At(i, j), b.At(to[i], to[j]), "(%d, %d)", i, j)
+		}
+	}
+	back := make([]int, 4)
+	for i, v := range to {
+		back[v] = i
+	}
+	c := SymPermute(b, back)
+	assert.Equal(t, a.RowPtr, c.RowPtr)
+	assert.Equal(t, a.ColIdx, c.ColIdx)
+	assert.Equal(t, a.Val, c.Val)
+}

@@ -299,15 +299,8 @@ func ones(n int) []float64 {
 
 // permute returns Q·A·Qᵀ for a random permutation Q and the permutation.
 func permute(a *sparse.CSR, rng *rand.Rand) (*sparse.CSR, []int) {
-	n := a.Dim()
-	perm := rng.Perm(n)
-	t := sparse.NewTriplet(n, n, a.NNZ())
-	for i := range n {
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			t.Append(perm[i], perm[a.ColIdx[k]], a.Val[k])
-		}
-	}
-	return t.ToCSR(), perm
+	perm := rng.Perm(a.Dim())
+	return sparse.SymPermute(a, perm), perm
 }
 
 // rotatedQ1 assembles −∇·(K∇u) with the constant tensor K = R·diag(1, ε)·Rᵀ,

@@ -50,15 +50,7 @@ func grid(dims []int, conv float64) *sparse.CSR {
 
 // permute returns Q·A·Qᵀ for a seeded random permutation Q.
 func permute(a *sparse.CSR, seed uint64) *sparse.CSR {
-	n := a.Dim()
-	perm := rand.New(rand.NewPCG(seed, 1)).Perm(n)
-	t := sparse.NewTriplet(n, n, a.NNZ())
-	for i := range n {
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			t.Append(perm[i], perm[a.ColIdx[k]], a.Val[k])
-		}
-	}
-	return t.ToCSR()
+	return sparse.SymPermute(a, rand.New(rand.NewPCG(seed, 1)).Perm(a.Dim()))
 }
 
 // rowPermute returns A with its rows permuted at random: the diagonal is
