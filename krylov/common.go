@@ -23,6 +23,10 @@ var (
 	// size; call Reset on the space (or use a fresh solver) between
 	// sequences of different sizes.
 	ErrSpaceSize = errors.New("krylov: recycle space was built for another system size")
+	// ErrSpaceBusy reports a Space or CGSpace that another solve, on
+	// another goroutine, is using: a recycle space belongs to one solve
+	// at a time.
+	ErrSpaceBusy = errors.New("krylov: recycle space is in use by another solve")
 )
 
 // restartRecycle applies the zero-value defaults of GCRODR's and GCROT's M
@@ -40,14 +44,21 @@ func restartRecycle(m, k int) (int, int) {
 
 // spaceFor returns *sp, creating it when nil, or ErrSpaceSize when it
 // holds vectors of a length other than n.
+// On success the space is held by the caller, who must release it
+// (s.busy.Unlock) when the solve ends.
 func spaceFor(sp **Space, n int) (*Space, error) {
 	if *sp == nil {
 		*sp = new(Space)
 	}
-	if s := *sp; s.dim > 0 && s.u.n != n {
+	s := *sp
+	if !s.busy.TryLock() {
+		return nil, ErrSpaceBusy
+	}
+	if s.dim > 0 && s.u.n != n {
+		s.busy.Unlock()
 		return nil, ErrSpaceSize
 	}
-	return *sp, nil
+	return s, nil
 }
 
 // settings is a linsolve.Settings with the defaults filled in.

@@ -46,11 +46,18 @@
 // result when it does not converge. Bad input gets an error, never a
 // panic: mismatched sizes (linsolve.ErrDimension, ErrSpaceSize,
 // ErrSequence), a recycle dimension k ≥ m (ErrRecycleDim), NaN in b
-// (sparse.ErrNotFinite), a Settings field out of range
-// (linsolve.ErrSettings). A recycle space that has become useless is
+// (sparse.ErrNotFinite), a Settings field or a method field (M, S, L,
+// Target) out of range (linsolve.ErrSettings), a recycle space in use by
+// another solve (ErrSpaceBusy). A recycle space that has become useless is
 // dropped, not trusted: dependent vectors of C = A·U are removed in the QR
 // step, an indefinite UᵀA·U empties an RCG space, and an indefinite
 // matrix then stops CG with linsolve.ErrIndefinite.
+//
+// Concurrency: a solver value (RCG, GCRODR, GCROT, Projection,
+// Sequence) owns its work vectors and serves one goroutine at a time, as
+// every linsolve.Method does. A recycle space (Space, CGSpace) belongs to
+// one solve at a time: solvers may share it one after another, and a
+// solve that finds it in use returns ErrSpaceBusy instead of racing.
 //
 // # References
 //

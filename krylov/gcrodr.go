@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/cmplx"
 	"slices"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -32,7 +33,13 @@ const (
 // preconditioner (compared by identity) it recomputes C = Â·U and
 // re-orthonormalises. Call Invalidate after changing a matrix in place,
 // and Reset to forget the space.
+//
+// A Space belongs to one solve at a time: several solvers (GCRODR, GCROT)
+// may share it one after another, and a solve that finds it in use by
+// another goroutine returns ErrSpaceBusy at once (TestSpaceBusy). Reset
+// and Invalidate must not run during a solve.
 type Space struct {
+	busy  sync.Mutex // held by the solve using the space
 	u, c  block
 	dim   int
 	unorm []float64 // ‖u_i‖, the scaling D of GCRO-DR
@@ -132,7 +139,7 @@ func (m *GCRODR) dims(n int) (restart, k int, err error) {
 		return 0, 0, ErrRecycleDim
 	}
 	if m.Target != SmallestMagnitude && m.Target != SmallestReal {
-		return 0, 0, fmt.Errorf("krylov: GCRODR: unknown Target %d", m.Target)
+		return 0, 0, fmt.Errorf("%w: GCRODR: unknown Target %d", linsolve.ErrSettings, m.Target)
 	}
 	// A tiny system cannot hold the full basis.
 	if restart > n {
@@ -162,6 +169,7 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 	if err != nil {
 		return linsolve.Result{}, err
 	}
+	defer sp.busy.Unlock()
 	m.init(n, restart, kmax)
 	x, r := dst, m.v.row(0)
 	beta, target, divLimit, zero := st.begin(x, r, a, b, &s)

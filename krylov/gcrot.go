@@ -1,6 +1,7 @@
 package krylov
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -50,12 +51,12 @@ type GCROT struct {
 
 var _ linsolve.Method = (*GCROT)(nil)
 
-func (m *GCROT) dims(n int) (inner, k int) {
+func (m *GCROT) dims(n int) (inner, k int, err error) {
 	inner, k = restartRecycle(m.M, m.K)
 	if inner < 1 {
-		panic("krylov: GCROT: M must be positive")
+		return 0, 0, fmt.Errorf("%w: GCROT: M = %d, want ≥ 0", linsolve.ErrSettings, m.M)
 	}
-	return min(inner, max(n, 1)), k
+	return min(inner, max(n, 1)), k, nil
 }
 
 // Solve solves A·x = b into dst. See linsolve.Method.
@@ -63,7 +64,10 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	st := solveState{name: "GCROT", start: time.Now()}
 	n := a.Dim()
 	s := resolve(set, n)
-	inner, kmax := m.dims(n)
+	inner, kmax, err := m.dims(n)
+	if err != nil {
+		return linsolve.Result{}, err
+	}
 	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
 		return linsolve.Result{}, err
 	}
@@ -74,6 +78,7 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	if err != nil {
 		return linsolve.Result{}, err
 	}
+	defer sp.busy.Unlock()
 	if kmax == 0 {
 		sp.dim = 0
 	}

@@ -376,7 +376,8 @@ func TestDefaultsAreUsed(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DefaultRestart, m)
 	assert.Equal(t, DefaultRecycle, k)
-	k, s := (&RCG{}).dims()
+	k, s, err := (&RCG{}).dims()
+	require.NoError(t, err)
 	assert.Equal(t, DefaultRCGRecycle, k)
 	assert.Equal(t, DefaultRCGStore, s)
 	// A system smaller than the restart length shrinks both.

@@ -1,6 +1,7 @@
 package krylov
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pdekit/pdekit/internal/vec"
@@ -62,7 +63,7 @@ func (p *Projection) Solve(dst []float64, a linsolve.Operator, b []float64, set 
 		l = DefaultProjection
 	}
 	if l < 0 {
-		panic("krylov: Projection: negative L")
+		return linsolve.Result{}, fmt.Errorf("%w: Projection: L = %d, want ≥ 0", linsolve.ErrSettings, p.L)
 	}
 	if p.Method == nil {
 		p.Method = new(linsolve.CG)

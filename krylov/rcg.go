@@ -3,6 +3,7 @@ package krylov
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -28,7 +29,13 @@ const (
 // the Gram matrix E = UᵀA·U. Like Space
 // it is recomputed (A·U and E) when the operator changes by identity; call
 // Invalidate after changing a matrix in place and Reset to forget it.
+//
+// A CGSpace belongs to one solve at a time: several RCG values may share
+// it one after another, and a solve that finds it in use by another
+// goroutine returns ErrSpaceBusy at once (TestSpaceBusy). Reset and
+// Invalidate must not run during a solve.
 type CGSpace struct {
+	busy    sync.Mutex // held by the solve using the space
 	u, au   block
 	aur     []float64   // A·U row-major (n×dim), for the fused kernels
 	aurOK   bool        // aur holds the current A·U
@@ -127,7 +134,7 @@ type RCG struct {
 
 var _ linsolve.Method = (*RCG)(nil)
 
-func (m *RCG) dims() (k, s int) {
+func (m *RCG) dims() (k, s int, err error) {
 	k, s = m.K, m.S
 	if k == 0 {
 		k = DefaultRCGRecycle
@@ -139,9 +146,9 @@ func (m *RCG) dims() (k, s int) {
 		s = DefaultRCGStore
 	}
 	if s < 0 {
-		panic("krylov: RCG: negative S")
+		return 0, 0, fmt.Errorf("%w: RCG: S = %d, want ≥ 0", linsolve.ErrSettings, m.S)
 	}
-	return k, s
+	return k, s, nil
 }
 
 // Solve solves A·x = b into dst. See linsolve.Method.
@@ -149,7 +156,10 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 	st := solveState{name: "RCG", start: time.Now()}
 	n := a.Dim()
 	s := resolve(set, n)
-	kmax, smax := m.dims()
+	kmax, smax, err := m.dims()
+	if err != nil {
+		return linsolve.Result{}, err
+	}
 	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
 		return linsolve.Result{}, err
 	}
@@ -157,6 +167,10 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 		m.Space = new(CGSpace)
 	}
 	sp := m.Space
+	if !sp.busy.TryLock() {
+		return linsolve.Result{}, ErrSpaceBusy
+	}
+	defer sp.busy.Unlock()
 	if sp.dim > 0 && sp.u.n != n {
 		return linsolve.Result{}, ErrSpaceSize
 	}

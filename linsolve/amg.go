@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -184,7 +183,7 @@ type AMG struct {
 	cinv       []float64 // dense (pseudo-)inverse of the coarsest matrix
 	coarseKind string
 	warnings   []string
-	pool       sync.Pool
+	pool       *workPool[amgWork]
 	// autoFiltered counts the levels whose prolongator was smoothed with
 	// the filtered matrix because the unfiltered Galerkin product filled
 	// in (more than 3× the fine level's entries per row).
@@ -277,7 +276,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	if err := m.build(a, bc); err != nil {
 		return nil, err
 	}
-	m.pool.New = func() any { return m.newWork() }
+	m.pool = newWorkPool(m.newWork)
 	return m, nil
 }
 
@@ -1005,9 +1004,9 @@ func (m *AMG) newWork() *amgWork {
 
 // Apply sets dst = M⁻¹·r: one V-cycle for A·x = r from x = 0.
 func (m *AMG) Apply(dst, r []float64) {
-	w := m.pool.Get().(*amgWork)
+	w := m.pool.get()
 	m.cycle(w, 0, dst, r)
-	m.pool.Put(w)
+	m.pool.put(w)
 }
 
 // cycle sets x to one V-cycle's approximation of A_l⁻¹·b.

@@ -1,6 +1,7 @@
 package linsolve
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -52,7 +53,7 @@ func (m *FCG) Solve(dst []float64, a Operator, b []float64, settings *Settings) 
 		return Result{}, err
 	}
 	if m.Truncation < 0 {
-		panic("linsolve: FCG with negative Truncation")
+		return Result{}, fmt.Errorf("%w: %s: Truncation = %d, want ≥ 0", ErrSettings, name, m.Truncation)
 	}
 	keep := m.Truncation
 	if keep == 0 {

@@ -1,6 +1,7 @@
 package linsolve
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -53,7 +54,7 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 	n := a.Dim()
 	s := resolve(settings, n)
 	if m.Restart < 0 {
-		panic("linsolve: GMRES: negative Restart")
+		return Result{}, fmt.Errorf("%w: %s: Restart = %d, want ≥ 0", ErrSettings, name, m.Restart)
 	}
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return Result{}, err

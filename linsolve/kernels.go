@@ -90,16 +90,6 @@ func (k *kernels) residual(cb *colorBlock, r, x, b []float64) {
 	k.run(len(cb.rows))
 }
 
-// prolongAdd sets dst += P·xc.
-func (k *kernels) prolongAdd(tr *transfer, dst, xc []float64) {
-	k.transfer(tr.plan(dst, xc, true))
-}
-
-// restrict sets dst = Pᵀ·r.
-func (k *kernels) restrict(tr *transfer, dst, r []float64) {
-	k.transfer(tr.plan(dst, r, false))
-}
-
 func (k *kernels) transfer(ps []axisPass) {
 	for i := range ps {
 		k.t = rowTask{kind: kAxis, pass: &ps[i]}

@@ -21,12 +21,14 @@ type Operator interface {
 // Apply sets dst = M⁻¹·r. dst and r have the operator's length and do not
 // overlap. Apply must not modify r.
 //
-// Concurrency: the preconditioners of this package other than Multigrid
-// (Jacobi, SSOR, IC0, ILU0, ILUT, AMG, and Reordered when its inner one
-// is), and the factorizations of package direct, keep no state between
-// calls or take their work vectors from a pool, so several goroutines may
-// call Apply at once (TestAMGConcurrentApply, TestConcurrentApply).
-// Multigrid's levels hold its work vectors: give each goroutine its own.
+// Concurrency: the preconditioners of this package (Jacobi, SSOR, IC0,
+// ILU0, ILUT, AMG, Multigrid, and Reordered when its inner one is) and the
+// factorizations of package direct keep no state between calls or take
+// their work vectors from a pool, so several goroutines may call Apply at
+// once — several solvers may share one preconditioner
+// (TestConcurrentApply, TestAMGConcurrentApply,
+// TestMultigridConcurrentApply). Methods that change a preconditioner
+// (AMG.Update, Multigrid.Update) must not run concurrently with Apply.
 type Preconditioner interface {
 	Apply(dst, r []float64)
 }
@@ -54,6 +56,8 @@ func (h *History) Record(iteration int, residual float64) {
 type Settings struct {
 	// RelTol is the relative tolerance: the solve has converged when
 	// ‖b − A·x‖₂ ≤ max(RelTol·‖b‖₂, AbsTol). Zero means DefaultRelTol.
+	// RelTol ≥ 1 is accepted; x = 0 meets it (‖b − A·0‖ = ‖b‖), so a
+	// solve from a zero initial guess returns at once.
 	RelTol float64
 	// AbsTol is the absolute tolerance in the test above. Zero means 0.
 	AbsTol float64

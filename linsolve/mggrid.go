@@ -261,8 +261,6 @@ func prolongation(fine, coarse *gridShape) *sparse.CSR {
 type transfer struct {
 	fine, coarse gridShape
 	par, chi     [3][]links
-	t1, t2       []float64 // intermediate tensors
-	pro, res     []axisPass
 }
 
 func newTransfer(fine, coarse gridShape) *transfer {
@@ -270,20 +268,12 @@ func newTransfer(fine, coarse gridShape) *transfer {
 	for d := range 3 {
 		t.par[d], t.chi[d] = transfer1D(fine.n[d], coarse.n[d])
 	}
-	t.t1 = make([]float64, fine.size())
-	t.t2 = make([]float64, fine.size())
-	t.pro = t.passes(true)
-	t.res = t.passes(false)
 	return t
 }
 
-// plan returns the passes of P·src (prolong, added to dst) or Pᵀ·src
-// into dst, with the caller's vectors patched into the stored plan.
-func (t *transfer) plan(dst, src []float64, prolong bool) []axisPass {
-	ps := t.res
-	if prolong {
-		ps = t.pro
-	}
+// plan patches the caller's vectors into the passes ps of P·src (added
+// to dst) or Pᵀ·src (into dst), made by transfer.passes, and returns ps.
+func plan(ps []axisPass, dst, src []float64) []axisPass {
 	ps[0].in = src
 	ps[len(ps)-1].out = dst
 	return ps
@@ -353,8 +343,9 @@ func (p *axisPass) run(lo, hi int) {
 // passes plans the 1D passes of P (prolong) or Pᵀ, skipping dimensions
 // that were not halved. The first pass reads the caller's vector and the
 // last writes the caller's (adding for the prolongation), both patched in
-// by plan; the others go through t1 and t2.
-func (t *transfer) passes(prolong bool) []axisPass {
+// by plan; the others go through t1 and t2, fine-level sized buffers
+// of the caller.
+func (t *transfer) passes(prolong bool, t1, t2 []float64) []axisPass {
 	var dims []int
 	for d := range 3 {
 		if t.fine.n[d] != t.coarse.n[d] {
@@ -367,7 +358,7 @@ func (t *transfer) passes(prolong bool) []axisPass {
 	}
 	var ps []axisPass
 	var in []float64
-	bufs := [2][]float64{t.t1, t.t2}
+	bufs := [2][]float64{t1, t2}
 	for k, d := range dims {
 		lk := t.chi[d]
 		if prolong {

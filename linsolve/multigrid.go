@@ -81,9 +81,6 @@ type mgLevel struct {
 	dinv   []float64
 	colors []colorBlock // Gauss–Seidel colour classes, swept in order
 	lmax   float64      // Chebyshev: upper bound of the spectrum of D⁻¹A
-	x, b   []float64
-	res    []float64
-	t1, t2 []float64 // Chebyshev work vectors
 	// The Galerkin product to the next coarser level, kept for Update:
 	// the prolongation, its transpose and A·P.
 	p, pt, ap *sparse.CSR
@@ -104,22 +101,54 @@ type mgLevel struct {
 // Oosterlee, Schüller, Multigrid, 2001, ch. 2; Briggs, Henson, McCormick,
 // A Multigrid Tutorial, 2000).
 //
-// Apply and Solve allocate nothing; a Multigrid must not be used by two
-// goroutines at once.
+// Apply and Solve allocate nothing once warm: their work vectors come
+// from a pool, so several goroutines may call Apply (or Solve) on one
+// Multigrid at once (TestMultigridConcurrentApply). Update changes the
+// hierarchy and must not run concurrently with anything else.
 type Multigrid struct {
 	opt    MultigridOptions
 	levels []mgLevel
 	lu     []float64 // dense LU of the coarsest matrix, row-major
 	piv    []int
-	corr   []float64 // Solve's correction vector
+	pool   *workPool[mgWork]
+	star   bool // the finest matrix is a (2d+1)-point star
+}
+
+// mgWork is the state of one cycle in progress: the per-level vectors,
+// the transfer plans patched with its own buffers, and the kernels' task.
+type mgWork struct {
+	k    kernels
+	lv   []mgLevelWork
+	corr []float64 // Solve's residual vector
 	// forward makes post-smoothing sweep the colours in the same order as
 	// pre-smoothing: a non-symmetric cycle that converges about four times
 	// faster per cycle with red–black Gauss–Seidel (factor ≈ 0.06 against
 	// ≈ 0.24 for the symmetric V(1,1) on the 5-point Laplacian). Solve uses
 	// it; Apply keeps the cycle symmetric, as CG requires.
 	forward bool
-	k       kernels
-	star    bool // the finest matrix is a (2d+1)-point star
+}
+
+type mgLevelWork struct {
+	x, b, res []float64
+	t1        []float64 // Chebyshev work vector
+	pro, rst  []axisPass
+}
+
+func (m *Multigrid) newWork() *mgWork {
+	w := &mgWork{lv: make([]mgLevelWork, len(m.levels)), corr: make([]float64, m.levels[0].a.Dim())}
+	for l := range m.levels {
+		lv, n := &m.levels[l], m.levels[l].a.Dim()
+		lw := &w.lv[l]
+		lw.x, lw.b, lw.res = make([]float64, n), make([]float64, n), make([]float64, n)
+		if m.opt.Smoother == Chebyshev {
+			lw.t1 = make([]float64, n)
+		}
+		if lv.tr != nil {
+			t1, t2 := make([]float64, n), make([]float64, n)
+			lw.pro, lw.rst = lv.tr.passes(true, t1, t2), lv.tr.passes(false, t1, t2)
+		}
+	}
+	return w
 }
 
 var (
@@ -143,9 +172,9 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 	if opt != nil {
 		o = *opt
 	}
-	if o.PreSmooth < 0 || o.PostSmooth < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || o.JacobiWeight < 0 ||
+	if o.PreSmooth < 0 || o.PostSmooth < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.JacobiWeight >= 0) || math.IsInf(o.JacobiWeight, 0) ||
 		o.Smoother < RedBlackGaussSeidel || o.Smoother > Chebyshev || o.Cycle < VCycle || o.Cycle > FCycle {
-		panic("linsolve: invalid MultigridOptions")
+		return nil, fmt.Errorf("%w: invalid MultigridOptions %+v", ErrSettings, o)
 	}
 	def := 1
 	if o.Smoother == Chebyshev {
@@ -197,7 +226,7 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 	if err := m.factorCoarse(); err != nil {
 		return nil, err
 	}
-	m.corr = make([]float64, a.Dim())
+	m.pool = newWorkPool(m.newWork)
 	return m, nil
 }
 
@@ -294,7 +323,7 @@ func coarsen(dims []int) ([]int, bool) {
 
 func newLevel(a *sparse.CSR, dims []int, o MultigridOptions, star bool) (mgLevel, error) {
 	n := a.Dim()
-	lv := mgLevel{a: a, dims: dims, x: make([]float64, n), b: make([]float64, n), res: make([]float64, n)}
+	lv := mgLevel{a: a, dims: dims}
 	lv.dinv = a.DiagTo(nil)
 	for i, v := range lv.dinv {
 		if !(v > 0) {
@@ -340,8 +369,7 @@ func newLevel(a *sparse.CSR, dims []int, o MultigridOptions, star bool) (mgLevel
 	}
 	wg.Wait()
 	if o.Smoother == Chebyshev {
-		lv.t1, lv.t2 = make([]float64, n), make([]float64, n)
-		lv.lmax = estimateLambdaMax(a, lv.dinv, lv.t1, lv.t2)
+		lv.lmax = estimateLambdaMax(a, lv.dinv, make([]float64, n), make([]float64, n))
 	}
 	return lv, nil
 }
@@ -446,12 +474,14 @@ func (m *Multigrid) coarseSolve(x, b []float64) {
 
 // Apply sets dst = M⁻¹·r: one cycle for A·x = r from x = 0.
 func (m *Multigrid) Apply(dst, r []float64) {
-	m.cycle(0, dst, r, m.opt.Cycle, true)
+	w := m.pool.get()
+	m.cycle(w, 0, dst, r, m.opt.Cycle, true)
+	m.pool.put(w)
 }
 
 // cycle improves x for A_l·x = b on level l (x = 0 on entry when zero).
-func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
-	lv := &m.levels[l]
+func (m *Multigrid) cycle(w *mgWork, l int, x, b []float64, kind Cycle, zero bool) {
+	lv, lw := &m.levels[l], &w.lv[l]
 	if l == len(m.levels)-1 {
 		m.coarseSolve(x, b)
 		return
@@ -459,7 +489,7 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 	if zero {
 		clear(x)
 	}
-	m.smooth(lv, x, b, m.opt.PreSmooth, false, zero)
+	m.smooth(w, l, x, b, m.opt.PreSmooth, false, zero)
 	// Residual, restricted to the coarse right-hand side.
 	if m.opt.Smoother == RedBlackGaussSeidel && m.opt.PreSmooth > 0 {
 		// A Gauss–Seidel sweep of a colour zeroes the residual on that
@@ -467,38 +497,39 @@ func (m *Multigrid) cycle(l int, x, b []float64, kind Cycle, zero bool) {
 		last := len(lv.colors) - 1
 		for c := range lv.colors {
 			if c == last {
-				lv.colors[c].zero(lv.res)
+				lv.colors[c].zero(lw.res)
 			} else {
-				m.k.residual(&lv.colors[c], lv.res, x, b)
+				w.k.residual(&lv.colors[c], lw.res, x, b)
 			}
 		}
 	} else {
-		m.k.mulVec(lv.a, lv.res, x)
-		for i, v := range lv.res {
-			lv.res[i] = b[i] - v
+		w.k.mulVec(lv.a, lw.res, x)
+		for i, v := range lw.res {
+			lw.res[i] = b[i] - v
 		}
 	}
-	next := &m.levels[l+1]
-	m.k.restrict(lv.tr, next.b, lv.res)
+	next := &w.lv[l+1]
+	w.k.transfer(plan(lw.rst, next.b, lw.res))
 	switch kind {
 	case VCycle:
-		m.cycle(l+1, next.x, next.b, VCycle, true)
+		m.cycle(w, l+1, next.x, next.b, VCycle, true)
 	case WCycle:
-		m.cycle(l+1, next.x, next.b, WCycle, true)
-		m.cycle(l+1, next.x, next.b, WCycle, false)
+		m.cycle(w, l+1, next.x, next.b, WCycle, true)
+		m.cycle(w, l+1, next.x, next.b, WCycle, false)
 	case FCycle:
-		m.cycle(l+1, next.x, next.b, FCycle, true)
-		m.cycle(l+1, next.x, next.b, VCycle, false)
+		m.cycle(w, l+1, next.x, next.b, FCycle, true)
+		m.cycle(w, l+1, next.x, next.b, VCycle, false)
 	}
 	// x += P·x_c.
-	m.k.prolongAdd(lv.tr, x, next.x)
-	m.smooth(lv, x, b, m.opt.PostSmooth, !m.forward, false)
+	w.k.transfer(plan(lw.pro, x, next.x))
+	m.smooth(w, l, x, b, m.opt.PostSmooth, !w.forward, false)
 }
 
 // smooth applies sweeps of the smoother; reverse selects the adjoint
 // order used after the coarse-grid correction, and zero says that x = 0 on
 // entry (the first Gauss–Seidel colour then needs no product with A).
-func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse, zero bool) {
+func (m *Multigrid) smooth(w *mgWork, l int, x, b []float64, sweeps int, reverse, zero bool) {
+	lv, lw := &m.levels[l], &w.lv[l]
 	switch m.opt.Smoother {
 	case RedBlackGaussSeidel:
 		nc := len(lv.colors)
@@ -511,19 +542,19 @@ func (m *Multigrid) smooth(lv *mgLevel, x, b []float64, sweeps int, reverse, zer
 					lv.colors[c].scaled(x, b)
 					continue
 				}
-				m.k.sweep(&lv.colors[c], x, b)
+				w.k.sweep(&lv.colors[c], x, b)
 			}
 		}
 	case WeightedJacobi:
-		w := m.opt.JacobiWeight
+		omega := m.opt.JacobiWeight
 		for range sweeps {
-			m.k.mulVec(lv.a, lv.res, x)
-			for i, v := range lv.res {
-				x[i] += w * lv.dinv[i] * (b[i] - v)
+			w.k.mulVec(lv.a, lw.res, x)
+			for i, v := range lw.res {
+				x[i] += omega * lv.dinv[i] * (b[i] - v)
 			}
 		}
 	case Chebyshev:
-		chebyshev(lv, x, b, sweeps)
+		chebyshev(lv, x, b, lw.res, lw.t1, sweeps)
 	}
 }
 
@@ -574,13 +605,12 @@ func (cb *colorBlock) zero(r []float64) {
 
 // chebyshev applies the degree-k Chebyshev iteration for D⁻¹A on
 // [lmax/10, lmax] (Saad 2003, Alg. 12.1).
-func chebyshev(lv *mgLevel, x, b []float64, k int) {
+func chebyshev(lv *mgLevel, x, b, r, d []float64, k int) {
 	beta := lv.lmax
 	alpha := beta / 10
 	theta, delta := (beta+alpha)/2, (beta-alpha)/2
 	sigma := theta / delta
 	rho := 1 / sigma
-	r, d := lv.res, lv.t1
 	lv.a.MulVecTo(r, x)
 	for i := range r {
 		d[i] = lv.dinv[i] * (b[i] - r[i]) / theta
@@ -609,7 +639,7 @@ func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Sett
 	n := a.Dim()
 	s := resolve(settings, n)
 	if s.pc != nil {
-		panic("linsolve: Multigrid.Solve takes no preconditioner; use the Multigrid as one")
+		return Result{}, fmt.Errorf("%w: Multigrid.Solve takes no preconditioner; use the Multigrid as one", ErrSettings)
 	}
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return Result{}, err
@@ -617,16 +647,18 @@ func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Sett
 	if n != m.levels[0].a.Dim() {
 		return Result{}, fmt.Errorf("%w: multigrid hierarchy is for n = %d, operator has n = %d", ErrDimension, m.levels[0].a.Dim(), n)
 	}
-	x, r := dst, m.corr // the fine level's own vectors are the cycle's work space
+	w := m.pool.get()
+	defer m.pool.put(w)
+	x, r := dst, w.corr // the fine level's own vectors are the cycle's work space
 	initX(x, &s)
 	res, err := stationary(name, x, b, &s, start,
 		func() float64 { return trueResidual(a, x, b, r) },
 		func() {
-			lv := &m.levels[0]
-			m.forward = true
-			m.cycle(0, lv.x, r, m.opt.Cycle, true)
-			m.forward = false
-			axpy(x, 1, lv.x)
+			lw := &w.lv[0]
+			w.forward = true
+			m.cycle(w, 0, lw.x, r, m.opt.Cycle, true)
+			w.forward = false
+			axpy(x, 1, lw.x)
 		})
 	return res, err
 }

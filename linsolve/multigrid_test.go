@@ -3,6 +3,7 @@ package linsolve
 import (
 	"fmt"
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -183,7 +184,8 @@ func TestMultigridBadInput(t *testing.T) {
 	neg := sparse.Add(-1, a, 0, a)
 	_, err = NewMultigrid(neg, []int{8, 8}, nil)
 	assert.ErrorIs(t, err, ErrZeroDiagonal)
-	assert.Panics(t, func() { NewMultigrid(a, []int{8, 8}, &MultigridOptions{PreSmooth: -1}) })
+	_, err = NewMultigrid(a, []int{8, 8}, &MultigridOptions{PreSmooth: -1})
+	assert.ErrorIs(t, err, ErrSettings)
 }
 
 func TestProlongationIsLinearInterpolation(t *testing.T) {
@@ -247,7 +249,8 @@ func TestTransferMatchesMatrix(t *testing.T) {
 		p.MulVecTo(want, xc)
 		got := make([]float64, fine.size())
 		var k kernels
-		k.prolongAdd(tr, got, xc)
+		t1, t2 := make([]float64, fine.size()), make([]float64, fine.size())
+		k.transfer(plan(tr.passes(true, t1, t2), got, xc))
 		assert.InDeltaSlice(t, want, got, 1e-14, "%v", dims)
 		r := make([]float64, fine.size())
 		for i := range r {
@@ -256,7 +259,7 @@ func TestTransferMatchesMatrix(t *testing.T) {
 		wantC := make([]float64, coarse.size())
 		p.T().MulVecTo(wantC, r)
 		gotC := make([]float64, coarse.size())
-		k.restrict(tr, gotC, r)
+		k.transfer(plan(tr.passes(false, t1, t2), gotC, r))
 		assert.InDeltaSlice(t, wantC, gotC, 1e-14, "%v", dims)
 	}
 }
@@ -289,4 +292,62 @@ func TestMultigridUpdate(t *testing.T) {
 	bad := laplaceND([]int{9, 9}, nil)
 	bad.Val[bad.DiagIndex()[4]] = -1
 	assert.ErrorIs(t, m.Update(bad), ErrZeroDiagonal)
+}
+
+// TestMultigridConcurrentApply: two CG solvers sharing one Multigrid (each
+// smoother, a grid large enough for the two-goroutine kernels) and Solve
+// on it from several goroutines give exactly the results of lone calls
+// (run with -race to check the memory accesses too).
+func TestMultigridConcurrentApply(t *testing.T) {
+	dims := []int{190, 190}
+	if testing.Short() {
+		dims = []int{60, 60}
+	}
+	a := laplaceND(dims, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)) })
+	n := a.Dim()
+	b := onesRHS(n)
+	for _, sm := range []Smoother{RedBlackGaussSeidel, WeightedJacobi, Chebyshev} {
+		mg, err := NewMultigrid(a, dims, &MultigridOptions{Smoother: sm})
+		require.NoError(t, err)
+		s := &Settings{Preconditioner: mg, RelTol: 1e-10}
+		want := make([]float64, n)
+		var cg CG
+		_, err = cg.Solve(want, a, b, s)
+		require.NoError(t, err)
+		wantMG := make([]float64, n)
+		_, err = mg.Solve(wantMG, a, b, &Settings{RelTol: 1e-10})
+		require.NoError(t, err)
+		got := make([][]float64, 4)
+		errs := make([]error, len(got))
+		var wg sync.WaitGroup
+		for g := range got {
+			got[g] = make([]float64, n)
+			wg.Go(func() {
+				if g%2 == 0 {
+					var cg CG // its own method value, the shared preconditioner
+					_, errs[g] = cg.Solve(got[g], a, b, s)
+				} else {
+					_, errs[g] = mg.Solve(got[g], a, b, &Settings{RelTol: 1e-10})
+				}
+			})
+		}
+		wg.Wait()
+		for g := range got {
+			require.NoError(t, errs[g])
+			if g%2 == 0 {
+				assert.Equal(t, want, got[g], "%v CG goroutine %d", sm, g)
+			} else {
+				assert.Equal(t, wantMG, got[g], "%v Multigrid.Solve goroutine %d", sm, g)
+			}
+		}
+	}
+}
+
+// TestMultigridBadOptions: options out of range are an ErrSettings error.
+func TestMultigridBadOptions(t *testing.T) {
+	a := laplaceND([]int{9, 9}, nil)
+	for _, o := range []MultigridOptions{{PreSmooth: -1}, {JacobiWeight: math.NaN()}, {Smoother: 7}, {Cycle: -1}, {CoarseSize: -2}} {
+		_, err := NewMultigrid(a, []int{9, 9}, &o)
+		assert.ErrorIs(t, err, ErrSettings, "%+v", o)
+	}
 }

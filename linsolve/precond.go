@@ -87,15 +87,15 @@ type SSORPreconditioner struct {
 
 // NewSSORPreconditioner returns the SSOR(ω) preconditioner of a, with
 // ω = 1 (symmetric Gauss–Seidel) when omega is zero. It fails with
-// ErrZeroDiagonal if a diagonal entry is not positive, and panics if ω is
-// outside (0, 2).
+// ErrZeroDiagonal if a diagonal entry is not positive, and with
+// ErrSettings if ω is outside (0, 2).
 func NewSSORPreconditioner(a *sparse.CSR, omega float64) (*SSORPreconditioner, error) {
 	const name = "SSOR preconditioner"
 	if omega == 0 {
 		omega = 1
 	}
 	if !(omega > 0 && omega < 2) {
-		panic(fmt.Sprintf("linsolve: SSOR preconditioner: omega = %v outside (0, 2)", omega))
+		return nil, fmt.Errorf("%w: %s: omega = %v outside (0, 2)", ErrSettings, name, omega)
 	}
 	if err := checkSquare(name, a); err != nil {
 		return nil, err

@@ -66,29 +66,29 @@ func OptimalSOROmega(rhoJ float64) float64 {
 	return 2 / (1 + math.Sqrt(1-rhoJ*rhoJ))
 }
 
-func stationaryMatrix(name string, a Operator, omega, maxOmega float64) (*sparse.CSR, float64) {
+func stationaryMatrix(name string, a Operator, omega, maxOmega float64) (*sparse.CSR, float64, error) {
 	csr, ok := a.(*sparse.CSR)
 	if !ok {
-		panic(fmt.Sprintf("linsolve: %s needs a *sparse.CSR matrix", name))
+		return nil, 0, fmt.Errorf("%w: %s got %T", ErrNeedsCSR, name, a)
 	}
 	if omega == 0 {
 		omega = 1
 	}
 	if !(omega > 0 && omega < maxOmega) {
-		panic(fmt.Sprintf("linsolve: %s: Omega = %v outside (0, %v)", name, omega, maxOmega))
+		return nil, 0, fmt.Errorf("%w: %s: Omega = %v outside (0, %v)", ErrSettings, name, omega, maxOmega)
 	}
-	return csr, omega
+	return csr, omega, nil
 }
 
 // stationarySetup is the common start of the relaxation methods: resolve
-// the settings (a preconditioner is a programmer error), check the inputs,
-// size the residual and diagonal vectors r and d, read the diagonal, and
-// set the initial guess into dst.
+// the settings (a preconditioner is an ErrSettings error), check the
+// inputs, size the residual and diagonal vectors r and d, read the
+// diagonal, and set the initial guess into dst.
 func stationarySetup(name string, dst []float64, a *sparse.CSR, b []float64, settings *Settings, r, d *[]float64) (settings, error) {
 	n := a.Dim()
 	s := resolve(settings, n)
 	if s.pc != nil {
-		panic("linsolve: " + name + " takes no preconditioner")
+		return s, fmt.Errorf("%w: %s takes no preconditioner", ErrSettings, name)
 	}
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return s, err
@@ -159,7 +159,10 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 func (m *Jacobi) Solve(dst []float64, a Operator, b []float64, settings *Settings) (Result, error) {
 	const name = "Jacobi"
 	start := time.Now()
-	csr, omega := stationaryMatrix(name, a, m.Omega, 1+1e-12)
+	csr, omega, err := stationaryMatrix(name, a, m.Omega, 1+1e-12)
+	if err != nil {
+		return Result{}, err
+	}
 	s, err := stationarySetup(name, dst, csr, b, settings, &m.r, &m.d)
 	if err != nil {
 		return Result{}, err
@@ -193,7 +196,10 @@ func (m *SSOR) Solve(dst []float64, a Operator, b []float64, settings *Settings)
 
 func (m *SOR) solve(name string, dst []float64, a Operator, b []float64, settings *Settings, symmetric bool) (Result, error) {
 	start := time.Now()
-	csr, omega := stationaryMatrix(name, a, m.Omega, 2)
+	csr, omega, err := stationaryMatrix(name, a, m.Omega, 2)
+	if err != nil {
+		return Result{}, err
+	}
 	s, err := stationarySetup(name, dst, csr, b, settings, &m.r, &m.d)
 	if err != nil {
 		return Result{}, err
