@@ -18,6 +18,11 @@ var ErrCheckpoint = errors.New("neural: corrupt or foreign checkpoint")
 
 const checkpointFormat = "pdekit-neural-params/1"
 
+// MaxCheckpointBytes is the longest checkpoint Load reads (64 MiB, some
+// three million parameters as JSON; pdekit's models are below 1 MiB); a
+// longer input is ErrCheckpoint, read no further.
+const MaxCheckpointBytes = 64 << 20
+
 type checkpoint struct {
 	Format string            `json:"format"`
 	Params []checkpointParam `json:"params"`
@@ -61,12 +66,18 @@ func Save(w io.Writer, m Parameterized) error {
 }
 
 // Load reads parameters saved by Save into m. It returns ErrCheckpoint
-// for a file that is not a valid checkpoint and ErrShape for one saved
-// from a model of another architecture; m is unchanged on error.
+// for a file that is not a valid checkpoint (or is longer than
+// MaxCheckpointBytes) and ErrShape for one saved from a model of another
+// architecture; m is unchanged on error. Memory stays within a few times
+// the input's length (JSON declares no sizes to trust).
 func Load(r io.Reader, m Parameterized) error {
 	var c checkpoint
-	if err := json.NewDecoder(r).Decode(&c); err != nil {
-		return fmt.Errorf("%w: %v", ErrCheckpoint, err)
+	lr := &io.LimitedReader{R: r, N: MaxCheckpointBytes + 1}
+	if err := json.NewDecoder(lr).Decode(&c); err != nil {
+		if lr.N == 0 {
+			return fmt.Errorf("%w: longer than %d bytes", ErrCheckpoint, MaxCheckpointBytes)
+		}
+		return fmt.Errorf("%w: %w", ErrCheckpoint, err)
 	}
 	if c.Format != checkpointFormat {
 		return fmt.Errorf("%w: format %q, want %q", ErrCheckpoint, c.Format, checkpointFormat)

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pdekit/pdekit/internal/memcheck"
 	"github.com/pdekit/pdekit/krylov"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
@@ -113,6 +114,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	solverFlag := fs.String("solver", "auto", "solver: "+strings.Join(datagenSolvers, ", ")+" (auto: mg for the symmetric families, gcrot for darcy-skr, or gmres with -recycle=false)")
 	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	dryRun := fs.Bool("dry-run", false, "check the flags and the memory a chunk needs, print the plan, and write nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -159,12 +161,93 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		input = "f"
 	}
 	cfg.m = Manifest{Format: manifestFormat, Family: *family, Grid: *grid, N: *n, Seed: *seed, Chunk: *chunk,
-		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n + *chunk - 1) / *chunk, Input: input,
+		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n-1) / *chunk + 1, Input: input,
 		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
 	if *family == "darcy-fno" {
 		cfg.m.Layout = "row-major [sample, i, j] on all grid×grid nodes, boundary included: node (i, j) at (x, y) = (ih, jh), h = 1/(grid−1); solutions are 0 on the boundary"
 	}
+	if cfg.m.Chunks > maxChunks {
+		return errUsage{fmt.Errorf("datagen: -n %d in chunks of %d makes %d chunk files, more than %d; use a larger -chunk", *n, *chunk, cfg.m.Chunks, maxChunks)}
+	}
+	need := datagenMemory(cfg.m)
+	what := fmt.Sprintf("datagen: a chunk of %d %s systems on a %d×%d grid (-solver %s)", cfg.m.count(0), *family, *grid, *grid, solver)
+	if err := memcheck.Check(what, need); err != nil {
+		return fmt.Errorf("%w; use a smaller -chunk or -grid", err)
+	}
+	if *dryRun {
+		own := 0
+		if cfg.shard < cfg.m.Chunks {
+			own = (cfg.m.Chunks-cfg.shard-1)/cfg.of + 1
+		}
+		fmt.Fprintf(stdout, "datagen: would write %d samples (%s, %d², solver %s, seed %d) in %d chunk(s) of %d, %d of them in shard %d/%d, to %s; about %s of memory per chunk\n",
+			cfg.m.N, cfg.m.Family, cfg.m.Grid, cfg.m.Solver, cfg.m.Seed, cfg.m.Chunks, cfg.m.Chunk, own, cfg.shard, cfg.of, cfg.out, memcheck.Bytes(need))
+		return nil
+	}
 	return datagen(cfg, stdout, stderr)
+}
+
+// datagenMemory estimates the peak memory of one chunk: about 260 bytes
+// per unknown of every system in the chunk (matrices, fields, right-hand
+// sides, solutions and the solver's vectors; 205–255 measured with
+// /usr/bin/time at 256² and 421²), the factor of the direct solver
+// (nested-dissection fill ≈ 4·n·log₂n entries in 2D at 12 bytes each), and
+// 64 MiB for the rest.
+func datagenMemory(m Manifest) uint64 {
+	n := float64(m.Grid) * float64(m.Grid)
+	need := 260*float64(m.count(0))*n + 64<<20
+	if m.Solver == "direct" {
+		need += 48 * n * math.Log2(n)
+	}
+	return saturate(need)
+}
+
+// saturate converts a byte count to uint64, the largest one for counts
+// beyond it.
+func saturate(b float64) uint64 {
+	if b >= math.MaxUint64 {
+		return math.MaxUint64
+	}
+	return uint64(b)
+}
+
+// maxChunks bounds the number of chunk files of a data set (three files
+// each): more means a -chunk far too small for -n.
+const maxChunks = 1 << 24
+
+// maxJSONBytes bounds the manifest and chunk records datagen reads back
+// (a few hundred bytes each when it wrote them).
+const maxJSONBytes = 1 << 20
+
+// readSmallFile reads a regular file of at most limit bytes; anything
+// else (a FIFO, a device, a directory, a longer file) is an error, read no
+// further than needed to tell.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	// Stat before opening: opening a FIFO would wait for a writer.
+	if fi, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is a %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is a %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("%s has %d bytes, more than the %d a pdekit record can have", path, fi.Size(), limit)
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(raw)) > limit {
+		err = fmt.Errorf("%s grew past %d bytes while read", path, limit)
+	}
+	return raw, err
 }
 
 // defaultChunk returns -chunk 0's chunk size for an s×s grid: 256, or
@@ -201,7 +284,7 @@ func checkManifest(dir string, m Manifest) error {
 		return err
 	}
 	path := filepath.Join(dir, "manifest.json")
-	raw, err := os.ReadFile(path)
+	raw, err := readSmallFile(path, maxJSONBytes)
 	if err == nil {
 		var old Manifest
 		if err := json.Unmarshal(raw, &old); err != nil {
@@ -229,9 +312,9 @@ func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%
 // (it is written after both arrays) and names the chunk, and both arrays
 // have the right size and the SHA-256 it records.
 func chunkDone(dir string, j, count, s int) bool {
-	raw, err := os.ReadFile(filepath.Join(dir, chunkName("chunk", j, "json")))
+	raw, err := readSmallFile(filepath.Join(dir, chunkName("chunk", j, "json")), maxJSONBytes)
 	if err != nil {
-		return false
+		return false // missing, not a regular file or too long: regenerate
 	}
 	var st ChunkStats
 	if json.Unmarshal(raw, &st) != nil || st.Chunk != j || st.Count != count {
@@ -278,6 +361,11 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	total := 0
 	for _, j := range todo {
 		total += m.count(j)
+	}
+	// Two arrays (inputs, solutions) of s² float64 per sample.
+	if err := memcheck.CheckDisk(fmt.Sprintf("datagen: %d samples on a %d×%d grid", total, m.Grid, m.Grid), cfg.out,
+		saturate(float64(total)*16*float64(m.Grid)*float64(m.Grid))); err != nil {
+		return err
 	}
 	start := time.Now()
 	bar := progress{w: stderr, total: total, quiet: cfg.quiet, start: start}

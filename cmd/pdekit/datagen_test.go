@@ -11,11 +11,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pdekit/pdekit/internal/memcheck"
 	"github.com/pdekit/pdekit/pde"
 )
 
@@ -323,4 +325,43 @@ func TestDatagenFNO(t *testing.T) {
 	}
 	code, _, stderr = pdekit("datagen", "-family", "darcy-fno", "-grid", "3", "-out", t.TempDir())
 	assert.Equal(t, 2, code, stderr)
+}
+
+// TestDatagenRefusesBeforeWriting: a grid that cannot fit in memory is
+// refused (gen and datagen, both sizes named) and -dry-run prints the
+// plan; neither creates the output directory. A manifest that is a FIFO,
+// a device or a long file is refused without blocking or reading it all.
+func TestDatagenRefusesBeforeWriting(t *testing.T) {
+	if _, ok := memcheck.Available(); !ok {
+		t.Skip("available memory cannot be read on this system")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := pdekit("datagen", "-grid", "40000", "-n", "1", "-out", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "needs about")
+	assert.NoDirExists(t, dir)
+	code, _, stderr = pdekit("gen", "-grid", "40000", "-A", filepath.Join(dir, "A.mtx"))
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "needs about")
+	code, stdout, stderr := pdekit("datagen", "-grid", "421", "-family", "darcy-fno", "-n", "1024", "-shard", "1/3", "-dry-run", "-out", dir)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "69 chunk(s) of 15, 23 of them in shard 1/3")
+	assert.NoDirExists(t, dir)
+
+	bad := t.TempDir()
+	m := filepath.Join(bad, "manifest.json")
+	require.NoError(t, syscall.Mkfifo(m, 0o644))
+	code, _, stderr = pdekit(append(slices.Clone(smallDarcy), "-out", bad)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "named pipe, not a regular file")
+	require.NoError(t, os.Remove(m))
+	require.NoError(t, os.Symlink("/dev/zero", m))
+	code, _, stderr = pdekit(append(slices.Clone(smallDarcy), "-out", bad)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "device, not a regular file")
+	require.NoError(t, os.Remove(m))
+	require.NoError(t, os.WriteFile(m, make([]byte, 2<<20), 0o644))
+	code, _, stderr = pdekit(append(slices.Clone(smallDarcy), "-out", bad)...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "more than the 1048576")
 }

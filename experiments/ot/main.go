@@ -21,13 +21,11 @@
 package main
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -435,60 +433,23 @@ func lineProblem(n int) (*ot.Problem, float64, error) {
 	return p, w2 * w2, err
 }
 
-func readCSV(path string) ([][]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	out := make([][]float64, len(recs))
-	for i, rec := range recs {
-		for j, s := range rec {
-			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-			if err != nil {
-				return nil, fmt.Errorf("%s: row %d, column %d: %q is not a number", path, i+1, j+1, s)
-			}
-			out[i] = append(out[i], v)
-		}
-	}
-	return out, nil
-}
-
-func flat(rows [][]float64) []float64 {
-	var v []float64
-	for _, r := range rows {
-		v = append(v, r...)
-	}
-	return v
-}
-
 func userProblem(cfg config) (*ot.Problem, error) {
-	c, err := readCSV(cfg.costPath)
+	n, m, c, err := ot.ReadCSVFile(cfg.costPath)
 	if err != nil {
 		return nil, err
 	}
-	a, err := readCSV(cfg.aPath)
+	_, _, a, err := ot.ReadCSVFile(cfg.aPath)
 	if err != nil {
 		return nil, err
 	}
-	b, err := readCSV(cfg.bPath)
+	_, _, b, err := ot.ReadCSVFile(cfg.bPath)
 	if err != nil {
 		return nil, err
 	}
-	av, bv := flat(a), flat(b)
-	if len(c) != len(av) {
-		return nil, fmt.Errorf("%s has %d rows but a has %d entries", cfg.costPath, len(c), len(av))
+	if n != len(a) || m != len(b) {
+		return nil, fmt.Errorf("%s is %d×%d but a has %d entries and b %d", cfg.costPath, n, m, len(a), len(b))
 	}
-	for i, row := range c {
-		if len(row) != len(bv) {
-			return nil, fmt.Errorf("%s: row %d has %d values but b has %d entries", cfg.costPath, i+1, len(row), len(bv))
-		}
-	}
-	return ot.NewProblem(av, bv, flat(c), true)
+	return ot.NewProblem(a, b, c, true)
 }
 
 func writeTable(w io.Writer, res Results) error {

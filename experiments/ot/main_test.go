@@ -102,17 +102,17 @@ func TestUserProblem(t *testing.T) {
 	assert.Contains(t, stdout.String(), "user")
 	bad := write("bad.csv", "0,x\n")
 	cfg.costPath = bad
-	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "not a number")
+	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrCSV)
 	short := write("short.csv", "0,1\n1,0\n")
 	cfg.costPath = short
-	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "b has 3 entries")
+	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "is 2×2 but a has 2 entries and b 3")
 	// Masses whose sum overflows are refused, not solved into NaN.
 	cfg.costPath = write("c2.csv", "0,1\n1,0\n")
 	cfg.aPath = write("huge.csv", "1e308,1e308\n")
 	cfg.bPath = write("b2.csv", "1,1\n")
 	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrHistogram)
 	cfg.aPath = write("nan.csv", "NaN,1\n")
-	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrHistogram)
+	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrCSV, "NaN is refused by the reader")
 }
 
 func TestBadFlags(t *testing.T) {
