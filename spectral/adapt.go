@@ -1,0 +1,226 @@
+package spectral
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// coeffTail returns, for axis d of the values u on the tensor grid with
+// n[d]+1 Chebyshev–Lobatto points per axis, the largest Chebyshev
+// coefficient among the top tenth of degrees (at least the top three)
+// relative to the largest coefficient, the maximum taken over all lines
+// along the axis: how far the interpolant is from resolved in that
+// direction (Boyd 2001, §2.12; the chebfun test in spirit).
+func coeffTail(u []float64, n []int, d int) float64 {
+	t, _ := coeffInfo(u, n, d, 0)
+	return t
+}
+
+// coeffInfo returns coeffTail and the highest degree whose coefficient
+// (maximum over the lines) exceeds tol times the largest.
+func coeffInfo(u []float64, n []int, d int, tol float64) (float64, int) {
+	nd := n[d]
+	// Lines along axis d: stride and count.
+	stride, lines := 1, 1
+	for k := range n {
+		if k > d {
+			stride *= n[k] + 1
+		}
+		if k != d {
+			lines *= n[k] + 1
+		}
+	}
+	// cos(kjπ/n) table.
+	cs := make([]float64, 2*nd)
+	for m := range cs {
+		cs[m] = math.Cos(math.Pi * float64(m) / float64(nd))
+	}
+	from := min(nd-2, nd-nd/10)
+	var big, tail float64
+	v := make([]float64, nd+1)
+	mag := make([]float64, nd+1) // max over lines of |c_k|
+	for line := range lines {
+		// The line's first index: split line into the indices before
+		// and after axis d.
+		before, after := line/stride, line%stride
+		base := before*(nd+1)*stride + after
+		for j := 0; j <= nd; j++ {
+			// Ascending points are the classical descending ones reversed.
+			v[nd-j] = u[base+j*stride]
+		}
+		for k := 0; k <= nd; k++ {
+			var s float64
+			for j := 0; j <= nd; j++ {
+				w := v[j] * cs[(k*j)%(2*nd)]
+				if j == 0 || j == nd {
+					w /= 2
+				}
+				s += w
+			}
+			s = math.Abs(s)
+			if k == 0 || k == nd {
+				s /= 2
+			}
+			big = max(big, s)
+			mag[k] = max(mag[k], s)
+			if k >= from {
+				tail = max(tail, s)
+			}
+		}
+	}
+	if big == 0 {
+		return 0, 0
+	}
+	last := 0
+	for k, m := range mag {
+		if m > tol*big {
+			last = k
+		}
+	}
+	return tail / big, last
+}
+
+// AdaptiveSettings controls SolveAdaptive. A nil pointer, and every zero
+// field, means the documented default.
+type AdaptiveSettings struct {
+	// Tol is the resolution target: every axis's trailing Chebyshev
+	// coefficients below Tol times the largest; zero means 1e-10. (Much
+	// smaller targets meet the rounding floor of the collocation
+	// matrices, which in 2D lies near 1e-11.)
+	Tol float64
+	// Start is the first degree on every axis; zero means 16.
+	Start int
+	// Max bounds the degree per axis; zero means 1024 in 1D and 512 in 2D.
+	Max int
+	// Newton holds the Newton settings (its N is ignored).
+	Newton *Settings
+}
+
+// SolveAdaptive solves p with degrees that grow by a quarter on every
+// axis whose solution is not yet resolved (coefficient tail above Tol) —
+// the error estimate needs no exact solution. A Newton failure at a
+// degree that does not resolve the solution counts as unresolved. Once
+// every axis is resolved it tries once more at the degrees the
+// coefficients say suffice (the last one above Tol, plus a margin of 5%
+// and 4), and keeps that solution if it is resolved too. It returns the
+// solution with Tail and Solves set; if Max is reached first, the last
+// solution and an error wrapping ErrUnresolved.
+func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
+	start := time.Now()
+	var a AdaptiveSettings
+	if s != nil {
+		a = *s
+	}
+	if a.Tol < 0 || math.IsNaN(a.Tol) || a.Start < 0 || a.Max < 0 {
+		return nil, fmt.Errorf("%w: AdaptiveSettings %+v", ErrProblem, a)
+	}
+	if a.Tol == 0 {
+		a.Tol = 1e-10
+	}
+	if a.Start == 0 {
+		a.Start = 16
+	}
+	if a.Max == 0 {
+		a.Max = 1024
+		if len(p.Box) == 2 {
+			a.Max = 512
+		}
+	}
+	a.Max = min(a.Max, MaxPoints)
+	n := make([]int, len(p.Box))
+	for d := range n {
+		n[d] = min(a.Start, a.Max)
+	}
+	var set Settings
+	if a.Newton != nil {
+		set = *a.Newton
+	}
+	solves := 0
+	for {
+		set.N = n
+		sol, err := Solve(p, &set)
+		solves++
+		if err != nil && !errors.Is(err, ErrNewton) {
+			return nil, err
+		}
+		grow := false
+		var tails []float64
+		if sol != nil {
+			for d := range n {
+				t := coeffTail(sol.U, n, d)
+				tails = append(tails, t)
+				if t > a.Tol || err != nil {
+					grow = true
+				}
+			}
+		}
+		if !grow && err == nil {
+			sol.Tail = tails
+			if small, ok := chop(p, set, sol, n, a.Tol, &solves); ok {
+				sol = small
+			}
+			sol.Solves, sol.Runtime = solves, time.Since(start)
+			return sol, nil
+		}
+		// An axis grows when its tail is above Tol and within a factor
+		// 1000 of the worst axis's: under-resolution along one axis
+		// pollutes the others' coefficients a little, and growing them
+		// too would cost time and conditioning for nothing.
+		worst := 0.0
+		for _, t := range tails {
+			worst = max(worst, t)
+		}
+		next := slices.Clone(n)
+		changed := false
+		for d := range n {
+			if err != nil || (tails[d] > a.Tol && tails[d] >= worst/1000) {
+				next[d] = min(a.Max, n[d]+max(2, n[d]/4))
+			}
+			changed = changed || next[d] != n[d]
+		}
+		if !changed {
+			if sol != nil {
+				sol.Tail, sol.Solves, sol.Runtime = tails, solves, time.Since(start)
+			}
+			if err != nil {
+				return sol, err
+			}
+			return sol, fmt.Errorf("%w: degrees %v leave coefficient tails %.2g (target %g)", ErrUnresolved, n, tails, a.Tol)
+		}
+		n = next
+	}
+}
+
+// chop re-solves at the smallest degrees the resolved solution's
+// coefficients call for, and returns that solution if it is resolved.
+func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *int) (*Solution, bool) {
+	m := slices.Clone(n)
+	smaller := false
+	for d := range n {
+		_, last := coeffInfo(sol.U, n, d, tol)
+		m[d] = min(n[d], max(MinPoints, last+last/20+4))
+		smaller = smaller || m[d] < n[d]*9/10
+	}
+	if !smaller {
+		return nil, false
+	}
+	set.N = m
+	s2, err := Solve(p, &set)
+	*solves++
+	if err != nil {
+		return nil, false
+	}
+	var tails []float64
+	for d := range m {
+		t := coeffTail(s2.U, m, d)
+		if t > tol {
+			return nil, false
+		}
+		tails = append(tails, t)
+	}
+	s2.Tail = tails
+	return s2, true
+}
