@@ -278,11 +278,22 @@ func placeLegend(p *plot.Plot, lines []plotter.XYs) {
 // dashed guide line of slope order through the first point of the first
 // series (order 0 draws no guide).
 func ErrorVsH(path, title string, series []Series, order float64) error {
+	return logLog(path, title, "h", "error", series, order)
+}
+
+// LogLog draws series with markers on log–log axes with the given axis
+// labels (error against unknowns, say); a series of one point shows as a
+// single marker.
+func LogLog(path, title, xlabel, ylabel string, series []Series) error {
+	return logLog(path, title, xlabel, ylabel, series, 0)
+}
+
+func logLog(path, title, xlabel, ylabel string, series []Series, order float64) error {
 	lo, hi := positiveRange(series)
-	if math.IsInf(lo, 1) || len(series[0].X) == 0 {
+	if len(series) == 0 || math.IsInf(lo, 1) || len(series[0].X) == 0 {
 		return ErrNoData
 	}
-	p := newPlot(title, "h", "error")
+	p := newPlot(title, xlabel, ylabel)
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker = logTicks{}
 	p.Y.Tick.Marker = logTicks{}

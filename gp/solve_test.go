@@ -161,7 +161,8 @@ func TestAllenCahn(t *testing.T) {
 		warm, err := Solve(p, []*Mixture{NewSE(1, 3), NewSE(1, 3)}, &Settings{Initial: exact})
 		require.NoError(t, err)
 		assert.LessOrEqual(t, warm.Newton, 2)
-		assert.InDelta(t, e, warm.RelativeL2(u, 100), 1e-7)
+		// The same solution: the two errors agree to a relative 1e-3.
+		assert.InEpsilon(t, e, warm.RelativeL2(u, 100), 1e-3)
 		// A single step from the linear solution is not enough: the
 		// solve reports ErrNewton and still returns the iterate.
 		one, err := Solve(p, []*Mixture{NewSE(1, 3), NewSE(1, 3)}, &Settings{MaxNewton: 1})

@@ -40,7 +40,7 @@ import (
 	"github.com/pdekit/pdekit/gp"
 )
 
-var methodNames = []string{"gp-hm-gm", "gp-hm-stm", "gp-se", "gp-matern", "fd"}
+var methodNames = []string{"gp-hm-gm", "gp-hm-stm", "gp-se", "gp-matern", "fd", "spectral"}
 
 type config struct {
 	out        string
@@ -111,7 +111,17 @@ type Row struct {
 	Warnings    []string  `json:"warnings,omitempty"`
 	Error       string    `json:"error,omitempty"`
 	Spectrum    [][]Point `json:"-"`
+	// Spectral rows: the solves of the adaptive degree search, the time
+	// of the last (at the reported grid), and the error against the
+	// degree of a fixed-degree sweep (for the convergence figure).
+	Solves       int      `json:"solves,omitempty"`
+	FinalSeconds float64  `json:"final_solve_seconds,omitempty"`
+	Sweep        []Point2 `json:"-"`
+	Unknowns     int      `json:"unknowns"`
 }
+
+// Point2 is one point of a convergence curve.
+type Point2 struct{ N, Err float64 }
 
 // Kernel is a fitted kernel of one axis.
 type Kernel struct {
@@ -147,7 +157,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	}
 	methods := cfg.methods
 	if len(methods) == 0 {
-		methods = []string{"gp-hm-gm", "gp-se", "fd"}
+		methods = []string{"gp-hm-gm", "gp-se", "fd", "spectral"}
 		if cfg.full {
 			methods = methodNames
 		}
@@ -165,6 +175,9 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				paperCell = fmt.Sprintf("%.2g", r.Paper)
 			}
 			note := r.Error
+			if note == "" && r.Solves > 0 {
+				note = fmt.Sprintf("adaptive: %d solves; at this grid %.3f s", r.Solves, r.FinalSeconds)
+			}
 			if note == "" && len(r.Warnings) > 0 {
 				note = r.Warnings[0]
 				if len(note) > 60 {
@@ -224,12 +237,21 @@ func initialKernels(p gp.Problem, method string) ([]*gp.Mixture, []float64) {
 	return ks, []float64{1, 4, 16, 64, 256}
 }
 
-func solveRow(p problem, method string, cfg config) Row {
-	r := Row{Problem: p.name, Method: method, Paper: p.paper[method]}
+func solveRow(p problem, method string, cfg config) (r Row) {
+	r = Row{Problem: p.name, Method: method, Paper: p.paper[method]}
 	for _, a := range p.p.Axes {
 		r.Grid = append(r.Grid, a.N)
 	}
+	defer func() {
+		r.Unknowns = 1
+		for _, g := range r.Grid {
+			r.Unknowns *= g
+		}
+	}()
 	start := time.Now()
+	if method == "spectral" {
+		return solveSpectral(p, r, cfg)
+	}
 	if method == "fd" {
 		s, err := solveFD(p.p)
 		r.Seconds = time.Since(start).Seconds()
@@ -300,7 +322,46 @@ func drawFigures(cfg config, sel []problem, rows []Row) error {
 			}
 		}
 	}
+	if err := drawConvergence(cfg, sel, rows); err != nil {
+		return err
+	}
 	return drawErrors(cfg, sel, rows)
+}
+
+// drawConvergence draws, per problem, the spectral error against the
+// number of unknowns (a fixed-degree sweep) with every other method's
+// row as one marker at its grid.
+func drawConvergence(cfg config, sel []problem, rows []Row) error {
+	for _, p := range sel {
+		var series []figures.Series
+		for _, r := range rows {
+			if r.Problem != p.name || math.IsNaN(r.RelativeL2) || r.RelativeL2 <= 0 {
+				continue
+			}
+			if r.Method == "spectral" {
+				if len(r.Sweep) == 0 {
+					continue
+				}
+				s := figures.Series{Label: "spectral (Chebyshev), fixed degrees"}
+				for _, pt := range r.Sweep {
+					s.X = append(s.X, pt.N)
+					s.Y = append(s.Y, pt.Err)
+				}
+				series = append([]figures.Series{s}, series...)
+				series = append(series, figures.Series{Label: "spectral, adaptive", X: []float64{float64(r.Unknowns)}, Y: []float64{r.RelativeL2}})
+				continue
+			}
+			series = append(series, figures.Series{Label: r.Method, X: []float64{float64(r.Unknowns)}, Y: []float64{r.RelativeL2}})
+		}
+		if len(series) == 0 || len(series[0].X) < 2 {
+			continue
+		}
+		if err := figures.LogLog(filepath.Join(cfg.out, p.name+"-convergence.png"), p.name+": error against unknowns",
+			"unknowns", "relative L2 error", series); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // drawErrors draws the solution and error figures of the GP-HM (GM) rows:

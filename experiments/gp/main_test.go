@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -83,4 +84,40 @@ func TestBadFlags(t *testing.T) {
 		_, err := parseFlags(args, &bytes.Buffer{})
 		assert.Error(t, err, "%v", args)
 	}
+}
+
+// TestSpectralRows: the spectral row reaches the 1e-10 target on the
+// quick rows (1D and 2D Poisson, Allen–Cahn, advection), below the
+// finite-difference error on the same problem, and the convergence figure
+// is written.
+func TestSpectralRows(t *testing.T) {
+	dir := t.TempDir()
+	probs := "poisson1d-sin100x,allencahn1d-sin100x,poisson2d-sin6xcos20x,advection"
+	cfg, err := parseFlags([]string{"-out", dir, "-problem", probs, "-method", "spectral,fd"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	fd := map[string]float64{}
+	for _, r := range res.Rows {
+		if r.Method == "fd" {
+			fd[r.Problem] = r.RelativeL2
+		}
+	}
+	n := 0
+	for _, r := range res.Rows {
+		if r.Method != "spectral" {
+			continue
+		}
+		n++
+		assert.Empty(t, r.Error, r.Problem)
+		assert.LessOrEqual(t, r.RelativeL2, 1e-10, r.Problem)
+		if e, ok := fd[r.Problem]; ok && !math.IsNaN(e) {
+			assert.Less(t, r.RelativeL2, e, r.Problem)
+		}
+		assert.FileExists(t, filepath.Join(dir, r.Problem+"-convergence.png"))
+	}
+	assert.Equal(t, 4, n)
 }

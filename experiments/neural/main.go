@@ -53,11 +53,12 @@ import (
 	"github.com/pdekit/pdekit/figures"
 	"github.com/pdekit/pdekit/gp"
 	"github.com/pdekit/pdekit/neural"
+	"github.com/pdekit/pdekit/spectral"
 )
 
 var (
 	problemNames = []string{"poisson2d", "multiscale1d", "helmholtz2d-a1-a4", "allencahn1d-sin100x", "advection"}
-	methodNames  = []string{"fd", "gp-hm", "pinn", "pinn-fourier", "pig"}
+	methodNames  = []string{"fd", "spectral", "gp-hm", "pinn", "pinn-fourier", "pig"}
 )
 
 type config struct {
@@ -335,7 +336,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			if r.Target > 0 {
 				target = fmt.Sprintf("≤ %.0e", r.Target)
 			}
-			tab.Add(p.name, m, fmt.Sprintf("%.3g", r.RelativeL2), target, fmt.Sprintf("%.1f", r.Seconds), r.Parameters, r.Settings, r.Error)
+			tab.Add(p.name, m, fmt.Sprintf("%.3g", r.RelativeL2), target, fmt.Sprintf("%.3g", r.Seconds), r.Parameters, r.Settings, r.Error)
 		}
 	}
 	res.Rows = rows
@@ -532,6 +533,8 @@ func solveRow(p problem, method string, cfg config) Row {
 		r.RelativeL2, r.Settings, err = solveFD(p)
 	case "gp-hm":
 		r.RelativeL2, r.Parameters, r.Settings, r.field, err = solveGP(p)
+	case "spectral":
+		r.RelativeL2, r.Parameters, r.Settings, r.field, err = solveSpectral(p)
 	default:
 		err = solveNeural(p, method, cfg, &r)
 	}
@@ -681,20 +684,11 @@ func solveGP(p problem) (float64, int, string, []float64, error) {
 	if p.gridGP > 0 {
 		n = p.gridGP
 	}
-	gpp := gp.Problem{F: p.f, G: p.u}
+	gpp := gp.Problem{F: p.f, G: p.u, Nonlinear: p.nonlinear()}
 	for k := range p.lo {
 		gpp.Axes = append(gpp.Axes, gp.Axis{Lo: p.lo[k], Hi: p.hi[k], N: n})
-		op := gp.Op1D{A2: 1}
-		if p.advect != nil {
-			op = gp.Op1D{A1: p.advect[k]}
-		}
-		if k == 0 {
-			op.A0 = p.k2
-		}
-		gpp.Ops = append(gpp.Ops, op)
-	}
-	if p.allenCahn {
-		gpp.Nonlinear = func(u float64) (float64, float64) { return u*u*u - u, 3*u*u - 1 }
+		a2, a1, a0 := p.op(k)
+		gpp.Ops = append(gpp.Ops, gp.Op1D{A2: a2, A1: a1, A0: a0})
 	}
 	fr, err := gp.Fit(gpp, gp.InitKernels(gpp, gp.Gaussian, nil), &gp.FitSettings{MaxIter: -1})
 	if err != nil {
@@ -710,4 +704,50 @@ func solveGP(p problem) (float64, int, string, []float64, error) {
 	x, axes := figureGrid(p)
 	field := errorField(p, x, fr.Solution.Predict(axes...))
 	return fr.Solution.RelativeL2(p.u, 300), params, fmt.Sprintf("%d points per axis, %d kernel hyperparameters, %d fit solves", n, hyper, fr.Evaluations), field, nil
+}
+
+// op returns the coefficients A2, A1, A0 of the operator along axis k.
+func (p problem) op(k int) (a2, a1, a0 float64) {
+	if p.advect != nil {
+		a1 = p.advect[k]
+	} else {
+		a2 = 1
+	}
+	if k == 0 {
+		a0 = p.k2
+	}
+	return a2, a1, a0
+}
+
+// nonlinear returns the Allen–Cahn term of the problem, or nil.
+func (p problem) nonlinear() func(u float64) (float64, float64) {
+	if !p.allenCahn {
+		return nil
+	}
+	return func(u float64) (float64, float64) { return u*u*u - u, 3*u*u - 1 }
+}
+
+// solveSpectral runs Chebyshev collocation (package spectral) with the
+// degree found from the solution's coefficients; the parameters are the
+// collocation unknowns.
+func solveSpectral(p problem) (float64, int, string, []float64, error) {
+	sp := spectral.Problem{F: p.f, G: p.u, Nonlinear: p.nonlinear()}
+	for k := range p.lo {
+		a2, a1, a0 := p.op(k)
+		sp.Box = append(sp.Box, spectral.Interval{Lo: p.lo[k], Hi: p.hi[k]})
+		sp.Ops = append(sp.Ops, spectral.Op{A2: a2, A1: a1, A0: a0})
+	}
+	sol, err := spectral.SolveAdaptive(sp, nil)
+	if sol == nil {
+		return math.NaN(), 0, "", nil, err
+	}
+	unknowns := 1
+	var pts []string
+	for _, x := range sol.Nodes {
+		unknowns *= len(x)
+		pts = append(pts, fmt.Sprint(len(x)))
+	}
+	x, axes := figureGrid(p)
+	field := errorField(p, x, sol.Grid(axes...))
+	return sol.RelativeL2(p.u, 300), unknowns, fmt.Sprintf("Chebyshev, %s points (adaptive, %d solves)", strings.Join(pts, "×"), sol.Solves), field, err
 }
