@@ -303,7 +303,51 @@ func checkManifest(dir string, m Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
+	// Created exclusively: written to a temporary file and hard-linked
+	// into place, which fails if another run created the manifest in
+	// between; that one is then checked like any existing manifest.
+	f, err := os.CreateTemp(dir, "manifest.json.*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return checkManifest(dir, m)
+		}
+		return err
+	}
+	return nil
+}
+
+// errLocked reports a lock held by another process.
+var errLocked = errors.New("locked by another process")
+
+// removeStaleTemps deletes the temporary files a killed run of this shard
+// left beside its chunk files (the lock guarantees that no live run of
+// the shard is writing them).
+func removeStaleTemps(dir string, m Manifest, shard, of int) {
+	tmps, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
+	for _, t := range tmps {
+		// inputs-00003.npy.123.tmp, solutions-…, chunk-00003.json.123.tmp
+		kind, rest, ok := strings.Cut(filepath.Base(t), "-")
+		num, _, ok2 := strings.Cut(rest, ".")
+		if !ok || !ok2 || (kind != "inputs" && kind != "solutions" && kind != "chunk") {
+			continue
+		}
+		j, err := strconv.Atoi(num)
+		if err == nil && j%of == shard && j < m.Chunks {
+			os.Remove(t)
+		}
+	}
 }
 
 func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%05d.%s", kind, j, ext) }
@@ -350,6 +394,19 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	if err := checkManifest(cfg.out, m); err != nil {
 		return err
 	}
+	// One run per shard at a time: a second run of the same shard on the
+	// same directory is refused at once (it would redo the same chunks);
+	// other shards run alongside.
+	lock := filepath.Join(cfg.out, fmt.Sprintf(".lock-shard-%d-of-%d", cfg.shard, cfg.of))
+	release, err := lockFile(lock)
+	if err != nil {
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("datagen: shard %d/%d of %s is being written by another run (%s is locked); wait for it to finish or use another -out", cfg.shard, cfg.of, cfg.out, lock)
+		}
+		return err
+	}
+	defer release()
+	removeStaleTemps(cfg.out, m, cfg.shard, cfg.of)
 	var todo, skipped []int
 	for j := cfg.shard; j < m.Chunks; j += cfg.of {
 		if chunkDone(cfg.out, j, m.count(j), m.Grid) {

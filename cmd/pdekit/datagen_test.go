@@ -365,3 +365,43 @@ func TestDatagenRefusesBeforeWriting(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "more than the 1048576")
 }
+
+// TestDatagenLockAndTemps: a run of a shard whose lock another process
+// holds is refused at once and writes nothing; temporary files a killed
+// run left beside its chunks are removed by the next run of that shard
+// (another shard's are kept); a manifest with other settings is not
+// overwritten.
+func TestDatagenLockAndTemps(t *testing.T) {
+	dir := t.TempDir()
+	args := append(slices.Clone(smallDarcy), "-out", dir, "-shard", "1/2")
+	code, _, stderr := pdekit(args...)
+	require.Equal(t, 0, code, stderr)
+	release, err := lockFile(filepath.Join(dir, ".lock-shard-1-of-2"))
+	require.NoError(t, err)
+	// flock locks are per open file: a second open in this process
+	// conflicts like another process would.
+	code, _, stderr = pdekit(args...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "being written by another run")
+	release()
+
+	own := filepath.Join(dir, "inputs-00001.npy.999.tmp")
+	other := filepath.Join(dir, "inputs-00000.npy.999.tmp")
+	shared := filepath.Join(dir, "manifest.json.999.tmp")
+	for _, f := range []string{own, other, shared} {
+		require.NoError(t, os.WriteFile(f, []byte("partial"), 0o644))
+	}
+	code, _, stderr = pdekit(args...)
+	require.Equal(t, 0, code, stderr)
+	assert.NoFileExists(t, own)
+	assert.FileExists(t, other)
+	assert.FileExists(t, shared)
+
+	// A manifest with other settings is never overwritten.
+	fresh := t.TempDir()
+	m := Manifest{Format: manifestFormat, Family: "darcy", Grid: 5, N: 1, Chunk: 1, Chunks: 1}
+	require.NoError(t, checkManifest(fresh, m))
+	m2 := m
+	m2.Seed = 9
+	assert.ErrorContains(t, checkManifest(fresh, m2), "different settings")
+}
