@@ -8,79 +8,104 @@ import (
 	"time"
 )
 
-// coeffTail returns, for axis d of the values u on the tensor grid with
-// n[d]+1 Chebyshev–Lobatto points per axis, the largest Chebyshev
-// coefficient among the top tenth of degrees (at least the top three)
-// relative to the largest coefficient, the maximum taken over all lines
-// along the axis: how far the interpolant is from resolved in that
-// direction (Boyd 2001, §2.12; the chebfun test in spirit).
-func coeffTail(u []float64, n []int, d int) float64 {
-	t, _ := coeffInfo(u, n, d, 0)
+// coeffTail returns, for axis d of the values u on a tensor grid with
+// pts[d] points per axis, the largest expansion coefficient among the top
+// tenth of degrees (at least the top three) relative to the largest
+// coefficient, the maximum taken over all lines along the axis: how far
+// the interpolant is from resolved in that direction (Boyd 2001, §2.12;
+// the chebfun test in spirit). The coefficients are Chebyshev ones on a
+// Chebyshev axis and Fourier magnitudes |û_k|, k ≤ m/2, on a periodic
+// one.
+func coeffTail(u []float64, pts []int, periodic []bool, d int) float64 {
+	t, _ := coeffInfo(u, pts, periodic, d, 0)
 	return t
 }
 
-// coeffInfo returns coeffTail and the highest degree whose coefficient
-// (maximum over the lines) exceeds tol times the largest.
-func coeffInfo(u []float64, n []int, d int, tol float64) (float64, int) {
-	nd := n[d]
-	// Lines along axis d: stride and count.
+// coeffInfo returns coeffTail and the highest degree (wavenumber on a
+// periodic axis) whose coefficient, maximum over the lines, exceeds tol
+// times the largest.
+func coeffInfo(u []float64, pts []int, periodic []bool, d int, tol float64) (float64, int) {
+	np := pts[d]
 	stride, lines := 1, 1
-	for k := range n {
+	for k := range pts {
 		if k > d {
-			stride *= n[k] + 1
+			stride *= pts[k]
 		}
 		if k != d {
-			lines *= n[k] + 1
+			lines *= pts[k]
 		}
 	}
-	// cos(kjπ/n) table.
-	cs := make([]float64, 2*nd)
-	for m := range cs {
-		cs[m] = math.Cos(math.Pi * float64(m) / float64(nd))
+	nc := np // coefficients per line
+	if periodic[d] {
+		nc = np/2 + 1
 	}
-	from := min(nd-2, nd-nd/10)
-	var big, tail float64
-	v := make([]float64, nd+1)
-	mag := make([]float64, nd+1) // max over lines of |c_k|
+	mag := make([]float64, nc) // max over lines of |c_k|
+	v := make([]float64, np)
+	c := make([]float64, nc)
+	var cs []float64
+	if !periodic[d] {
+		nd := np - 1
+		cs = make([]float64, 2*nd) // cos(kjπ/n)
+		for m := range cs {
+			cs[m] = math.Cos(math.Pi * float64(m) / float64(nd))
+		}
+	}
 	for line := range lines {
-		// The line's first index: split line into the indices before
-		// and after axis d.
 		before, after := line/stride, line%stride
-		base := before*(nd+1)*stride + after
-		for j := 0; j <= nd; j++ {
-			// Ascending points are the classical descending ones reversed.
-			v[nd-j] = u[base+j*stride]
+		base := before*np*stride + after
+		for j := range np {
+			v[j] = u[base+j*stride]
 		}
-		for k := 0; k <= nd; k++ {
-			var s float64
-			for j := 0; j <= nd; j++ {
-				w := v[j] * cs[(k*j)%(2*nd)]
-				if j == 0 || j == nd {
-					w /= 2
-				}
-				s += w
-			}
-			s = math.Abs(s)
-			if k == 0 || k == nd {
-				s /= 2
-			}
-			big = max(big, s)
-			mag[k] = max(mag[k], s)
-			if k >= from {
-				tail = max(tail, s)
-			}
+		if periodic[d] {
+			fourierMags(v, c)
+		} else {
+			chebCoeffs(v, cs, c)
+		}
+		for k, x := range c {
+			mag[k] = max(mag[k], x)
+		}
+	}
+	var big, tail float64
+	from := min(nc-3, nc-nc/10)
+	last := 0
+	for k, m := range mag {
+		big = max(big, m)
+		if k >= from {
+			tail = max(tail, m)
 		}
 	}
 	if big == 0 {
 		return 0, 0
 	}
-	last := 0
 	for k, m := range mag {
 		if m > tol*big {
 			last = k
 		}
 	}
 	return tail / big, last
+}
+
+// chebCoeffs sets c to the magnitudes of the Chebyshev coefficients of
+// the values v at ascending Chebyshev–Lobatto points (a DCT-I; cs holds
+// cos(mπ/n), m < 2n).
+func chebCoeffs(v, cs, c []float64) {
+	nd := len(v) - 1
+	for k := 0; k <= nd; k++ {
+		var s float64
+		for j := 0; j <= nd; j++ {
+			// Ascending points are the classical descending ones reversed.
+			w := v[nd-j] * cs[(k*j)%(2*nd)]
+			if j == 0 || j == nd {
+				w /= 2
+			}
+			s += w
+		}
+		s = math.Abs(s)
+		if k == 0 || k == nd {
+			s /= 2
+		}
+		c[k] = s
+	}
 }
 
 // AdaptiveSettings controls SolveAdaptive. A nil pointer, and every zero
@@ -150,7 +175,7 @@ func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 		var tails []float64
 		if sol != nil {
 			for d := range n {
-				t := coeffTail(sol.U, n, d)
+				t := coeffTail(sol.U, solPoints(sol), sol.Periodic, d)
 				tails = append(tails, t)
 				if t > a.Tol || err != nil {
 					grow = true
@@ -178,6 +203,9 @@ func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 		for d := range n {
 			if err != nil || (tails[d] > a.Tol && tails[d] >= worst/1000) {
 				next[d] = min(a.Max, n[d]+max(2, n[d]/4))
+				if p.periodic(d) {
+					next[d] -= next[d] % 2 // Fourier axes take an even count
+				}
 			}
 			changed = changed || next[d] != n[d]
 		}
@@ -200,8 +228,13 @@ func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *
 	m := slices.Clone(n)
 	smaller := false
 	for d := range n {
-		_, last := coeffInfo(sol.U, n, d, tol)
-		m[d] = min(n[d], max(MinPoints, last+last/20+4))
+		_, last := coeffInfo(sol.U, solPoints(sol), sol.Periodic, d, tol)
+		if p.periodic(d) {
+			// Wavenumbers up to last need 2·last + 2 points.
+			m[d] = min(n[d], max(4, 2*(last+last/20+2)))
+		} else {
+			m[d] = min(n[d], max(MinPoints, last+last/20+4))
+		}
 		smaller = smaller || m[d] < n[d]*9/10
 	}
 	if !smaller {
@@ -215,7 +248,7 @@ func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *
 	}
 	var tails []float64
 	for d := range m {
-		t := coeffTail(s2.U, m, d)
+		t := coeffTail(s2.U, solPoints(s2), s2.Periodic, d)
 		if t > tol {
 			return nil, false
 		}
@@ -223,4 +256,13 @@ func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *
 	}
 	s2.Tail = tails
 	return s2, true
+}
+
+// solPoints returns the points per axis of a solution.
+func solPoints(s *Solution) []int {
+	pts := make([]int, len(s.Nodes))
+	for d, x := range s.Nodes {
+		pts[d] = len(x)
+	}
+	return pts
 }

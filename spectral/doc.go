@@ -7,6 +7,13 @@
 // reference a numerical analyst would compare GP, PINN and PIG solvers
 // with on a box.
 //
+// An axis marked periodic uses Fourier collocation instead: equispaced
+// points, trigonometric interpolation, no boundary data (Fourier gives
+// the matrices). SolveAdaptive picks the degrees itself: it grows them
+// until the trailing Chebyshev (or Fourier) coefficients of the solution
+// fall below a tolerance, which estimates the error without knowing the
+// solution.
+//
 // Cheb gives the points and the differentiation matrix; Solve takes a
 // Problem — Σ_d Ops[d] u + Nonlinear(u) = F on a box of one or two axes,
 // u = G on the boundary, the same shape as package gp's Problem — and the

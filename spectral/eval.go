@@ -15,18 +15,26 @@ func (s *Solution) Grid(ts ...[]float64) []float64 {
 	if len(ts) != len(s.Nodes) {
 		panic(fmt.Sprintf("spectral: Grid with %d coordinate slices for %d axes", len(ts), len(s.Nodes)))
 	}
-	i0 := interpMatrix(s.Nodes[0], ts[0])
+	i0 := s.interp(0, ts[0])
 	if len(ts) == 1 {
 		var v mat.VecDense
 		v.MulVec(i0, mat.NewVecDense(len(s.U), s.U))
 		return v.RawVector().Data
 	}
-	i1 := interpMatrix(s.Nodes[1], ts[1])
+	i1 := s.interp(1, ts[1])
 	u := mat.NewDense(len(s.Nodes[0]), len(s.Nodes[1]), s.U)
 	var t, out mat.Dense
 	t.Mul(i0, u)
 	out.Mul(&t, i1.T())
 	return mat.DenseCopyOf(&out).RawMatrix().Data
+}
+
+// interp returns the interpolation matrix of axis d at t.
+func (s *Solution) interp(d int, t []float64) *mat.Dense {
+	if d < len(s.Periodic) && s.Periodic[d] {
+		return fourierInterp(s.Nodes[d], s.Box[d].Hi-s.Box[d].Lo, t)
+	}
+	return interpMatrix(s.Nodes[d], t)
 }
 
 // At returns the solution at one point of the box.
@@ -43,8 +51,8 @@ func (s *Solution) At(x ...float64) float64 {
 // Solution.RelativeL2.
 func (s *Solution) RelativeL2(exact func(x []float64) float64, m int) float64 {
 	ts := make([][]float64, len(s.Nodes))
-	for d, nodes := range s.Nodes {
-		lo, hi := nodes[0], nodes[len(nodes)-1]
+	for d := range s.Nodes {
+		lo, hi := s.Box[d].Lo, s.Box[d].Hi
 		ts[d] = make([]float64, m)
 		for i := range m {
 			ts[d][i] = lo + (hi-lo)*float64(i)/float64(m-1)

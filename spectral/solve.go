@@ -52,7 +52,14 @@ type Problem struct {
 	G func(x []float64) float64
 	// Nonlinear, if not nil, returns n(u) and n′(u).
 	Nonlinear func(u float64) (n, dn float64)
+	// Periodic marks the axes on which u is periodic (nil: none). They
+	// use Fourier collocation on equispaced points and take no boundary
+	// data; G may be nil when every axis is periodic.
+	Periodic []bool
 }
+
+// periodic reports whether axis d is periodic.
+func (p Problem) periodic(d int) bool { return d < len(p.Periodic) && p.Periodic[d] }
 
 // Limits of Settings.N.
 const (
@@ -64,7 +71,8 @@ const (
 // the documented default.
 type Settings struct {
 	// N is the polynomial degree per axis (N+1 Chebyshev–Lobatto points,
-	// N−1 of them interior); zero means 64.
+	// N−1 of them interior), or on a periodic axis the number of Fourier
+	// points (even, at least 4); zero means 64.
 	N []int
 	// MaxNewton bounds the Newton steps of a nonlinear problem; zero
 	// means 30.
@@ -82,8 +90,12 @@ type Settings struct {
 // Lobatto points (first axis slowest), which define the interpolating
 // polynomial everywhere in the box.
 type Solution struct {
-	Nodes [][]float64 // points per axis, ascending
-	U     []float64   // values at the tensor grid of Nodes
+	Nodes [][]float64 // points per axis, ascending (a periodic axis without its right end)
+	Box   []Interval
+	// Periodic marks the Fourier axes, evaluated by trigonometric
+	// interpolation.
+	Periodic []bool
+	U        []float64 // values at the tensor grid of Nodes
 	// Newton counts the Newton steps of a nonlinear problem.
 	Newton int
 	// Tail is, per axis, the largest trailing Chebyshev coefficient
@@ -114,7 +126,7 @@ func Solve(p Problem, s *Settings) (*Solution, error) {
 	}
 	axes := make([]axis, len(p.Box))
 	for d := range axes {
-		axes[d] = newAxis(ns[d], p.Box[d], p.Ops[d])
+		axes[d] = newAxis(ns[d], p.Box[d], p.Ops[d], p.periodic(d))
 	}
 	var sol *Solution
 	if len(axes) == 1 {
@@ -124,6 +136,11 @@ func Solve(p Problem, s *Settings) (*Solution, error) {
 	}
 	if sol != nil {
 		sol.Runtime = time.Since(start)
+		sol.Box = append([]Interval(nil), p.Box...)
+		sol.Periodic = make([]bool, len(p.Box))
+		for d := range sol.Periodic {
+			sol.Periodic[d] = p.periodic(d)
+		}
 	}
 	return sol, err
 }
@@ -136,8 +153,19 @@ func check(p Problem, s *Settings) ([]int, error) {
 	if len(p.Ops) != nd {
 		return nil, fmt.Errorf("%w: %d operators for %d axes", ErrProblem, len(p.Ops), nd)
 	}
-	if p.F == nil || p.G == nil {
-		return nil, fmt.Errorf("%w: F and G are required", ErrProblem)
+	allPeriodic := true
+	var a0 float64
+	for d := range nd {
+		allPeriodic = allPeriodic && p.periodic(d)
+		if d < len(p.Ops) {
+			a0 += p.Ops[d].A0
+		}
+	}
+	if len(p.Periodic) > nd {
+		return nil, fmt.Errorf("%w: Periodic has %d entries for %d axes", ErrProblem, len(p.Periodic), nd)
+	}
+	if p.F == nil || (p.G == nil && !allPeriodic) {
+		return nil, fmt.Errorf("%w: F and G are required (G may be nil only when every axis is periodic)", ErrProblem)
 	}
 	for d, b := range p.Box {
 		if !(b.Hi > b.Lo) || math.IsInf(b.Hi-b.Lo, 0) {
@@ -157,6 +185,14 @@ func check(p Problem, s *Settings) ([]int, error) {
 		if ns[d] < MinPoints || ns[d] > MaxPoints {
 			return nil, fmt.Errorf("%w: degree %d on axis %d, want %d…%d", ErrProblem, ns[d], d, MinPoints, MaxPoints)
 		}
+		if p.periodic(d) && (ns[d] < 4 || ns[d]%2 != 0) {
+			return nil, fmt.Errorf("%w: %d Fourier points on periodic axis %d, want an even number ≥ 4", ErrProblem, ns[d], d)
+		}
+	}
+	if allPeriodic && a0 == 0 {
+		// The constants are in the kernel of every periodic operator
+		// without a zero-order term.
+		return nil, fmt.Errorf("%w: every axis is periodic and Σ A0 = 0, so u is determined only up to a constant (add a zero-order term or a Dirichlet axis)", ErrSingular)
 	}
 	if s != nil && (s.MaxNewton < 0 || s.NewtonTol < 0 || math.IsNaN(s.NewtonTol)) {
 		return nil, fmt.Errorf("%w: MaxNewton = %d, NewtonTol = %v", ErrProblem, s.MaxNewton, s.NewtonTol)
@@ -182,13 +218,26 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // inflow end (lo when A1 > 0, hi when A1 < 0), the standard
 // characteristic boundary condition (Boyd 2001, §6.3).
 type axis struct {
-	x      []float64
-	l      *mat.Dense
-	op     Op
-	f0, f1 int
+	x        []float64
+	l        *mat.Dense
+	op       Op
+	f0, f1   int
+	periodic bool
 }
 
-func newAxis(n int, b Interval, op Op) axis {
+func newAxis(n int, b Interval, op Op, periodic bool) axis {
+	if periodic {
+		x, d1, d2 := Fourier(n, b.Lo, b.Hi)
+		l := mat.NewDense(n, n, nil)
+		l.Scale(op.A2, d2)
+		var t mat.Dense
+		t.Scale(op.A1, d1)
+		l.Add(l, &t)
+		for i := range n {
+			l.Set(i, i, l.At(i, i)+op.A0)
+		}
+		return axis{x: x, l: l, op: op, f0: 0, f1: n, periodic: true}
+	}
 	x, d := Cheb(n, b.Lo, b.Hi)
 	l := mat.NewDense(n+1, n+1, nil)
 	if op.A2 != 0 {

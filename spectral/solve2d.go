@@ -46,7 +46,7 @@ func solve2D(p Problem, axes []axis, maxNewton int, tol float64) (*Solution, err
 		}
 	}
 	a, b := axes[0].interior(), axes[1].interior()
-	realSpectra := axes[0].op.A1 == 0 && axes[1].op.A1 == 0 && axes[0].op.A2 != 0 && axes[1].op.A2 != 0
+	realSpectra := ax0.op.A1 == 0 && ax1.op.A1 == 0 && ax0.op.A2 != 0 && ax1.op.A2 != 0
 	syl, err := newSylvester(a, b, realSpectra)
 	if err != nil {
 		return nil, err
