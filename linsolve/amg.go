@@ -88,7 +88,7 @@ type AMGSettings struct {
 	// Sweeps is the number of smoothing steps before and after each
 	// coarse correction: the Chebyshev degree, or the Gauss–Seidel or
 	// Jacobi sweeps. Zero means 2 for Chebyshev and Jacobi, 1 for
-	// Gauss–Seidel.
+	// Gauss–Seidel; at most MaxSmoothingSteps.
 	Sweeps int
 	// CoarseSize stops coarsening once a level has at most this many
 	// unknowns; that level is solved densely. Zero means
@@ -211,11 +211,11 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	n := a.Dim()
 	switch {
 	case !(o.Theta < 1) || math.IsInf(o.Theta, -1):
-		return nil, fmt.Errorf("linsolve: AMG: Theta = %v is not below 1", o.Theta)
-	case o.Sweeps < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.SymmetryTol >= 0):
-		return nil, errors.New("linsolve: AMG: negative Sweeps, CoarseSize, MaxLevels or SymmetryTol")
+		return nil, fmt.Errorf("%w: AMG: Theta = %v is not below 1", ErrSettings, o.Theta)
+	case o.Sweeps < 0 || o.Sweeps > MaxSmoothingSteps || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.SymmetryTol >= 0):
+		return nil, fmt.Errorf("%w: AMG: Sweeps = %d (want 0…%d); CoarseSize, MaxLevels and SymmetryTol must not be negative", ErrSettings, o.Sweeps, MaxSmoothingSteps)
 	case o.Smoother < AMGAuto || o.Smoother > AMGJacobi:
-		return nil, fmt.Errorf("linsolve: AMG: unknown smoother %d", o.Smoother)
+		return nil, fmt.Errorf("%w: AMG: unknown smoother %d", ErrSettings, o.Smoother)
 	}
 	o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
 	if o.CoarseSize == 0 {

@@ -193,14 +193,11 @@ func TestAMGBadInput(t *testing.T) {
 	nan[3] = math.NaN()
 	_, err = NewAMG(a, &AMGSettings{NearNullSpace: [][]float64{nan}})
 	assert.ErrorIs(t, err, sparse.ErrNotFinite)
-	_, err = NewAMG(a, &AMGSettings{Theta: 1})
-	assert.Error(t, err)
-	_, err = NewAMG(a, &AMGSettings{Theta: math.NaN()})
-	assert.Error(t, err)
-	_, err = NewAMG(a, &AMGSettings{Theta: math.Inf(-1)})
-	assert.Error(t, err)
-	_, err = NewAMG(a, &AMGSettings{Sweeps: -1})
-	assert.Error(t, err)
+	for _, s := range []AMGSettings{{Theta: 1}, {Theta: math.NaN()}, {Theta: math.Inf(-1)}, {Sweeps: -1},
+		{Sweeps: MaxSmoothingSteps + 1}, {Smoother: 9}, {CoarseSize: -1}} {
+		_, err = NewAMG(a, &s)
+		assert.ErrorIs(t, err, ErrSettings, "%+v", s)
+	}
 	naninA := a.Clone()
 	naninA.Val[5] = math.Inf(1)
 	_, err = NewAMG(naninA, nil)

@@ -86,6 +86,12 @@ type mgLevel struct {
 	p, pt, ap *sparse.CSR
 }
 
+// MaxSmoothingSteps bounds the smoothing steps per level of the
+// multigrid preconditioners (AMGSettings.Sweeps, MultigridOptions
+// PreSmooth and PostSmooth): more is an ErrSettings error, not a cycle
+// that never ends.
+const MaxSmoothingSteps = 100
+
 // Multigrid is geometric multigrid for matrices from the structured grids
 // of package pde: coarse grids take every other node in each dimension of
 // at least three nodes (so any size is accepted, not only 2^k−1),
@@ -172,7 +178,7 @@ func NewMultigrid(a *sparse.CSR, dims []int, opt *MultigridOptions) (*Multigrid,
 	if opt != nil {
 		o = *opt
 	}
-	if o.PreSmooth < 0 || o.PostSmooth < 0 || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.JacobiWeight >= 0) || math.IsInf(o.JacobiWeight, 0) ||
+	if o.PreSmooth < 0 || o.PostSmooth < 0 || o.PreSmooth > MaxSmoothingSteps || o.PostSmooth > MaxSmoothingSteps || o.CoarseSize < 0 || o.MaxLevels < 0 || !(o.JacobiWeight >= 0) || math.IsInf(o.JacobiWeight, 0) ||
 		o.Smoother < RedBlackGaussSeidel || o.Smoother > Chebyshev || o.Cycle < VCycle || o.Cycle > FCycle {
 		return nil, fmt.Errorf("%w: invalid MultigridOptions %+v", ErrSettings, o)
 	}

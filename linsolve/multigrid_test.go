@@ -346,7 +346,7 @@ func TestMultigridConcurrentApply(t *testing.T) {
 // TestMultigridBadOptions: options out of range are an ErrSettings error.
 func TestMultigridBadOptions(t *testing.T) {
 	a := laplaceND([]int{9, 9}, nil)
-	for _, o := range []MultigridOptions{{PreSmooth: -1}, {JacobiWeight: math.NaN()}, {Smoother: 7}, {Cycle: -1}, {CoarseSize: -2}} {
+	for _, o := range []MultigridOptions{{PreSmooth: -1}, {JacobiWeight: math.NaN()}, {Smoother: 7}, {Cycle: -1}, {CoarseSize: -2}, {PostSmooth: MaxSmoothingSteps + 1}} {
 		_, err := NewMultigrid(a, []int{9, 9}, &o)
 		assert.ErrorIs(t, err, ErrSettings, "%+v", o)
 	}
