@@ -3,6 +3,7 @@ package pde
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -98,4 +99,34 @@ func (g Grid) Constant(v float64) []float64 {
 		f[i] = v
 	}
 	return f
+}
+
+// HeatFamily returns count heat-equation problems u_t = Δu on the unit
+// square, s×s interior nodes, u = 0 on the boundary, whose initial
+// conditions u₀ are draws of field (a GRF; the zero value is GRF(2.5, 7))
+// from the generator of (seed, i), and the Crank–Nicolson step of size dt
+// they share. Problem i has A = I + (Δt/2)·L (the same matrix for every
+// problem: the step's LHS), B the right-hand side of the first step, and
+// Params = u₀; the right-hand side of each later step is Step.RHSTo of
+// the previous solution.
+func HeatFamily(s, count int, seed uint64, dt float64, field GRF) (*Family, *HeatStep, error) {
+	g, err := NewGrid(s, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	step, err := NewHeatStep(g, g.Constant(1), dt, CrankNicolson, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := g.Size()
+	return &Family{Name: "heat", Grid: g, Count: count, Seed: seed,
+		Generate: func(rng *rand.Rand, i int) (Problem, error) {
+			u0, err := field.Sample(rng, g.N...)
+			if err != nil {
+				return Problem{}, err
+			}
+			b := make([]float64, n)
+			step.RHSTo(b, u0, nil, nil)
+			return Problem{Name: "heat", A: step.LHS, B: b, Grid: g, Params: u0}, nil
+		}}, step, nil
 }

@@ -3,10 +3,12 @@ package pde_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
@@ -493,5 +495,38 @@ func TestFNODarcyFamily(t *testing.T) {
 	p1, _ := fam.Problem(2)
 	assert.Equal(t, p0.Params, p1.Params)
 	_, err = pde.FNODarcyFamily(3, 1, 1)
+	assert.Error(t, err)
+}
+
+// TestHeatFamily: every problem shares the step matrix, u₀ depends only
+// on (seed, i), B is the first step's right-hand side, and Crank–Nicolson
+// steps of u_t = Δu never grow the 2-norm (the amplification factors
+// (1 − Δtλ/2)/(1 + Δtλ/2) of the symmetric positive L lie in (−1, 1]).
+func TestHeatFamily(t *testing.T) {
+	f, step, err := pde.HeatFamily(15, 4, 3, 1e-3, pde.GRF{})
+	require.NoError(t, err)
+	p1, err := f.Problem(1)
+	require.NoError(t, err)
+	p3, err := f.Problem(3)
+	require.NoError(t, err)
+	assert.Same(t, p1.A, p3.A)
+	again, _ := f.Problem(1)
+	assert.Equal(t, p1.Params, again.Params)
+	assert.NotEqual(t, p1.Params, p3.Params)
+	b := make([]float64, len(p1.B))
+	step.RHSTo(b, p1.Params, nil, nil)
+	assert.Equal(t, b, p1.B)
+	u := slices.Clone(p1.Params)
+	prev := floats.Norm(u, 2)
+	for range 5 {
+		var cg linsolve.CG
+		step.RHSTo(b, u, nil, nil)
+		_, err := cg.Solve(u, step.LHS, b, &linsolve.Settings{RelTol: 1e-12})
+		require.NoError(t, err)
+		now := floats.Norm(u, 2)
+		assert.LessOrEqual(t, now, prev*(1+1e-10))
+		prev = now
+	}
+	_, _, err = pde.HeatFamily(15, 4, 3, 0, pde.GRF{})
 	assert.Error(t, err)
 }

@@ -47,7 +47,10 @@ import (
 
 const manifestFormat = "pdekit-datagen/1"
 
-var datagenFamilies = []string{"darcy", "darcy-skr", "poisson-rhs", "darcy-fno"}
+var datagenFamilies = []string{"darcy", "darcy-skr", "poisson-rhs", "darcy-fno", "helmholtz-skr", "heat"}
+
+// nonsymmetric reports the families whose matrices are not symmetric.
+func nonsymmetric(family string) bool { return family == "darcy-skr" || family == "helmholtz-skr" }
 
 // Manifest is manifest.json: everything that determines the data.
 type Manifest struct {
@@ -64,6 +67,19 @@ type Manifest struct {
 	Chunks  int     `json:"chunks"`
 	Input   string  `json:"input"` // what inputs-*.npy hold
 	Layout  string  `json:"layout"`
+	// Heat trajectories: Crank–Nicolson steps and their size.
+	Steps int     `json:"steps,omitempty"`
+	Dt    float64 `json:"dt,omitempty"`
+}
+
+// shape returns the array shape of kind ("inputs", "solutions") for a
+// chunk of count samples: [count, s, s], and for heat solutions
+// [count, steps+1, s, s] (the trajectory from u₀).
+func (m Manifest) shape(kind string, count int) []int {
+	if kind == "solutions" && m.Family == "heat" {
+		return []int{count, m.Steps + 1, m.Grid, m.Grid}
+	}
+	return []int{count, m.Grid, m.Grid}
 }
 
 // ChunkStats is chunk-NNNNN.json.
@@ -79,6 +95,8 @@ type ChunkStats struct {
 	// SHA256 holds the hex SHA-256 of each array file ("inputs",
 	// "solutions"), checked before a resumed run keeps the chunk.
 	SHA256 map[string]string `json:"sha256"`
+	// K holds helmholtz-skr's wavenumber k of each row.
+	K []float64 `json:"k,omitempty"`
 }
 
 type datagenConfig struct {
@@ -102,7 +120,9 @@ func parseShard(s string) (int, int, error) {
 func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("datagen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	family := fs.String("family", "darcy", "family: darcy (−∇·(a∇u) = 1, a = exp(GRF)), darcy-skr (L·diag(a)·u = 1), poisson-rhs (−Δu = f, f a random Chebyshev expansion), darcy-fno (the FNO paper's data: a ∈ {3, 12} thresholded from N(0, (−Δ+9I)⁻²), f = 1; -grid 421)")
+	family := fs.String("family", "darcy", "family: darcy (−∇·(a∇u) = 1, a = exp(GRF)), darcy-skr (L·diag(a)·u = 1), poisson-rhs (−Δu = f, f a random Chebyshev expansion), darcy-fno (the FNO paper's data: a ∈ {3, 12} thresholded from N(0, (−Δ+9I)⁻²), f = 1; -grid 421), helmholtz-skr (L·diag(a)·u − k²u = 1, k uniform in [0, 1)), heat (u_t = Δu from a GRF u₀, -steps Crank–Nicolson steps of -dt)")
+	steps := fs.Int("steps", 10, "heat: Crank–Nicolson steps per trajectory (solutions are [sample, steps+1, i, j])")
+	dt := fs.Float64("dt", 1e-3, "heat: time step")
 	grid := fs.Int("grid", 64, "interior nodes per dimension (s×s); darcy-fno: nodes per side, boundary included (421 for the FNO data set)")
 	n := fs.Int("n", 1000, "number of samples")
 	seed := fs.Uint64("seed", 1, "seed: sample i depends only on (seed, i)")
@@ -136,6 +156,8 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{fmt.Errorf("datagen: -grid must be at least 2 (4 for darcy-fno), -n positive and -chunk non-negative")}
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("datagen: -rtol must be in (0, 1)")}
+	case *family == "heat" && (*steps < 1 || *steps > 100000 || !(*dt > 0) || math.IsInf(*dt, 0)):
+		return errUsage{fmt.Errorf("datagen: heat needs 1 ≤ -steps ≤ 100000 and a positive finite -dt")}
 	case !slices.Contains(linsolve.PreconditionerNames[:5], *pc):
 		return errUsage{fmt.Errorf("datagen: unknown preconditioner %q", *pc)}
 	}
@@ -146,12 +168,14 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case !slices.Contains(datagenSolvers, solver):
 		return errUsage{fmt.Errorf("datagen: unknown solver %q (want one of %s)", solver, strings.Join(datagenSolvers, ", "))}
-	case solver == "auto" && *family == "darcy-skr":
+	case solver == "auto" && nonsymmetric(*family):
 		solver = map[bool]string{true: "gcrot", false: "gmres"}[*recycle]
 	case solver == "auto":
 		solver = "mg"
-	case *family == "darcy-skr" && slices.Contains([]string{"cg", "rcg", "mg", "amg"}, solver):
-		return errUsage{fmt.Errorf("datagen: -solver %s needs a symmetric positive definite family; darcy-skr is not symmetric (use gcrot, gmres or direct)", solver)}
+	case nonsymmetric(*family) && slices.Contains([]string{"cg", "rcg", "mg", "amg"}, solver):
+		return errUsage{fmt.Errorf("datagen: -solver %s needs a symmetric positive definite family; %s is not symmetric (use gcrot, gmres or direct)", solver, *family)}
+	case *family == "heat" && (solver == "rcg" || solver == "gcrot" || solver == "gmres"):
+		return errUsage{fmt.Errorf("datagen: heat steps one matrix, warm-started from the previous step; use -solver mg, amg, cg or direct")}
 	}
 	if *pc != "none" && slices.Contains([]string{"mg", "amg", "direct"}, solver) {
 		return errUsage{fmt.Errorf("datagen: -solver %s takes no -pc (got %s)", solver, *pc)}
@@ -163,8 +187,15 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	cfg.m = Manifest{Format: manifestFormat, Family: *family, Grid: *grid, N: *n, Seed: *seed, Chunk: *chunk,
 		RTol: *rtol, Solver: solver, Recycle: *recycle, PC: *pc, Chunks: (*n-1) / *chunk + 1, Input: input,
 		Layout: "row-major [sample, i, j], node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"}
-	if *family == "darcy-fno" {
+	switch *family {
+	case "darcy-fno":
 		cfg.m.Layout = "row-major [sample, i, j] on all grid×grid nodes, boundary included: node (i, j) at (x, y) = (ih, jh), h = 1/(grid−1); solutions are 0 on the boundary"
+	case "helmholtz-skr":
+		cfg.m.Layout += "; each chunk record lists the wavenumber k of every row"
+	case "heat":
+		cfg.m.Steps, cfg.m.Dt, cfg.m.Recycle = *steps, *dt, false
+		cfg.m.Input = "u0"
+		cfg.m.Layout = "row-major inputs [sample, i, j] (u₀) and solutions [sample, step, i, j], step 0 = u₀, step k at t = k·dt; node (i, j) at (x, y) = ((i+1)h, (j+1)h), h = 1/(grid+1)"
 	}
 	if cfg.m.Chunks > maxChunks {
 		return errUsage{fmt.Errorf("datagen: -n %d in chunks of %d makes %d chunk files, more than %d; use a larger -chunk", *n, *chunk, cfg.m.Chunks, maxChunks)}
@@ -195,6 +226,9 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 func datagenMemory(m Manifest) uint64 {
 	n := float64(m.Grid) * float64(m.Grid)
 	need := 260*float64(m.count(0))*n + 64<<20
+	if m.Family == "heat" { // the trajectories: steps+1 fields per sample
+		need += 16 * float64(m.count(0)) * float64(m.Steps+1) * n
+	}
 	if m.Solver == "direct" {
 		need += 48 * n * math.Log2(n)
 	}
@@ -213,6 +247,15 @@ func saturate(b float64) uint64 {
 // maxChunks bounds the number of chunk files of a data set (three files
 // each): more means a -chunk far too small for -n.
 const maxChunks = 1 << 24
+
+// prod returns the product of the entries of shape.
+func prod(shape []int) int {
+	p := 1
+	for _, v := range shape {
+		p *= v
+	}
+	return p
+}
 
 // maxJSONBytes bounds the manifest and chunk records datagen reads back
 // (a few hundred bytes each when it wrote them).
@@ -263,8 +306,19 @@ var datagenSolvers = []string{"auto", "mg", "amg", "rcg", "cg", "gcrot", "gmres"
 // count returns the number of samples in chunk j (the last may be short).
 func (m Manifest) count(j int) int { return min(m.Chunk, m.N-j*m.Chunk) }
 
-func (m Manifest) family() (*pde.Family, error) {
+func (m Manifest) family() (*pde.Family, *pde.HeatStep, error) {
 	switch m.Family {
+	case "heat":
+		return pde.HeatFamily(m.Grid, m.N, m.Seed, m.Dt, pde.GRF{})
+	}
+	f, err := m.linearFamily()
+	return f, nil, err
+}
+
+func (m Manifest) linearFamily() (*pde.Family, error) {
+	switch m.Family {
+	case "helmholtz-skr":
+		return pde.HelmholtzFamily(m.Grid, m.N, m.Seed, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
 	case "darcy":
 		return pde.DarcyFamily(m.Grid, m.N, m.Seed, pde.DarcyOptions{})
 	case "darcy-skr":
@@ -355,7 +409,8 @@ func chunkName(kind string, j int, ext string) string { return fmt.Sprintf("%s-%
 // chunkDone reports whether chunk j is complete: its stats file exists
 // (it is written after both arrays) and names the chunk, and both arrays
 // have the right size and the SHA-256 it records.
-func chunkDone(dir string, j, count, s int) bool {
+func chunkDone(dir string, m Manifest, j int) bool {
+	count := m.count(j)
 	raw, err := readSmallFile(filepath.Join(dir, chunkName("chunk", j, "json")), maxJSONBytes)
 	if err != nil {
 		return false // missing, not a regular file or too long: regenerate
@@ -364,8 +419,9 @@ func chunkDone(dir string, j, count, s int) bool {
 	if json.Unmarshal(raw, &st) != nil || st.Chunk != j || st.Count != count {
 		return false
 	}
-	want := int64(len(npyHeader([]int{count, s, s})) + 8*count*s*s)
 	for _, kind := range []string{"inputs", "solutions"} {
+		shape := m.shape(kind, count)
+		want := int64(len(npyHeader(shape))) + 8*int64(prod(shape))
 		path := filepath.Join(dir, chunkName(kind, j, "npy"))
 		fi, err := os.Stat(path)
 		if err != nil || fi.Size() != want || st.SHA256[kind] == "" {
@@ -387,7 +443,7 @@ func chunkDone(dir string, j, count, s int) bool {
 
 func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	m := cfg.m
-	fam, err := m.family()
+	fam, heat, err := m.family()
 	if err != nil {
 		return err
 	}
@@ -409,7 +465,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	removeStaleTemps(cfg.out, m, cfg.shard, cfg.of)
 	var todo, skipped []int
 	for j := cfg.shard; j < m.Chunks; j += cfg.of {
-		if chunkDone(cfg.out, j, m.count(j), m.Grid) {
+		if chunkDone(cfg.out, m, j) {
 			skipped = append(skipped, j)
 		} else {
 			todo = append(todo, j)
@@ -419,9 +475,11 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	for _, j := range todo {
 		total += m.count(j)
 	}
-	// Two arrays (inputs, solutions) of s² float64 per sample.
+	// Two arrays per sample: inputs (s² float64) and solutions (s², or
+	// (steps+1)·s² for heat).
+	perSample := float64(prod(m.shape("inputs", 1)) + prod(m.shape("solutions", 1)))
 	if err := memcheck.CheckDisk(fmt.Sprintf("datagen: %d samples on a %d×%d grid", total, m.Grid, m.Grid), cfg.out,
-		saturate(float64(total)*16*float64(m.Grid)*float64(m.Grid))); err != nil {
+		saturate(float64(total)*8*perSample)); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -432,7 +490,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	var its int
 	var solveSec float64
 	for _, j := range todo {
-		st, err := generateChunk(cfg, fam, j, &bar)
+		st, err := generateChunk(cfg, fam, heat, j, &bar)
 		if err != nil {
 			return err
 		}
@@ -450,7 +508,7 @@ func datagen(cfg datagenConfig, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (ChunkStats, error) {
+func generateChunk(cfg datagenConfig, fam *pde.Family, heat *pde.HeatStep, j int, bar *progress) (ChunkStats, error) {
 	m := cfg.m
 	first := j * m.Chunk
 	count := m.count(j)
@@ -534,19 +592,24 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		return linsolve.NewPreconditioner(m.PC, a, nil)
 	}
 	usePC := m.PC != "none" || m.Solver == "mg" || m.Solver == "amg"
-	sols := make([]float64, count*nSol)
+	steps := 1 // systems per sample
+	if heat != nil {
+		steps = m.Steps
+	}
+	sols := make([]float64, count*nSol*steps)
 	st := ChunkStats{Chunk: j, First: first, Count: count, Solver: m.Solver, Order: order}
 	t0 := time.Now()
 	var prev []float64
 	var pc linsolve.Preconditioner
 	var pcFor *sparse.CSR
+	rhsBuf := make([]float64, nSol)
 	for _, r := range order {
 		set := &linsolve.Settings{RelTol: m.RTol}
 		if m.Recycle {
 			set.X0 = prev // warm start from the previous system in SKR order
 		}
 		if usePC {
-			if pcFor != mats[r] { // poisson-rhs shares one matrix
+			if pcFor != mats[r] { // poisson-rhs and heat share one matrix
 				var err error
 				if pc, err = newPC(mats[r]); err != nil {
 					return st, fmt.Errorf("datagen: sample %d: %w", first+r, err)
@@ -555,14 +618,27 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 			}
 			set.Preconditioner = pc
 		}
-		x := sols[r*nSol : (r+1)*nSol]
-		res, err := method.Solve(x, mats[r], rhs[r], set)
-		if err != nil {
-			return st, fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
+		b := rhs[r]
+		for t := range steps {
+			x := sols[(r*steps+t)*nSol : (r*steps+t+1)*nSol]
+			if heat != nil {
+				// Step t+1 of the trajectory, warm-started from step t.
+				if t > 0 {
+					heat.RHSTo(rhsBuf, sols[(r*steps+t-1)*nSol:(r*steps+t)*nSol], nil, nil)
+					b = rhsBuf
+					set.X0 = sols[(r*steps+t-1)*nSol : (r*steps+t)*nSol]
+				} else {
+					set.X0 = params[r]
+				}
+			}
+			res, err := method.Solve(x, mats[r], b, set)
+			if err != nil {
+				return st, fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
+			}
+			st.TotalIterations += res.Iterations
+			st.WorstRelativeResidual = math.Max(st.WorstRelativeResidual, res.RelativeResidual)
+			prev = x
 		}
-		st.TotalIterations += res.Iterations
-		st.WorstRelativeResidual = math.Max(st.WorstRelativeResidual, res.RelativeResidual)
-		prev = x
 		bar.add(1)
 	}
 	st.Seconds = time.Since(t0).Seconds()
@@ -576,12 +652,25 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, j int, bar *progress) (Ch
 		}
 		sols = full
 	}
-	shape := []int{count, m.Grid, m.Grid}
+	if heat != nil { // [sample, step, i, j] with step 0 = u₀
+		traj := make([]float64, 0, count*(steps+1)*nn)
+		for r := range count {
+			traj = append(traj, params[r]...)
+			traj = append(traj, sols[r*steps*nSol:(r+1)*steps*nSol]...)
+		}
+		sols = traj
+	}
+	if m.Family == "helmholtz-skr" {
+		for r := range count {
+			st.K = append(st.K, params[r][len(params[r])-1])
+		}
+	}
 	for _, f := range []struct {
 		kind string
 		data []float64
 	}{{"inputs", inputs}, {"solutions", sols}} {
 		h := sha256.New()
+		shape := m.shape(f.kind, count)
 		if err := writeFile(filepath.Join(cfg.out, chunkName(f.kind, j, "npy")), func(w io.Writer) error {
 			return writeNPY(io.MultiWriter(w, h), shape, f.data)
 		}); err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/pdekit/pdekit/internal/memcheck"
 	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/sparse"
 )
 
 // TestMain lets a test run the command in a separate process: the test
@@ -443,4 +444,75 @@ func TestDatagenKilled(t *testing.T) {
 	tmps, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
 	assert.Empty(t, tmps)
 	sameData(t, ref, dir)
+}
+
+func relResidual(a *sparse.CSR, x, b []float64) float64 {
+	r := make([]float64, len(b))
+	a.MulVecTo(r, x)
+	var rr, bb float64
+	for i := range r {
+		rr += (b[i] - r[i]) * (b[i] - r[i])
+		bb += b[i] * b[i]
+	}
+	return math.Sqrt(rr / bb)
+}
+
+// TestDatagenHeatAndHelmholtz: heat trajectories are [sample, steps+1,
+// s, s] with step 0 = u₀ = the input and every later step the
+// Crank–Nicolson solve from the one before (to -rtol); helmholtz-skr
+// solutions solve L·diag(a)·u − k²u = 1 with the k the chunk record
+// lists.
+func TestDatagenHeatAndHelmholtz(t *testing.T) {
+	const s, steps = 10, 4
+	dir := t.TempDir()
+	code, _, stderr := pdekit("datagen", "-family", "heat", "-grid", "10", "-n", "5", "-chunk", "3", "-steps", "4", "-dt", "0.01", "-seed", "2", "-quiet", "-out", dir)
+	require.Equal(t, 0, code, stderr)
+	fam, step, err := pde.HeatFamily(s, 5, 2, 0.01, pde.GRF{})
+	require.NoError(t, err)
+	for j, count := range []int{3, 2} {
+		shape, in := readNPY(t, filepath.Join(dir, chunkName("inputs", j, "npy")))
+		assert.Equal(t, fmt.Sprintf("%d, 10, 10", count), shape)
+		shape, u := readNPY(t, filepath.Join(dir, chunkName("solutions", j, "npy")))
+		assert.Equal(t, fmt.Sprintf("%d, 5, 10, 10", count), shape)
+		for r := range count {
+			p, err := fam.Problem(3*j + r)
+			require.NoError(t, err)
+			traj := u[r*(steps+1)*s*s : (r+1)*(steps+1)*s*s]
+			assert.Equal(t, p.Params, in[r*s*s:(r+1)*s*s])
+			assert.Equal(t, p.Params, traj[:s*s], "step 0 is u₀")
+			b := make([]float64, s*s)
+			for k := 1; k <= steps; k++ {
+				step.RHSTo(b, traj[(k-1)*s*s:k*s*s], nil, nil)
+				assert.LessOrEqual(t, relResidual(step.LHS, traj[k*s*s:(k+1)*s*s], b), 1e-8, "sample %d step %d", 3*j+r, k)
+			}
+		}
+	}
+	code, _, stderr = pdekit("datagen", "-family", "heat", "-grid", "10", "-n", "5", "-solver", "gcrot", "-out", t.TempDir())
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "use -solver mg")
+	code, _, stderr = pdekit("datagen", "-family", "heat", "-grid", "10", "-n", "5", "-dt", "-1", "-out", t.TempDir())
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-dt")
+
+	hz := t.TempDir()
+	code, _, stderr = pdekit("datagen", "-family", "helmholtz-skr", "-grid", "10", "-n", "4", "-chunk", "4", "-seed", "5", "-quiet", "-out", hz)
+	require.Equal(t, 0, code, stderr)
+	hf, err := pde.HelmholtzFamily(s, 4, 5, 1, pde.DarcyOptions{Form: pde.DarcyNonsymmetric})
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join(hz, chunkName("chunk", 0, "json")))
+	require.NoError(t, err)
+	var st ChunkStats
+	require.NoError(t, json.Unmarshal(raw, &st))
+	assert.Equal(t, "gcrot", st.Solver)
+	require.Len(t, st.K, 4)
+	_, u := readNPY(t, filepath.Join(hz, chunkName("solutions", 0, "npy")))
+	for r := range 4 {
+		p, err := hf.Problem(r)
+		require.NoError(t, err)
+		assert.Equal(t, p.Params[s*s], st.K[r])
+		assert.LessOrEqual(t, relResidual(p.A, u[r*s*s:(r+1)*s*s], p.B), 1e-8)
+	}
+	code, _, stderr = pdekit("datagen", "-family", "helmholtz-skr", "-grid", "10", "-n", "4", "-solver", "mg", "-out", t.TempDir())
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "not symmetric")
 }

@@ -8,7 +8,7 @@
 //	pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
 //	pdekit solve -A A.mtx -method gmres -pc ilut [-drop 1e-4] [-fill 20]
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
-//	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]
+//	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]   # also darcy-skr, poisson-rhs, darcy-fno, helmholtz-skr, heat
 //
 // datagen writes a family of systems and their solutions as NumPy .npy
 // chunks with a JSON manifest, solving each chunk in SKR order,
@@ -58,7 +58,7 @@ const usage = `usage:
   pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08]
   pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
-  pdekit datagen -family darcy|darcy-skr|poisson-rhs -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k]
+  pdekit datagen -family darcy|darcy-skr|poisson-rhs|darcy-fno|helmholtz-skr|heat -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k] [-dry-run]
 run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
 
 // errUsage marks errors that exit with status 2.
