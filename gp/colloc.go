@@ -268,7 +268,7 @@ func (c *colloc) gaussNewton(nl func(float64) (float64, float64), rhs, y *mat.De
 		}
 		delta, err := c.solveLS(r, dn, nil, 1e-13, 2000)
 		if err != nil {
-			return y, fmt.Errorf("%w: %v", ErrNewton, err)
+			return y, fmt.Errorf("%w: %w", ErrNewton, err)
 		}
 		y.Add(y, delta)
 		sol.Newton = it + 1

@@ -233,10 +233,10 @@ func NewILUT(a *sparse.CSR, s *ILUTSettings) (*ILUT, error) {
 		panic("linsolve: ILUT built an invalid U: " + err.Error())
 	}
 	if err := p.u.CheckFinite(); err != nil {
-		return nil, fmt.Errorf("%w: %s: the factor is not finite (%v)", ErrPivot, name, err)
+		return nil, fmt.Errorf("%w: %s: the factor is not finite (%w)", ErrPivot, name, err)
 	}
 	if err := p.l.CheckFinite(); err != nil {
-		return nil, fmt.Errorf("%w: %s: the factor is not finite (%v)", ErrPivot, name, err)
+		return nil, fmt.Errorf("%w: %s: the factor is not finite (%w)", ErrPivot, name, err)
 	}
 	p.dinv = udiag
 	p.ones = make([]float64, n)

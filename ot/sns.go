@@ -119,7 +119,7 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 		}
 		pc, err := linsolve.NewJacobiPreconditioner(h)
 		if err != nil {
-			return done(fmt.Errorf("%w: Newton system: %v", ErrPrecision, err))
+			return done(fmt.Errorf("%w: Newton system: %w", ErrPrecision, err))
 		}
 		res, err := cg.Solve(dz, h, g, &linsolve.Settings{RelTol: math.Max(1e-12, math.Min(1e-2, e)),
 			MaxIter: 4 * (n + m), DivTol: 1e300, Preconditioner: pc})

@@ -318,7 +318,7 @@ func solve1D(p Problem, ax axis, maxNewton int, tol float64) (*Solution, error) 
 	}
 	ui := mat.NewVecDense(m, nil)
 	if err := lu.SolveVecTo(ui, false, mat.NewVecDense(m, rhs)); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSingular, err)
+		return nil, fmt.Errorf("%w: %w", ErrSingular, err)
 	}
 	sol := &Solution{Nodes: [][]float64{ax.x}, U: u}
 	copy(u[ax.f0:ax.f1], ui.RawVector().Data)

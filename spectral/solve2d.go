@@ -97,7 +97,7 @@ func solve2D(p Problem, axes []axis, maxNewton int, tol float64) (*Solution, err
 		// breakdown at rounding level) is used if it reduced the residual.
 		if err != nil && !(r.RelativeResidual < 1e-6) {
 			fill()
-			return sol, fmt.Errorf("%w: step %d: %v", ErrNewton, it, err)
+			return sol, fmt.Errorf("%w: step %d: %w", ErrNewton, it, err)
 		}
 		var smax, umax float64
 		for k := range u {

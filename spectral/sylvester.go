@@ -43,11 +43,11 @@ func newSylvester(a, b *mat.Dense, realSpectra bool) (*sylvester, error) {
 			s.real, s.p, s.q, s.mu, s.lam = true, p, q, mu, lam
 			s.pinv = new(mat.Dense)
 			if err := s.pinv.Inverse(p); err != nil {
-				return nil, fmt.Errorf("%w: eigenvectors: %v", ErrSingular, err)
+				return nil, fmt.Errorf("%w: eigenvectors: %w", ErrSingular, err)
 			}
 			var qinv mat.Dense
 			if err := qinv.Inverse(q); err != nil {
-				return nil, fmt.Errorf("%w: eigenvectors: %v", ErrSingular, err)
+				return nil, fmt.Errorf("%w: eigenvectors: %w", ErrSingular, err)
 			}
 			s.qinvT = mat.DenseCopyOf(qinv.T())
 			for _, x := range mu {

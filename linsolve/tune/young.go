@@ -35,7 +35,7 @@ func JacobiSpectralRadius(a *sparse.CSR, steps int) (float64, error) {
 	}
 	ev, err := linsolve.RitzValues(jacobiScaled{a, s, make([]float64, n)}, steps, q, 0)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrNotConverge, err)
+		return 0, fmt.Errorf("%w: %w", ErrNotConverge, err)
 	}
 	lmin, lmax := ev[0], ev[len(ev)-1]
 	return math.Max(math.Abs(1-lmin), math.Abs(1-lmax)), nil
