@@ -159,6 +159,8 @@ type Result struct {
 	// X and Y are the dual potentials; the plan is
 	// P_ij = exp(η(X_i + Y_j − C_ij) − 1).
 	X, Y []float64
+	// Eta is the regularisation η of the solve, which Plan uses.
+	Eta float64
 	// Iterations counts all iterations; SinkhornIterations and
 	// NewtonIterations split them for SinkhornNewtonSparse.
 	Iterations, SinkhornIterations, NewtonIterations int
@@ -172,9 +174,15 @@ type Result struct {
 }
 
 // Plan returns the full n×m plan (row-major, zero outside the support)
-// of the potentials of r.
-func (p *Problem) Plan(r *Result, eta float64) []float64 {
+// of the potentials of r, at the η of the solve that produced them. It
+// panics if r has no η (a Result not made by this package's solvers) or
+// potentials of another size.
+func (p *Problem) Plan(r *Result) []float64 {
 	n, m := p.Dims()
+	eta := r.Eta
+	if !(eta > 0) || len(r.X) != n || len(r.Y) != m {
+		panic("ot: Plan of a Result without η or of another problem")
+	}
 	P := make([]float64, p.n0*p.m0)
 	for i := range n {
 		row := p.C[i*m : (i+1)*m]
@@ -277,7 +285,7 @@ func LogSinkhorn(p *Problem, s Settings) (*Result, error) {
 		return nil, err
 	}
 	n, m := p.Dims()
-	r := &Result{X: make([]float64, n), Y: make([]float64, m)}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
 	la, lb := logOf(p.A), logOf(p.B)
 	w := newWork(n, m)
 	err = logSinkhornIters(p, s.Eta, la, lb, r, w, s.MaxIter, s.Tol, start)

@@ -41,7 +41,7 @@ func TestSolversAgree(t *testing.T) {
 		} {
 			r, err := solve(p, s)
 			require.NoError(t, err, "%s n=%d η=%v", name, tc.n, tc.eta)
-			P := p.Plan(r, tc.eta)
+			P := p.Plan(r)
 			// The reported marginal error is the true one of the plan.
 			var e float64
 			for i := range tc.n {
@@ -115,7 +115,7 @@ func TestEntropicApproachesExact(t *testing.T) {
 	for _, eta := range []float64{10, 100, 1000} {
 		r, err := SinkhornNewtonSparse(p, Settings{Eta: eta, Tol: 1e-8})
 		require.NoError(t, err)
-		c := p.TransportCost(p.Plan(r, eta))
+		c := p.TransportCost(p.Plan(r))
 		gap := c - exact
 		assert.GreaterOrEqual(t, gap, -1e-12, "no plan beats the exact optimum")
 		assert.Less(t, gap, prev, "η = %v", eta)
@@ -167,7 +167,7 @@ func TestZeroMassIsDropped(t *testing.T) {
 	assert.Equal(t, [2]int{2, 2}, [2]int{n, m})
 	r, err := SinkhornNewtonSparse(p, Settings{Eta: 50, Tol: 1e-12})
 	require.NoError(t, err)
-	P := p.Plan(r, 50)
+	P := p.Plan(r)
 	require.Len(t, P, 6)
 	assert.Equal(t, 0.0, P[2]+P[3], "no mass on the empty row")
 	for _, v := range P {
@@ -240,7 +240,7 @@ func TestRound(t *testing.T) {
 	p := randomAssignment(30, 9)
 	r, err := LogSinkhorn(p, Settings{Eta: 50, Tol: 1e-2}) // deliberately loose
 	require.NoError(t, err)
-	P := p.Plan(r, 50)
+	P := p.Plan(r)
 	Q := p.Round(P)
 	n := 30
 	var change float64

@@ -32,7 +32,7 @@ func SinkhornNewtonSparse(p *Problem, s Settings) (*Result, error) {
 	}
 	n, m := p.Dims()
 	eta := s.Eta
-	r := &Result{X: make([]float64, n), Y: make([]float64, m)}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
 	la, lb := logOf(p.A), logOf(p.B)
 	w := newWork(n, m)
 	done := func(err error) (*Result, error) {

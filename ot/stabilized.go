@@ -27,7 +27,7 @@ func StabilizedSinkhorn(p *Problem, s Settings) (*Result, error) {
 	}
 	n, m := p.Dims()
 	eta := s.Eta
-	r := &Result{X: make([]float64, n), Y: make([]float64, m)}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
 	K := make([]float64, n*m)
 	u, v := ones(n), ones(m)
 	kv, ktu := make([]float64, n), make([]float64, m)

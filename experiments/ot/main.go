@@ -269,7 +269,7 @@ func solve(cfg config, in instance, eta float64, name string) Run {
 		r.Error = err.Error()
 		return r
 	}
-	plan := in.p.Plan(res, eta)
+	plan := in.p.Plan(res)
 	r.Iterations, r.SinkhornIterations, r.NewtonIterations = res.Iterations, res.SinkhornIterations, res.NewtonIterations
 	r.Seconds, r.MarginalErrorL1 = res.Seconds, res.MarginalError
 	r.TransportCost, r.EntropicCost = in.p.TransportCost(plan), in.p.EntropicCost(plan, eta)
