@@ -166,8 +166,66 @@ type FitResult struct {
 	Solution    *Solution
 	Criterion   float64
 	Evaluations int
-	// Status is the optimiser's termination status, or why it stopped.
+	// Reason says why the fit stopped; Status adds the detail (the
+	// optimiser's status, the error that stopped it).
+	Reason FitReason
 	Status string
+	cause  error
+}
+
+// FitReason is why a fit stopped. Every reason leaves the best state seen
+// in the FitResult; Err tells the ones that cut the refinement short.
+type FitReason int
+
+const (
+	// FitScanOnly: the scale scan ran and no refinement was asked for
+	// (MaxIter < 0).
+	FitScanOnly FitReason = iota + 1
+	// FitConverged: L-BFGS met its convergence test.
+	FitConverged
+	// FitIterationLimit: L-BFGS ran MaxIter iterations.
+	FitIterationLimit
+	// FitBudget: the refinement used MaxEvaluations solves.
+	FitBudget
+	// FitStopped: a solve failed during the refinement (a NaN criterion,
+	// a solver error).
+	FitStopped
+	// FitOptimizerFailed: L-BFGS returned an error (a failed line search).
+	FitOptimizerFailed
+)
+
+// String returns the reason's name.
+func (r FitReason) String() string {
+	switch r {
+	case FitScanOnly:
+		return "scan only"
+	case FitConverged:
+		return "converged"
+	case FitIterationLimit:
+		return "iteration limit"
+	case FitBudget:
+		return "evaluation budget used"
+	case FitStopped:
+		return "stopped by a failed solve"
+	case FitOptimizerFailed:
+		return "optimizer failed"
+	}
+	return fmt.Sprintf("FitReason(%d)", int(r))
+}
+
+// ErrFitStopped is wrapped by FitResult.Err when the refinement was cut
+// short by a failed solve or a failed line search.
+var ErrFitStopped = errors.New("gp: hyperparameter refinement stopped early")
+
+// Err returns nil when the fit ended normally (scan only, converged, an
+// iteration or evaluation limit) and an error wrapping ErrFitStopped and
+// the cause otherwise; the kernels and solution are the best seen either
+// way.
+func (r *FitResult) Err() error {
+	if r.Reason == FitStopped || r.Reason == FitOptimizerFailed {
+		return fmt.Errorf("%w (%s): %w", ErrFitStopped, r.Reason, r.cause)
+	}
+	return nil
 }
 
 // ErrFit reports a fit in which no hyperparameter setting gave a
@@ -278,7 +336,7 @@ func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
 		return nil, ErrFit
 	}
 	if s.MaxIter < 0 {
-		res.Status = "scan only"
+		res.Reason, res.Status = FitScanOnly, "scan only"
 		return res, nil
 	}
 	f.budget = s.MaxEvaluations
@@ -304,13 +362,15 @@ func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
 	r, err := optimize.Minimize(prob, x0, &optimize.Settings{MajorIterations: s.MaxIter, GradientThreshold: 1e-300}, &optimize.LBFGS{})
 	switch {
 	case f.stop != nil:
-		res.Status = f.stop.Error()
+		res.Reason, res.Status, res.cause = FitStopped, f.stop.Error(), f.stop
 	case f.exhausted:
-		res.Status = fmt.Sprintf("evaluation budget of %d solves used", s.MaxEvaluations)
+		res.Reason, res.Status = FitBudget, fmt.Sprintf("evaluation budget of %d solves used", s.MaxEvaluations)
 	case err != nil:
-		res.Status = "L-BFGS: " + err.Error()
+		res.Reason, res.Status, res.cause = FitOptimizerFailed, "L-BFGS: "+err.Error(), err
+	case r != nil && r.Status == optimize.IterationLimit:
+		res.Reason, res.Status = FitIterationLimit, r.Status.String()
 	case r != nil:
-		res.Status = r.Status.String()
+		res.Reason, res.Status = FitConverged, r.Status.String()
 	}
 	return res, nil
 }

@@ -65,6 +65,14 @@ func TestFit(t *testing.T) {
 	assert.LessOrEqual(t, fr.Criterion, c0)
 	assert.Less(t, e, 1e-6)
 	assert.LessOrEqual(t, fr.Evaluations, 3+12)
+	assert.Contains(t, []FitReason{FitConverged, FitIterationLimit, FitBudget}, fr.Reason, fr.Status)
+	assert.NoError(t, fr.Err())
+	scan, err := Fit(p, init, &FitSettings{Scan: []float64{1, 4, 16}, MaxIter: -1})
+	require.NoError(t, err)
+	assert.Equal(t, FitScanOnly, scan.Reason)
+	stopped := &FitResult{Reason: FitStopped, cause: ErrFit}
+	assert.ErrorIs(t, stopped.Err(), ErrFitStopped)
+	assert.ErrorIs(t, stopped.Err(), ErrFit)
 	// The criterion tracks the error: the starting kernel is far worse.
 	assert.Greater(t, start.RelativeL2(u, 300), 100*e)
 }
