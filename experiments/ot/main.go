@@ -1,8 +1,9 @@
 // Command ot compares the entropic optimal-transport solvers of package ot
 // — log-domain Sinkhorn, stabilised Sinkhorn and Sinkhorn–Newton–Sparse —
 // at equal accuracy (marginal error ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁ ≤ -tol), against
-// the exact optimum where one is available (Hungarian assignment for the
-// uniform square cases, the quantile closed form in 1D).
+// the exact optimum of every case (Hungarian assignment for the uniform
+// square cases, the quantile closed form in 1D, the network simplex
+// ot.EMD otherwise, the user's problem included).
 //
 //	go run ./experiments/ot                    # quick: n = 100, 14×14 images, η = 300, no L1 case
 //	go run ./experiments/ot -full              # n up to 1000, η up to 3000 (long: Sinkhorn is slow there)
@@ -307,6 +308,16 @@ func keptPattern(plan []float64, keep int) []float64 {
 	return out
 }
 
+// emdCost returns the exact optimal transport cost of p by the network
+// simplex.
+func emdCost(p *ot.Problem) (float64, error) {
+	r, err := ot.EMD(p.A, p.B, p.C, nil)
+	if err != nil {
+		return 0, fmt.Errorf("exact cost: %w", err)
+	}
+	return r.Cost, nil
+}
+
 func instances(cfg config) ([]instance, error) {
 	if cfg.costPath != "" {
 		p, err := userProblem(cfg)
@@ -314,7 +325,11 @@ func instances(cfg config) ([]instance, error) {
 			return nil, err
 		}
 		n, _ := p.FullDims()
-		return []instance{{name: "user", n: n, p: p}}, nil
+		exact, err := emdCost(p)
+		if err != nil {
+			return nil, err
+		}
+		return []instance{{name: "user", n: n, p: p, exact: exact}}, nil
 	}
 	var out []instance
 	for _, c := range cfg.cases {
@@ -350,7 +365,11 @@ func instances(cfg config) ([]instance, error) {
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, instance{name: c, seed: seed, n: cfg.imageSide * cfg.imageSide, p: p})
+				exact, err := emdCost(p)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, instance{name: c, seed: seed, n: cfg.imageSide * cfg.imageSide, p: p, exact: exact})
 			case "1d":
 				p, exact, err := lineProblem(200)
 				if err != nil {
@@ -453,18 +472,19 @@ func userProblem(cfg config) (*ot.Problem, error) {
 }
 
 func writeTable(w io.Writer, res Results) error {
-	t := report.Table{Header: []string{"case", "n", "η", "solver", "iterations (sinkhorn+newton)", "seconds", "marginal error", "transport cost", "exact cost", "entropic cost", "converged"}}
+	t := report.Table{Header: []string{"case", "n", "η", "solver", "iterations (sinkhorn+newton)", "seconds", "marginal error", "transport cost", "exact cost", "gap to exact", "entropic cost", "converged"}}
 	for _, r := range res.Runs {
-		exact := "—"
+		exact, gap := "—", "—"
 		if r.ExactCost != 0 {
 			exact = fmt.Sprintf("%.6g", r.ExactCost)
+			gap = fmt.Sprintf("%.2e", (r.TransportCost-r.ExactCost)/math.Abs(r.ExactCost))
 		}
 		its := strconv.Itoa(r.Iterations)
 		if r.Solver == "sns" {
 			its = fmt.Sprintf("%d (%d+%d)", r.Iterations, r.SinkhornIterations, r.NewtonIterations)
 		}
 		t.Add(r.Case, r.N, r.Eta, r.Solver, its, fmt.Sprintf("%.3f", r.Seconds), fmt.Sprintf("%.2e", r.MarginalErrorL1),
-			fmt.Sprintf("%.6g", r.TransportCost), exact, fmt.Sprintf("%.10g", r.EntropicCost), r.Converged)
+			fmt.Sprintf("%.6g", r.TransportCost), exact, gap, fmt.Sprintf("%.10g", r.EntropicCost), r.Converged)
 	}
 	fmt.Fprintf(w, "## Entropic OT to marginal error %g\n\n", res.Tol)
 	return t.Write(w)

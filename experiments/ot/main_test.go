@@ -100,6 +100,17 @@ func TestUserProblem(t *testing.T) {
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
 	assert.Contains(t, stdout.String(), "user")
+	// The exact cost by the network simplex: source 0 (¼) to sink 0 at
+	// cost 0, source 1 (¾) to sink 1 (¼) at 0 and to sink 2 (½) at 1.
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NotEmpty(t, res.Runs)
+	for _, r := range res.Runs {
+		assert.InDelta(t, 0.5, r.ExactCost, 1e-15)
+		assert.GreaterOrEqual(t, r.TransportCost, r.ExactCost-1e-6, "no plan beats the optimum")
+	}
 	bad := write("bad.csv", "0,x\n")
 	cfg.costPath = bad
 	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrCSV)

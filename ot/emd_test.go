@@ -1,0 +1,178 @@
+package ot
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// certify checks that r is optimal for (a, b, C): the plan is feasible
+// (marginals, non-negative, at most n+m−1 entries, only allowed routes),
+// the duals are feasible (C_ij ≥ U_i + V_j − tol on allowed routes) and
+// complementary (equality on the plan's support), and the two objectives
+// agree — a certificate of optimality that needs no other solver.
+func certify(t *testing.T, a, b, c []float64, r *EMDResult, tol float64) {
+	t.Helper()
+	n, m := len(a), len(b)
+	assert.LessOrEqual(t, len(r.Mass), n+m-1)
+	rows, cols := make([]float64, n), make([]float64, m)
+	var primal float64
+	for k, i := range r.Rows {
+		j := r.Cols[k]
+		require.False(t, math.IsInf(c[i*m+j], 1), "forbidden route (%d, %d) used", i, j)
+		require.GreaterOrEqual(t, r.Mass[k], 0.0)
+		rows[i] += r.Mass[k]
+		cols[j] += r.Mass[k]
+		primal += r.Mass[k] * c[i*m+j]
+		assert.InDelta(t, c[i*m+j], r.U[i]+r.V[j], tol, "complementary slackness at (%d, %d)", i, j)
+	}
+	for i := range n {
+		assert.InDelta(t, a[i], rows[i], 1e-12, "row %d", i)
+	}
+	for j := range m {
+		assert.InDelta(t, b[j], cols[j], 1e-12, "column %d", j)
+	}
+	worst := 0.0
+	for i := range n {
+		for j := range m {
+			if !math.IsInf(c[i*m+j], 1) {
+				worst = math.Min(worst, c[i*m+j]-r.U[i]-r.V[j])
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, worst, -tol, "dual feasibility")
+	var dual float64
+	for i := range n {
+		dual += a[i] * r.U[i]
+	}
+	for j := range m {
+		dual += b[j] * r.V[j]
+	}
+	assert.InDelta(t, primal, dual, tol*10)
+	assert.InDelta(t, primal, r.Cost, 1e-12*math.Max(1, math.Abs(primal)))
+}
+
+func randHist(rng *rand.Rand, n int, zeros bool) []float64 {
+	h := make([]float64, n)
+	var s float64
+	for i := range h {
+		if zeros && rng.IntN(4) == 0 {
+			continue
+		}
+		h[i] = rng.Float64() + 0.01
+		s += h[i]
+	}
+	if s == 0 {
+		h[0], s = 1, 1
+	}
+	for i := range h {
+		h[i] /= s
+	}
+	return h
+}
+
+// TestEMD: random non-uniform instances (rectangular, with zero weights,
+// squared Euclidean costs of points in the plane and integer costs full of
+// ties) get a certified optimum; the uniform square case matches the
+// Hungarian method's cost.
+func TestEMD(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, sz := range [][2]int{{1, 1}, {1, 5}, {5, 1}, {2, 3}, {7, 7}, {20, 35}, {60, 40}, {150, 200}} {
+		for _, kind := range []string{"points", "ties"} {
+			n, m := sz[0], sz[1]
+			a, b := randHist(rng, n, n > 3), randHist(rng, m, m > 3)
+			c := make([]float64, n*m)
+			xs := make([][2]float64, n)
+			ys := make([][2]float64, m)
+			for i := range xs {
+				xs[i] = [2]float64{rng.Float64(), rng.Float64()}
+			}
+			for j := range ys {
+				ys[j] = [2]float64{rng.Float64(), rng.Float64()}
+			}
+			for i := range n {
+				for j := range m {
+					if kind == "ties" {
+						c[i*m+j] = float64(rng.IntN(4))
+					} else {
+						dx, dy := xs[i][0]-ys[j][0], xs[i][1]-ys[j][1]
+						c[i*m+j] = dx*dx + dy*dy
+					}
+				}
+			}
+			r, err := EMD(a, b, c, nil)
+			require.NoError(t, err, "%v %s", sz, kind)
+			certify(t, a, b, c, r, 1e-9)
+		}
+	}
+	n := 40
+	c := make([]float64, n*n)
+	for k := range c {
+		c[k] = rng.Float64()
+	}
+	u := make([]float64, n)
+	for i := range u {
+		u[i] = 1.0 / float64(n)
+	}
+	_, hung, err := Assignment(c, n)
+	require.NoError(t, err)
+	r, err := EMD(u, u, c, nil)
+	require.NoError(t, err)
+	assert.InDelta(t, hung/float64(n), r.Cost, 1e-13)
+}
+
+// TestEMDForbidden: +Inf routes are never used and the optimum is still
+// certified; when every route from a source is forbidden the problem is
+// infeasible.
+func TestEMDForbidden(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n, m := 12, 15
+	a, b := randHist(rng, n, false), randHist(rng, m, false)
+	c := make([]float64, n*m)
+	for k := range c {
+		c[k] = rng.Float64()
+		if rng.IntN(3) == 0 && k%m != k/m%m { // keep a feasible diagonal-ish route
+			c[k] = math.Inf(1)
+		}
+	}
+	// Make sure a feasible plan exists: every source may reach every sink
+	// through column 0 and row 0.
+	for i := range n {
+		c[i*m] = rng.Float64()
+	}
+	for j := range m {
+		c[j] = rng.Float64()
+	}
+	r, err := EMD(a, b, c, nil)
+	require.NoError(t, err)
+	certify(t, a, b, c, r, 1e-9)
+
+	bad := make([]float64, 2*2)
+	bad[0], bad[1] = math.Inf(1), math.Inf(1)
+	bad[2], bad[3] = 1, 1
+	_, err = EMD([]float64{0.5, 0.5}, []float64{0.5, 0.5}, bad, nil)
+	assert.ErrorIs(t, err, ErrInfeasible)
+}
+
+func TestEMDBadInput(t *testing.T) {
+	one := []float64{1}
+	for name, c := range map[string]struct {
+		a, b, c []float64
+		want    error
+	}{
+		"unequal masses": {[]float64{0.5, 0.6}, []float64{1}, []float64{0, 0}, ErrHistogram},
+		"negative":       {[]float64{-1, 2}, []float64{1}, []float64{0, 0}, ErrHistogram},
+		"NaN weight":     {[]float64{math.NaN()}, one, []float64{0}, ErrHistogram},
+		"empty":          {nil, one, nil, ErrHistogram},
+		"all zero":       {[]float64{0}, []float64{0}, []float64{0}, ErrHistogram},
+		"NaN cost":       {one, one, []float64{math.NaN()}, ErrCost},
+		"-Inf cost":      {one, one, []float64{math.Inf(-1)}, ErrCost},
+		"short cost":     {[]float64{0.5, 0.5}, one, []float64{1}, ErrCost},
+	} {
+		_, err := EMD(c.a, c.b, c.c, nil)
+		assert.ErrorIs(t, err, c.want, name)
+	}
+}
