@@ -1,6 +1,7 @@
 package ot
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -175,4 +176,77 @@ func TestEMDBadInput(t *testing.T) {
 		_, err := EMD(c.a, c.b, c.c, nil)
 		assert.ErrorIs(t, err, c.want, name)
 	}
+}
+
+// quasiCloud returns the benchmark instance of size n×m shared with the
+// POT script in BENCHMARKS.md: points x_i = (frac(i·φ), frac(i·√2)),
+// y_j = (frac(j·√3 + 0.5), frac(j·√5 + 0.25)), weights 1 + 0.5·sin(i)
+// (and 1 + 0.5·cos(j)) normalised, squared Euclidean cost.
+func quasiCloud(n, m int) (a, b, c []float64) {
+	frac := func(v float64) float64 { return v - math.Floor(v) }
+	a, b, c = make([]float64, n), make([]float64, m), make([]float64, n*m)
+	var sa, sb float64
+	for i := range a {
+		a[i] = 1 + 0.5*math.Sin(float64(i))
+		sa += a[i]
+	}
+	for j := range b {
+		b[j] = 1 + 0.5*math.Cos(float64(j))
+		sb += b[j]
+	}
+	for i := range a {
+		a[i] /= sa
+	}
+	for j := range b {
+		b[j] /= sb
+	}
+	for i := range n {
+		xi, yi := frac(float64(i)*math.Phi), frac(float64(i)*math.Sqrt2)
+		for j := range m {
+			xj, yj := frac(float64(j)*math.Sqrt(3)+0.5), frac(float64(j)*math.Sqrt(5)+0.25)
+			c[i*m+j] = (xi-xj)*(xi-xj) + (yi-yj)*(yi-yj)
+		}
+	}
+	return a, b, c
+}
+
+// BenchmarkEMD times the network simplex on the quasi-random clouds
+// (go test -run XXX -bench EMD ./ot), the side-by-side with POT's emd2.
+func BenchmarkEMD(b *testing.B) {
+	for _, sz := range [][2]int{{500, 700}, {1000, 1500}, {2000, 3000}} {
+		a, bb, c := quasiCloud(sz[0], sz[1])
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			var r *EMDResult
+			for b.Loop() {
+				var err error
+				if r, err = EMD(a, bb, c, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(r.Pivots), "pivots")
+			b.Logf("cost %.17g", r.Cost)
+		})
+	}
+}
+
+func TestDist(t *testing.T) {
+	x := []float64{0, 0, 1, 0}       // two points in the plane
+	y := []float64{0, 1, 3, 4, 1, 0} // three
+	c, err := Dist(x, y, 2, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 25, 1, 2, 20, 0}, c)
+	c, err = Dist(x, y, 2, Euclidean)
+	require.NoError(t, err)
+	assert.InDelta(t, 5, c[1], 1e-15)
+	c, err = Dist(x, y, 2, Minkowski(1))
+	require.NoError(t, err)
+	assert.Equal(t, 7.0, c[1])
+	_, err = Dist(x, y[:5], 2, nil)
+	assert.ErrorIs(t, err, ErrCost)
+	_, err = Dist([]float64{math.NaN(), 0}, y, 2, nil)
+	assert.ErrorIs(t, err, ErrCost)
+	_, err = Dist(x, y, 2, func(p, q []float64) float64 { return math.NaN() })
+	assert.ErrorIs(t, err, ErrCost)
+	_, err = Dist(x, y, 2, Minkowski(0.5))
+	assert.ErrorIs(t, err, ErrCost)
 }
