@@ -1,0 +1,368 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// BarycenterSettings controls Barycenter and ConvolutionalBarycenter. A
+// nil pointer, and every zero field, means the documented default.
+type BarycenterSettings struct {
+	// Eta is the inverse regularisation η (the ε of POT's reg is 1/η);
+	// it is required.
+	Eta float64
+	// Weights are the barycentric weights λ_k ≥ 0 (normalised to sum 1);
+	// nil means uniform.
+	Weights []float64
+	// Tol stops the iteration when the barycenter changes by less than
+	// Tol in the 1-norm over one iteration; zero means 1e-10.
+	Tol float64
+	// MaxIter bounds the iterations; zero means 10 000.
+	MaxIter int
+}
+
+// BarycenterResult is an entropic Wasserstein barycenter.
+type BarycenterResult struct {
+	// P is the barycenter, a histogram of mass 1 on the common support.
+	P []float64
+	// Iterations counts the Bregman projection sweeps; Change is the last
+	// sweep's ‖ΔP‖₁.
+	Iterations int
+	Change     float64
+	Runtime    time.Duration
+}
+
+// logKernel applies log(K·e^v) for the Gibbs kernel K = e^{−ηC} of a
+// symmetric cost, in the log domain.
+type logKernel interface {
+	apply(dst, logv []float64)
+}
+
+// denseKernel is log K for an explicit n×n cost.
+type denseKernel struct {
+	n    int
+	logK []float64 // −η·C, row-major
+	kern []float64 // e^{logK}
+	ev   []float64
+}
+
+// apply computes log(K·e^v) as m + log(K·e^{v−m}), m = max v, by a
+// matrix–vector product (the fast path), and by a log-sum-exp for the
+// entries where that product underflows (large η, far-apart masses).
+func (k *denseKernel) apply(dst, logv []float64) {
+	n := k.n
+	mx := math.Inf(-1)
+	for _, v := range logv {
+		mx = math.Max(mx, v)
+	}
+	if math.IsInf(mx, 0) {
+		k.applyLSE(dst, logv, 0, n)
+		return
+	}
+	for j, v := range logv {
+		k.ev[j] = math.Exp(v - mx)
+	}
+	for i := range n {
+		row := k.kern[i*n : (i+1)*n]
+		var s float64
+		for j, e := range k.ev {
+			s += row[j] * e
+		}
+		if s > tiny {
+			dst[i] = mx + math.Log(s)
+		} else {
+			k.applyLSE(dst, logv, i, i+1)
+		}
+	}
+}
+
+// tiny is the product below which the linear-domain kernel product is
+// recomputed in the log domain (its terms may have underflowed).
+const tiny = 1e-200
+
+// applyLSE computes rows lo…hi−1 of log(K·e^v) by log-sum-exps.
+func (k *denseKernel) applyLSE(dst, logv []float64, lo, hi int) {
+	n := k.n
+	for i := lo; i < hi; i++ {
+		row := k.logK[i*n : (i+1)*n]
+		mx := math.Inf(-1)
+		for j, l := range row {
+			if v := l + logv[j]; v > mx {
+				mx = v
+			}
+		}
+		if math.IsInf(mx, -1) {
+			dst[i] = mx
+			continue
+		}
+		var s float64
+		for j, l := range row {
+			s += math.Exp(l + logv[j] - mx)
+		}
+		dst[i] = mx + math.Log(s)
+	}
+}
+
+// gridKernel is log K for the squared Euclidean cost between the cells
+// of a rows×cols grid on [0, 1]² (cell centres): K = K_y ⊗ K_x, applied
+// by two passes of one-dimensional log-sum-exps (Solomon et al. 2015).
+type gridKernel struct {
+	rows, cols int
+	lr, lc     []float64 // −η·(Δ)² for row and column offsets
+	er, ec     []float64 // their exponentials
+	tmp, col   []float64
+	ev         []float64
+}
+
+func (k *gridKernel) apply(dst, logv []float64) {
+	r, c := k.rows, k.cols
+	// Along each row: t[i, j] = log Σ_l e^{lc[|j−l|]}·e^{v[i, l]}.
+	for i := range r {
+		conv1(k.tmp[i*c:(i+1)*c], logv[i*c:(i+1)*c], k.lc, k.ec, k.ev[:c])
+	}
+	// Along each column: dst[i, j] = log Σ_k e^{lr[|i−k|]}·e^{t[k, j]}.
+	col, out := k.col[:r], k.ev[:r]
+	for j := range c {
+		for i := range r {
+			col[i] = k.tmp[i*c+j]
+		}
+		conv1(out, col, k.lr, k.er, k.ev[r:2*r])
+		for i := range r {
+			dst[i*c+j] = out[i]
+		}
+	}
+}
+
+// conv1 sets out[j] = log Σ_l e^{w[|j−l|] + in[l]}: in the linear domain
+// with in shifted by its maximum (ew = e^w), and by a log-sum-exp for
+// the entries where the product underflows. ev is scratch of len(in).
+func conv1(out, in, w, ew, ev []float64) {
+	mx := math.Inf(-1)
+	for _, v := range in {
+		mx = math.Max(mx, v)
+	}
+	if math.IsInf(mx, 0) {
+		lse1(out, in, w, 0)
+		return
+	}
+	for l, v := range in {
+		ev[l] = math.Exp(v - mx)
+	}
+	n := len(in)
+	for j := range n {
+		var s float64
+		for l, e := range ev {
+			s += ew[abs(j-l)] * e
+		}
+		if s > tiny {
+			out[j] = mx + math.Log(s)
+			continue
+		}
+		lse1(out[j:j+1], in, w[0:], j+1) // the exact log-sum-exp for entry j
+	}
+}
+
+// lse1 sets out[j] = log Σ_l exp(w[|j−l|] + in[l]) for the entries j of
+// a row of length len(in): all of them when at is 0, else only entry
+// at−1 (stored in out[0]).
+func lse1(out, in, w []float64, at int) {
+	n := len(in)
+	lo, hi := 0, n
+	if at > 0 {
+		lo, hi = at-1, at
+	}
+	for j := lo; j < hi; j++ {
+		mx := math.Inf(-1)
+		for l := range n {
+			if v := w[abs(j-l)] + in[l]; v > mx {
+				mx = v
+			}
+		}
+		if math.IsInf(mx, -1) {
+			out[j-lo] = mx
+			continue
+		}
+		var s float64
+		for l := range n {
+			s += math.Exp(w[abs(j-l)] + in[l] - mx)
+		}
+		out[j-lo] = mx + math.Log(s)
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// Barycenter returns the entropic Wasserstein barycenter
+// argmin_p Σ_k λ_k·W_η(p, b_k) of the histograms hists on a common support
+// of n points with the symmetric n×n cost (row-major), by iterative
+// Bregman projections (Benamou, Carlier, Cuturi, Nenna and Peyré,
+// "Iterative Bregman projections for regularized transportation
+// problems", SIAM J. Sci. Comput. 37(2), 2015) in the log domain, so any
+// η is stable — POT's ot.bregman.barycenter. Errors: ErrHistogram for
+// histograms of other lengths, negative or non-finite weights;
+// ErrCost for a cost that is not n×n, symmetric and finite; ErrEta;
+// ErrMaxIter, returned with the last iterate, when MaxIter is reached.
+func Barycenter(hists [][]float64, cost []float64, s *BarycenterSettings) (*BarycenterResult, error) {
+	if len(hists) == 0 {
+		return nil, fmt.Errorf("%w: no histograms", ErrHistogram)
+	}
+	n := len(hists[0])
+	if len(cost) != n*n {
+		return nil, fmt.Errorf("%w: %d entries for a %d×%d cost", ErrCost, len(cost), n, n)
+	}
+	for i := range n {
+		for j := range i + 1 {
+			c := cost[i*n+j]
+			if math.IsNaN(c) || math.IsInf(c, 0) || c != cost[j*n+i] {
+				return nil, fmt.Errorf("%w: C[%d, %d] = %v, C[%d, %d] = %v (the barycenter needs a finite symmetric cost)", ErrCost, i, j, c, j, i, cost[j*n+i])
+			}
+		}
+	}
+	set, err := barycenterSettings(s, len(hists))
+	if err != nil {
+		return nil, err
+	}
+	k := &denseKernel{n: n, logK: make([]float64, n*n), kern: make([]float64, n*n), ev: make([]float64, n)}
+	for i, c := range cost {
+		k.logK[i] = -set.Eta * c
+		k.kern[i] = math.Exp(k.logK[i])
+	}
+	return bregman(hists, n, k, set)
+}
+
+// ConvolutionalBarycenter is Barycenter for histograms on a rows×cols
+// image (row-major) with the squared Euclidean cost between the pixel
+// centres of [0, 1]², applying the Gibbs kernel as two one-dimensional
+// passes (Solomon, de Goes, Peyré, Cuturi, Butscher, Nguyen, Du and
+// Guibas, "Convolutional Wasserstein distances", ACM TOG 34(4), 2015):
+// O(n·(rows + cols)) per sweep instead of O(n²), in the log domain.
+func ConvolutionalBarycenter(hists [][]float64, rows, cols int, s *BarycenterSettings) (*BarycenterResult, error) {
+	if rows < 1 || cols < 1 {
+		return nil, fmt.Errorf("%w: a %d×%d image", ErrHistogram, rows, cols)
+	}
+	set, err := barycenterSettings(s, len(hists))
+	if err != nil {
+		return nil, err
+	}
+	k := &gridKernel{rows: rows, cols: cols, lr: make([]float64, rows), lc: make([]float64, cols),
+		er: make([]float64, rows), ec: make([]float64, cols), tmp: make([]float64, rows*cols),
+		col: make([]float64, rows), ev: make([]float64, 2*max(rows, cols))}
+	for d := range rows {
+		h := float64(d) / float64(rows)
+		k.lr[d] = -set.Eta * h * h
+		k.er[d] = math.Exp(k.lr[d])
+	}
+	for d := range cols {
+		h := float64(d) / float64(cols)
+		k.lc[d] = -set.Eta * h * h
+		k.ec[d] = math.Exp(k.lc[d])
+	}
+	return bregman(hists, rows*cols, k, set)
+}
+
+func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, error) {
+	var set BarycenterSettings
+	if s != nil {
+		set = *s
+	}
+	if !(set.Eta > 0) || math.IsInf(set.Eta, 0) {
+		return set, fmt.Errorf("%w: η = %v", ErrEta, set.Eta)
+	}
+	if set.Tol < 0 || math.IsNaN(set.Tol) || set.MaxIter < 0 {
+		return set, fmt.Errorf("%w: Tol = %v, MaxIter = %d", ErrHistogram, set.Tol, set.MaxIter)
+	}
+	if set.Tol == 0 {
+		set.Tol = 1e-10
+	}
+	if set.MaxIter == 0 {
+		set.MaxIter = 10000
+	}
+	w := set.Weights
+	if w == nil {
+		w = make([]float64, nh)
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	if len(w) != nh {
+		return set, fmt.Errorf("%w: %d weights for %d histograms", ErrHistogram, len(w), nh)
+	}
+	sw, err := checkWeights("weights", w)
+	if err != nil {
+		return set, err
+	}
+	set.Weights = make([]float64, nh)
+	for i, v := range w {
+		set.Weights[i] = v / sw
+	}
+	return set, nil
+}
+
+// bregman runs the log-domain iterative Bregman projections:
+// v_k = b_k / Kᵀu_k, p = Π_k (K v_k)^{λ_k}, u_k = p / K v_k.
+func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*BarycenterResult, error) {
+	start := time.Now()
+	nh := len(hists)
+	logb := make([][]float64, nh)
+	for h, b := range hists {
+		if len(b) != n {
+			return nil, fmt.Errorf("%w: histogram %d has %d entries, want %d", ErrHistogram, h, len(b), n)
+		}
+		sb, err := checkWeights(fmt.Sprintf("histogram %d", h), b)
+		if err != nil {
+			return nil, err
+		}
+		logb[h] = make([]float64, n)
+		for i, v := range b {
+			logb[h][i] = math.Log(v / sb)
+		}
+	}
+	logu := make([][]float64, nh)
+	logKv := make([][]float64, nh)
+	for h := range nh {
+		logu[h] = make([]float64, n) // u = 1
+		logKv[h] = make([]float64, n)
+	}
+	logv := make([]float64, n)
+	logp := make([]float64, n)
+	p := make([]float64, n)
+	prev := make([]float64, n)
+	res := &BarycenterResult{P: p}
+	for it := 1; it <= set.MaxIter; it++ {
+		clear(logp)
+		for h := range nh {
+			k.apply(logv, logu[h]) // Kᵀu (K symmetric)
+			for i := range logv {
+				logv[i] = logb[h][i] - logv[i]
+			}
+			k.apply(logKv[h], logv)
+			for i, l := range logKv[h] {
+				logp[i] += set.Weights[h] * l
+			}
+		}
+		var change float64
+		for i, l := range logp {
+			p[i] = math.Exp(l)
+			change += math.Abs(p[i] - prev[i])
+			prev[i] = p[i]
+		}
+		for h := range nh {
+			for i := range logu[h] {
+				logu[h][i] = logp[i] - logKv[h][i]
+			}
+		}
+		res.Iterations, res.Change = it, change
+		if it > 1 && change <= set.Tol {
+			res.Runtime = time.Since(start)
+			return res, nil
+		}
+	}
+	res.Runtime = time.Since(start)
+	return res, fmt.Errorf("%w: barycenter after %d sweeps, change %.3g", ErrMaxIter, set.MaxIter, res.Change)
+}
