@@ -548,5 +548,51 @@ func writeFigures(cfg config, res Results) error {
 			}
 		}
 	}
+	return gapFigure(cfg, res)
+}
+
+// gapFigure draws, per case with several η, the relative gap of each
+// solver's transport cost to the exact optimum against η (it falls as
+// O(log(n)/η)-ish, the entropic bias).
+func gapFigure(cfg config, res Results) error {
+	type key struct {
+		c      string
+		n      int
+		solver string
+	}
+	series := map[key]*figures.Series{}
+	cases := map[string][]key{}
+	var names []string
+	for _, r := range res.Runs {
+		if r.Seed != cfg.seed || r.ExactCost == 0 || !r.Converged {
+			continue
+		}
+		k := key{r.Case, r.N, r.Solver}
+		if series[k] == nil {
+			series[k] = &figures.Series{Label: r.Solver}
+			name := fmt.Sprintf("%s_n%d", r.Case, r.N)
+			if cases[name] == nil {
+				names = append(names, name)
+			}
+			cases[name] = append(cases[name], k)
+		}
+		series[k].X = append(series[k].X, r.Eta)
+		series[k].Y = append(series[k].Y, math.Abs(r.TransportCost-r.ExactCost)/math.Abs(r.ExactCost))
+	}
+	for _, name := range names {
+		var ss []figures.Series
+		for _, k := range cases[name] {
+			if len(series[k].X) > 1 {
+				ss = append(ss, *series[k])
+			}
+		}
+		if len(ss) == 0 {
+			continue
+		}
+		if err := figures.LogLog(filepath.Join(cfg.out, name+"_gap.png"), name+": transport cost against the exact optimum",
+			"η", "|cost − exact| / exact", ss); err != nil {
+			return err
+		}
+	}
 	return nil
 }
