@@ -24,16 +24,30 @@ const (
 	MaxCSVLine = 16 << 20
 )
 
+// CSVOptions controls ReadCSV; a nil pointer means the defaults.
+type CSVOptions struct {
+	// MaxBytes bounds the input; zero means DefaultMaxCSVBytes.
+	MaxBytes int64
+	// AllowInf accepts +Inf ("inf", "+Inf"), a forbidden route in a cost
+	// matrix.
+	AllowInf bool
+}
+
 // ReadCSV reads a table of numbers, one row per line and values separated
 // by commas (spaces around them and surrounding double quotes are
 // allowed; blank lines and lines starting with # are skipped), as a
 // row-major slice. Every row must have the same number of values, and
-// every value must be finite. It reads at most maxBytes bytes (zero means
-// DefaultMaxCSVBytes) and lines of at most MaxCSVLine bytes, so memory
-// stays within about four times the input's length whatever the input
-// (a device, a FIFO, a file without line breaks); beyond them it returns
-// an error wrapping ErrCSV.
-func ReadCSV(r io.Reader, maxBytes int64) (rows, cols int, data []float64, err error) {
+// every value must be finite (or +Inf with AllowInf). It reads at most
+// MaxBytes bytes and lines of at most MaxCSVLine bytes, so memory stays
+// within about four times the input's length whatever the input (a
+// device, a FIFO, a file without line breaks); beyond them it returns an
+// error wrapping ErrCSV.
+func ReadCSV(r io.Reader, opt *CSVOptions) (rows, cols int, data []float64, err error) {
+	var o CSVOptions
+	if opt != nil {
+		o = *opt
+	}
+	maxBytes := o.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxCSVBytes
 	}
@@ -62,7 +76,7 @@ func ReadCSV(r io.Reader, maxBytes int64) (rows, cols int, data []float64, err e
 				f = strings.TrimSpace(f[1 : len(f)-1])
 			}
 			v, err := strconv.ParseFloat(f, 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			if err != nil || math.IsNaN(v) || math.IsInf(v, -1) || (math.IsInf(v, 1) && !o.AllowInf) {
 				return fail(fmt.Errorf("%w: line %d, value %d: %q is not a finite number", ErrCSV, line, n+1, f))
 			}
 			data = append(data, v)
@@ -90,14 +104,14 @@ func ReadCSV(r io.Reader, maxBytes int64) (rows, cols int, data []float64, err e
 	return rows, cols, data, nil
 }
 
-// ReadCSVFile is ReadCSV on the named file, with the default limit.
-func ReadCSVFile(path string) (rows, cols int, data []float64, err error) {
+// ReadCSVFile is ReadCSV on the named file.
+func ReadCSVFile(path string, opt *CSVOptions) (rows, cols int, data []float64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	defer f.Close()
-	rows, cols, data, err = ReadCSV(f, 0)
+	rows, cols, data, err = ReadCSV(f, opt)
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("%s: %w", path, err)
 	}

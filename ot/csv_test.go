@@ -3,6 +3,7 @@ package ot
 import (
 	"bytes"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 )
 
 func TestReadCSV(t *testing.T) {
-	r, c, d, err := ReadCSV(strings.NewReader("# cost\n1, 2.5,\"3\"\n\n4,5e-1,-6\n"), 0)
+	r, c, d, err := ReadCSV(strings.NewReader("# cost\n1, 2.5,\"3\"\n\n4,5e-1,-6\n"), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, r)
 	assert.Equal(t, 3, c)
@@ -24,17 +25,22 @@ func TestReadCSV(t *testing.T) {
 		{"1e308,1e309\n", "not a finite number"},
 		{"1,,2\n", "not a finite number"},
 	} {
-		_, _, _, err := ReadCSV(strings.NewReader(tc.in), 0)
+		_, _, _, err := ReadCSV(strings.NewReader(tc.in), nil)
 		assert.ErrorIs(t, err, ErrCSV, "%q", tc.in)
 		assert.ErrorContains(t, err, tc.msg, "%q", tc.in)
 	}
 	// Bounded: an endless stream without line breaks, and a long input.
-	_, _, _, err = ReadCSV(io.LimitReader(zeros{}, 64<<20), 0)
+	_, _, _, err = ReadCSV(io.LimitReader(zeros{}, 64<<20), nil)
 	assert.ErrorContains(t, err, "longer than")
-	_, _, _, err = ReadCSV(strings.NewReader(strings.Repeat("1,2\n", 1000)), 100)
+	_, _, _, err = ReadCSV(strings.NewReader(strings.Repeat("1,2\n", 1000)), &CSVOptions{MaxBytes: 100})
 	assert.ErrorContains(t, err, "more than 100 bytes")
-	_, _, _, err = ReadCSV(strings.NewReader(strings.Repeat("1,2\n", 25)), 100)
+	_, _, _, err = ReadCSV(strings.NewReader(strings.Repeat("1,2\n", 25)), &CSVOptions{MaxBytes: 100})
 	assert.NoError(t, err, "exactly the limit")
+	_, _, d, err = ReadCSV(strings.NewReader("1,inf\n"), &CSVOptions{AllowInf: true})
+	require.NoError(t, err)
+	assert.True(t, math.IsInf(d[1], 1))
+	_, _, _, err = ReadCSV(strings.NewReader("1,-inf\n"), &CSVOptions{AllowInf: true})
+	assert.ErrorIs(t, err, ErrCSV)
 }
 
 type zeros struct{}
@@ -49,7 +55,7 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		r, c, d, err := ReadCSV(bytes.NewReader(in), 1<<16)
+		r, c, d, err := ReadCSV(bytes.NewReader(in), &CSVOptions{MaxBytes: 1 << 16})
 		if err != nil {
 			assert.ErrorIs(t, err, ErrCSV)
 			return

@@ -250,3 +250,51 @@ func TestDist(t *testing.T) {
 	_, err = Dist(x, y, 2, Minkowski(0.5))
 	assert.ErrorIs(t, err, ErrCost)
 }
+
+// TestForbiddenEntropic: with forbidden (+Inf) routes every entropic
+// solver converges, puts no mass there, and its cost approaches the exact
+// optimum of EMD from above as η grows; a pattern that cannot carry the
+// masses is ErrInfeasible at NewProblem.
+func TestForbiddenEntropic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	n, m := 30, 40
+	a, b := randHist(rng, n, false), randHist(rng, m, false)
+	c := make([]float64, n*m)
+	for i := range n {
+		for j := range m {
+			c[i*m+j] = math.Abs(float64(i)/float64(n) - float64(j)/float64(m))
+			if (i+j)%5 == 0 && j != 0 && i != 0 {
+				c[i*m+j] = math.Inf(1)
+			}
+		}
+	}
+	ex, err := EMD(a, b, c, nil)
+	require.NoError(t, err)
+	p, err := NewProblem(a, b, c, false)
+	require.NoError(t, err)
+	prev := math.Inf(1)
+	for _, eta := range []float64{50, 200, 800} {
+		for name, solve := range map[string]func(*Problem, Settings) (*Result, error){
+			"log": LogSinkhorn, "stabilized": StabilizedSinkhorn, "sns": SinkhornNewtonSparse} {
+			r, err := solve(p, Settings{Eta: eta, Tol: 1e-9, MaxIter: 200000})
+			require.NoError(t, err, "%s η=%g", name, eta)
+			plan := p.Plan(r)
+			for k, v := range c {
+				if math.IsInf(v, 1) {
+					require.Zero(t, plan[k], "%s: mass on forbidden route %d", name, k)
+				}
+			}
+			cost := p.TransportCost(plan)
+			require.False(t, math.IsNaN(cost), name)
+			assert.GreaterOrEqual(t, cost, ex.Cost-1e-6, "%s η=%g", name, eta)
+			if name == "sns" {
+				assert.Less(t, cost-ex.Cost, prev, "the gap shrinks with η")
+				prev = cost - ex.Cost
+			}
+		}
+	}
+	assert.Less(t, prev, 0.05*ex.Cost)
+	bad := []float64{math.Inf(1), 1, math.Inf(1), 1}
+	_, err = NewProblem([]float64{0.5, 0.5}, []float64{0.5, 0.5}, bad, false)
+	assert.ErrorIs(t, err, ErrInfeasible)
+}

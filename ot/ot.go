@@ -34,8 +34,11 @@ const MassTol = 1e-12
 // NewProblem validates and returns a problem. Histograms must be
 // non-negative and finite with a positive sum; their sums must agree to
 // MassTol (relative) unless normalize is true, in which case both are
-// scaled to sum 1. The cost must have n·m finite entries. The slices are
-// copied.
+// scaled to sum 1. The cost must have n·m entries, finite or +Inf — a
+// forbidden route, whose plan entry is 0 in every solver (e^{−η·∞} = 0) —
+// and the allowed routes must be able to carry the masses (checked by a
+// network simplex on the pattern when a route is forbidden): otherwise
+// ErrInfeasible. The slices are copied.
 func NewProblem(a, b, cost []float64, normalize bool) (*Problem, error) {
 	n, m := len(a), len(b)
 	if n == 0 || m == 0 {
@@ -52,10 +55,12 @@ func NewProblem(a, b, cost []float64, normalize bool) (*Problem, error) {
 	if err != nil {
 		return nil, err
 	}
+	forbidden := false
 	for k, c := range cost {
-		if math.IsNaN(c) || math.IsInf(c, 0) {
+		if math.IsNaN(c) || math.IsInf(c, -1) {
 			return nil, fmt.Errorf("%w: C[%d, %d] = %v", ErrCost, k/m, k%m, c)
 		}
+		forbidden = forbidden || math.IsInf(c, 1)
 	}
 	p := &Problem{n0: n, m0: m}
 	for i, v := range a {
@@ -85,6 +90,19 @@ func NewProblem(a, b, cost []float64, normalize bool) (*Problem, error) {
 		}
 	} else if math.Abs(sa-sb) > MassTol*math.Max(sa, sb) {
 		return nil, fmt.Errorf("%w: Σa = %v and Σb = %v differ (pass normalize to scale both to 1)", ErrHistogram, sa, sb)
+	}
+	if forbidden {
+		// Feasibility of the allowed pattern: an exact transport at zero
+		// cost on the allowed routes.
+		pat := make([]float64, len(p.C))
+		for k, c := range p.C {
+			if math.IsInf(c, 1) {
+				pat[k] = c
+			}
+		}
+		if _, err := EMD(p.A, p.B, pat, &EMDSettings{MassTol: math.Max(MassTol, 1e-9)}); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -199,7 +217,9 @@ func (p *Problem) TransportCost(plan []float64) float64 {
 	var s float64
 	for i := range n {
 		for j := range m {
-			s += plan[p.Rows[i]*p.m0+p.Cols[j]] * p.C[i*m+j]
+			if v := plan[p.Rows[i]*p.m0+p.Cols[j]]; v != 0 { // 0·∞ = 0 on a forbidden route
+				s += v * p.C[i*m+j]
+			}
 		}
 	}
 	return s

@@ -453,15 +453,15 @@ func lineProblem(n int) (*ot.Problem, float64, error) {
 }
 
 func userProblem(cfg config) (*ot.Problem, error) {
-	n, m, c, err := ot.ReadCSVFile(cfg.costPath)
+	n, m, c, err := ot.ReadCSVFile(cfg.costPath, &ot.CSVOptions{AllowInf: true})
 	if err != nil {
 		return nil, err
 	}
-	_, _, a, err := ot.ReadCSVFile(cfg.aPath)
+	_, _, a, err := ot.ReadCSVFile(cfg.aPath, nil)
 	if err != nil {
 		return nil, err
 	}
-	_, _, b, err := ot.ReadCSVFile(cfg.bPath)
+	_, _, b, err := ot.ReadCSVFile(cfg.bPath, nil)
 	if err != nil {
 		return nil, err
 	}
