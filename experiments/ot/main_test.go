@@ -132,3 +132,21 @@ func TestBadFlags(t *testing.T) {
 		assert.Error(t, err, "%v", args)
 	}
 }
+
+// TestBarycenterCase: the barycenter case converges to a histogram of
+// mass 1 and writes its figures.
+func TestBarycenterCase(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := parseFlags([]string{"-out", dir, "-case", "barycenter"}, &bytes.Buffer{})
+	require.NoError(t, err)
+	var stdout bytes.Buffer
+	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
+	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	require.NoError(t, err)
+	var res Results
+	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NotNil(t, res.Barycenter)
+	assert.InDelta(t, 1, res.Barycenter.Mass, 1e-9)
+	assert.Positive(t, res.Barycenter.Iterations)
+	assert.FileExists(t, filepath.Join(dir, "barycenter.png"))
+}
