@@ -57,6 +57,9 @@ func FuzzCLI(f *testing.F) {
 		"gen -problem convdiff -grid 1 -A A.mtx", "gen -problem darcy-skr -grid 6 -A a/b.mtx",
 		"datagen -grid 8 -n 3", "datagen -family darcy-fno -grid 3", "datagen -chunk -1", "datagen -shard 2/2",
 		"datagen -rtol 1", "datagen -solver direct -grid 46341 -n 1", "datagen -n 9223372036854775807 -chunk 1",
+		"datagen -family heat -grid 8 -n 2 -steps 100001", "datagen -family heat -dt NaN", "datagen -family heat -solver gcrot",
+		"datagen -family helmholtz-skr -solver mg", "datagen -family heat -grid 30000 -steps 100 -n 1",
+		"solve -A @A -pc amg -amg-sweeps 101", "solve -A @A -pc mg -grid 4x4 -amg-sweeps 5",
 		"help", "solve -h", "frob", "solve -A @A extra",
 	} {
 		f.Add(seed)
