@@ -749,5 +749,5 @@ func solveSpectral(p problem) (float64, int, string, []float64, error) {
 	}
 	x, axes := figureGrid(p)
 	field := errorField(p, x, sol.Grid(axes...))
-	return sol.RelativeL2(p.u, 300), unknowns, fmt.Sprintf("Chebyshev, %s points (adaptive, %d solves)", strings.Join(pts, "×"), sol.Solves), field, err
+	return sol.RelativeL2(p.u, 300), unknowns, fmt.Sprintf("Chebyshev, %s points (adaptive degree, %d %s)", strings.Join(pts, "×"), sol.Solves, map[bool]string{true: "solve", false: "solves"}[sol.Solves == 1]), field, err
 }
