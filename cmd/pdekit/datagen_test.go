@@ -262,27 +262,53 @@ func TestNPYHeader(t *testing.T) {
 	assert.Contains(t, string(npyHeader([]int{5})), "'shape': (5,)")
 }
 
-// TestDeployCommands: the datagen commands in deploy/ (Kubernetes Indexed
-// Job, Slurm array) parse and run — with a tiny size appended, since
-// later flags override earlier ones.
+// TestDeployCommands: the Kubernetes Indexed Job runs the binary itself
+// (the image is distroless: no shell), with the index expanded by
+// Kubernetes in args; its command line and the Slurm script's parse and
+// plan with -dry-run (nothing written), and run for real at a tiny size
+// (later flags override earlier ones).
 func TestDeployCommands(t *testing.T) {
-	for _, f := range []string{"k8s-datagen-job.yaml", "slurm-datagen.sh"} {
-		raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", f))
-		require.NoError(t, err)
-		text := strings.ReplaceAll(string(raw), "\\\n", " ")
-		i := strings.Index(text, "datagen -family")
-		require.GreaterOrEqual(t, i, 0, f)
-		line := text[i:]
-		line = line[:strings.Index(line, "-quiet")+len("-quiet")]
-		for _, v := range []string{"${JOB_COMPLETION_INDEX}", "${SLURM_ARRAY_TASK_ID}"} {
-			line = strings.ReplaceAll(line, v, "1")
+	raw, err := os.ReadFile(filepath.Join("..", "..", "deploy", "k8s-datagen-job.yaml"))
+	require.NoError(t, err)
+	flow := func(key string) []string {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), key+":"); ok {
+				var out []string
+				require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(v)), &out), "%s is a flow sequence", key)
+				return out
+			}
 		}
-		line = strings.ReplaceAll(line, "${SLURM_ARRAY_TASK_COUNT}", "8")
-		line = strings.ReplaceAll(line, "\"", "")
-		args := append(strings.Fields(line), "-out", t.TempDir(), "-n", "20", "-grid", "8", "-chunk", "2")
-		code, stdout, stderr := pdekit(args...)
-		assert.Equal(t, 0, code, "%s: %v: %s", f, args, stderr)
-		assert.Contains(t, stdout, " 4 systems", "%s: shard 1/8 of 10 chunks is chunks 1 and 9, 2 samples each", f)
+		t.Fatalf("no %s in the manifest", key)
+		return nil
+	}
+	assert.Equal(t, []string{"/pdekit"}, flow("command"), "no shell in a distroless image")
+	k8s := flow("args")
+	for i, a := range k8s {
+		k8s[i] = strings.ReplaceAll(a, "$(JOB_COMPLETION_INDEX)", "1")
+	}
+	raw2, err := os.ReadFile(filepath.Join("..", "..", "deploy", "slurm-datagen.sh"))
+	require.NoError(t, err)
+	text := strings.ReplaceAll(string(raw2), "\\\n", " ")
+	i := strings.Index(text, "datagen -family")
+	require.GreaterOrEqual(t, i, 0)
+	line := text[i:]
+	line = line[:strings.Index(line, "-quiet")+len("-quiet")]
+	line = strings.ReplaceAll(line, "${SLURM_ARRAY_TASK_ID}", "1")
+	line = strings.ReplaceAll(line, "${SLURM_ARRAY_TASK_COUNT}", "8")
+	line = strings.ReplaceAll(line, "\"", "")
+	slurm := strings.Fields(line)
+	for name, args := range map[string][]string{"k8s": k8s, "slurm": slurm} {
+		out := filepath.Join(t.TempDir(), "plan")
+		dry := append(slices.Clone(args), "-out", out, "-dry-run")
+		code, stdout, stderr := pdekit(dry...)
+		require.Equal(t, 0, code, "%s: %v: %s", name, dry, stderr)
+		assert.Contains(t, stdout, "would write 10000 samples", name)
+		assert.Contains(t, stdout, "5 of them in shard 1/8", name)
+		assert.NoDirExists(t, out, "-dry-run writes nothing")
+		tiny := append(slices.Clone(args), "-out", t.TempDir(), "-n", "20", "-grid", "8", "-chunk", "2")
+		code, stdout, stderr = pdekit(tiny...)
+		assert.Equal(t, 0, code, "%s: %v: %s", name, tiny, stderr)
+		assert.Contains(t, stdout, " 4 systems", "%s: shard 1/8 of 10 chunks is chunks 1 and 9, 2 samples each", name)
 	}
 }
 
