@@ -133,7 +133,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	pc := fs.String("pc", "none", "preconditioner of cg, rcg, gmres, gcrot: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
 	solverFlag := fs.String("solver", "auto", "solver: "+strings.Join(datagenSolvers, ", ")+" (auto: mg for the symmetric families, gcrot for darcy-skr, or gmres with -recycle=false)")
 	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
-	quiet := fs.Bool("quiet", false, "no progress bar")
+	quiet := fs.Bool("quiet", false, "no progress bar (there is none when stderr is not a terminal)")
 	dryRun := fs.Bool("dry-run", false, "check the flags and the memory a chunk needs, print the plan, and write nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -144,7 +144,8 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return errUsage{fmt.Errorf("datagen: unexpected argument %q", fs.Arg(0))}
 	}
-	cfg := datagenConfig{out: *out, quiet: *quiet}
+	// The progress bar redraws one line: only for a terminal.
+	cfg := datagenConfig{out: *out, quiet: *quiet || !isTerminal(stderr)}
 	var err error
 	if cfg.shard, cfg.of, err = parseShard(*shard); err != nil {
 		return errUsage{err}
@@ -247,6 +248,16 @@ func saturate(b float64) uint64 {
 // maxChunks bounds the number of chunk files of a data set (three files
 // each): more means a -chunk far too small for -n.
 const maxChunks = 1 << 24
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
 
 // prod returns the product of the entries of shape.
 func prod(shape []int) int {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -541,4 +542,25 @@ func TestDatagenHeatAndHelmholtz(t *testing.T) {
 	code, _, stderr = pdekit("datagen", "-family", "helmholtz-skr", "-grid", "10", "-n", "4", "-solver", "mg", "-out", t.TempDir())
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "not symmetric")
+}
+
+// TestProgressOnlyOnTerminals: the progress bar (systems/s, ETA) is drawn
+// on a terminal only; a log file or a pipe gets the summary line alone.
+func TestProgressOnlyOnTerminals(t *testing.T) {
+	var buf bytes.Buffer
+	assert.False(t, isTerminal(&buf))
+	f, err := os.CreateTemp(t.TempDir(), "log")
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f))
+	args := []string{"datagen", "-grid", "8", "-n", "4", "-chunk", "2", "-out", t.TempDir()}
+	code := run(args, io.Discard, f)
+	require.Equal(t, 0, code)
+	raw, err := os.ReadFile(f.Name())
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), "ETA")
+	bar := progress{w: &buf, total: 4, start: time.Now().Add(-time.Second)}
+	bar.add(4)
+	assert.Contains(t, buf.String(), "ETA 0 s")
+	assert.Contains(t, buf.String(), "4/4 systems")
 }
