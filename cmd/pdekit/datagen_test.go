@@ -564,3 +564,41 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 	assert.Contains(t, buf.String(), "ETA 0 s")
 	assert.Contains(t, buf.String(), "4/4 systems")
 }
+
+// TestDatagenConcurrentSeeds: two processes started at once on one
+// directory with different seeds never both succeed, and the directory
+// then holds exactly the winner's data (five trials: the manifest is
+// created exclusively, so the loser sees the winner's and is refused).
+func TestDatagenConcurrentSeeds(t *testing.T) {
+	self, err := os.Executable()
+	require.NoError(t, err)
+	for trial := range 5 {
+		dir := t.TempDir()
+		var procs []*exec.Cmd
+		var outs []*bytes.Buffer
+		for _, seed := range []string{"1", "2"} {
+			args := []string{"datagen", "-grid", "10", "-n", "6", "-chunk", "2", "-quiet", "-seed", seed, "-out", dir}
+			cmd := exec.Command(self)
+			cmd.Env = append(os.Environ(), "PDEKIT_MAIN_ARGS="+strings.Join(args, " "))
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			require.NoError(t, cmd.Start())
+			procs, outs = append(procs, cmd), append(outs, &out)
+		}
+		ok := 0
+		winner := ""
+		for k, p := range procs {
+			if p.Wait() == nil {
+				ok++
+				winner = []string{"1", "2"}[k]
+			} else {
+				assert.Contains(t, outs[k].String(), "different settings", "trial %d", trial)
+			}
+		}
+		require.Equal(t, 1, ok, "trial %d: exactly one run succeeds", trial)
+		ref := t.TempDir()
+		code, _, stderr := pdekit("datagen", "-grid", "10", "-n", "6", "-chunk", "2", "-quiet", "-seed", winner, "-out", ref)
+		require.Equal(t, 0, code, stderr)
+		sameData(t, ref, dir)
+	}
+}
