@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 )
@@ -67,6 +69,36 @@ func (f GRF) check(n []int) error {
 func (f GRF) sqrtEig(n []int) []float64 {
 	d := len(n)
 	alpha, tau, sigma := f.params(d)
+	key := eigKey{alpha: alpha, tau: tau, sigma: sigma, d: d}
+	copy(key.n[:], n)
+	if v, ok := eigCache.Load(key); ok {
+		return v.([]float64)
+	}
+	ev := f.computeSqrtEig(n, alpha, tau, sigma)
+	if eigCacheSize.Add(1) > 16 { // a handful of shapes in practice: keep it bounded
+		eigCache.Clear()
+		eigCacheSize.Store(1)
+	}
+	eigCache.Store(key, ev)
+	return ev
+}
+
+// eigCache holds √λ per grid shape and parameters (shared, read-only
+// slices): a family draws thousands of fields on one grid, and the
+// spectrum was a third of each draw.
+var (
+	eigCache     sync.Map // eigKey → []float64
+	eigCacheSize atomic.Int64
+)
+
+type eigKey struct {
+	alpha, tau, sigma float64
+	d                 int
+	n                 [3]int
+}
+
+func (f GRF) computeSqrtEig(n []int, alpha, tau, sigma float64) []float64 {
+	d := len(n)
 	total := 1
 	for _, v := range n {
 		total *= v
