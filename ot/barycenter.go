@@ -275,7 +275,7 @@ func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, erro
 		return set, fmt.Errorf("%w: η = %v", ErrEta, set.Eta)
 	}
 	if set.Tol < 0 || math.IsNaN(set.Tol) || set.MaxIter < 0 {
-		return set, fmt.Errorf("%w: Tol = %v, MaxIter = %d", ErrHistogram, set.Tol, set.MaxIter)
+		return set, fmt.Errorf("%w: Tol = %v, MaxIter = %d", ErrSettings, set.Tol, set.MaxIter)
 	}
 	if set.Tol == 0 {
 		set.Tol = 1e-10

@@ -11,6 +11,10 @@ import (
 // plan would use a forbidden (+Inf cost) route.
 var ErrInfeasible = errors.New("ot: no feasible plan (the allowed routes cannot carry the masses)")
 
+// ErrSettings reports a settings field out of range (EMDSettings,
+// BarycenterSettings).
+var ErrSettings = errors.New("ot: invalid settings")
+
 // ErrEMDIterations reports a network simplex that reached its pivot limit.
 var ErrEMDIterations = errors.New("ot: network simplex pivot limit reached")
 
@@ -77,7 +81,7 @@ func EMD(a, b, cost []float64, s *EMDSettings) (*EMDResult, error) {
 		set = *s
 	}
 	if set.MaxPivots < 0 || set.MassTol < 0 || math.IsNaN(set.MassTol) {
-		return nil, fmt.Errorf("%w: EMDSettings %+v", ErrCost, set)
+		return nil, fmt.Errorf("%w: EMDSettings %+v", ErrSettings, set)
 	}
 	if set.MassTol == 0 {
 		set.MassTol = 1e-9
@@ -146,27 +150,27 @@ func checkWeights(name string, h []float64) (float64, error) {
 // artificial cost art. Only tree arcs carry flow, stored per node for the
 // arc to its parent.
 type simplex struct {
-	n, m     int
-	cost     []float64
-	art      float64
-	root     int
-	parent   []int
-	pred     []int     // the tree arc joining v and its parent
-	artUp    []bool    // v's artificial arc runs v → root (else root → v)
-	up       []bool    // pred[v] runs v → parent
-	flow     []float64 // flow on pred[v]
-	pi       []float64 // potentials: c − π_tail + π_head = 0 on tree arcs
-	child    []int     // first child
-	next     []int     // next sibling
-	prev     []int     // previous sibling (−1: first child)
-	mark     []int     // join search stamps
-	stamp    int
-	eps      float64
-	nextArc  int
-	block    int
-	pivots   int
-	stack    []int
-	cyclePth []int
+	n, m    int
+	cost    []float64
+	art     float64
+	root    int
+	parent  []int
+	pred    []int     // the tree arc joining v and its parent
+	artUp   []bool    // v's artificial arc runs v → root (else root → v)
+	up      []bool    // pred[v] runs v → parent
+	flow    []float64 // flow on pred[v]
+	pi      []float64 // potentials: c − π_tail + π_head = 0 on tree arcs
+	child   []int     // first child
+	next    []int     // next sibling
+	prev    []int     // previous sibling (−1: first child)
+	mark    []int     // join search stamps
+	stamp   int
+	eps     float64
+	nextArc int
+	block   int
+	pivots  int
+	stack   []int
+	pathBuf []int
 }
 
 func newSimplex(a, b, cost []float64, n, m int, cmax float64) *simplex {
@@ -362,14 +366,14 @@ func (s *simplex) pivot(k int) {
 		from, to, fromUp = second, first, false
 	}
 	rc := c - s.pi[first] + s.pi[second]
-	path := s.cyclePth[:0]
+	path := s.pathBuf[:0]
 	for v := from; ; v = s.parent[v] {
 		path = append(path, v)
 		if v == out {
 			break
 		}
 	}
-	s.cyclePth = path
+	s.pathBuf = path
 	// Detach every path node from its parent, then relink reversed.
 	for _, v := range path {
 		s.unlink(v)
@@ -377,13 +381,12 @@ func (s *simplex) pivot(k int) {
 	newPred, newUp, newFlow := k, fromUp, delta
 	newParent := to
 	for _, v := range path {
-		oldPred, oldUp, oldFlow, oldParent := s.pred[v], s.up[v], s.flow[v], s.parent[v]
+		oldPred, oldUp, oldFlow := s.pred[v], s.up[v], s.flow[v]
 		s.pred[v], s.up[v], s.flow[v] = newPred, newUp, newFlow
 		s.link(v, newParent)
 		// The arc that joined v to its old parent now joins the old
 		// parent to v, with the direction seen from the other end.
 		newPred, newUp, newFlow, newParent = oldPred, !oldUp, oldFlow, v
-		_ = oldParent
 	}
 	// Potentials: the moved subtree shifts so that the entering arc has
 	// zero reduced cost.
@@ -430,8 +433,8 @@ func (s *simplex) result(mass float64) (*EMDResult, error) {
 		res.Mass = append(res.Mass, f)
 		res.Cost += f * s.cost[k]
 	}
-	// Duals: C_ij ≥ π_i − π_{n+j}; shift so that min U = 0 is not needed
-	// (any constant moves between U and V).
+	// Duals: C_ij ≥ π_i − π_{n+j} on every allowed route (reduced costs
+	// are non-negative at the optimum), with equality on the tree arcs.
 	for i := range n {
 		res.U[i] = s.pi[i]
 	}

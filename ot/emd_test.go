@@ -298,3 +298,14 @@ func TestForbiddenEntropic(t *testing.T) {
 	_, err = NewProblem([]float64{0.5, 0.5}, []float64{0.5, 0.5}, bad, false)
 	assert.ErrorIs(t, err, ErrInfeasible)
 }
+
+func TestOTSettingsErrors(t *testing.T) {
+	_, err := EMD([]float64{1}, []float64{1}, []float64{0}, &EMDSettings{MaxPivots: -1})
+	assert.ErrorIs(t, err, ErrSettings)
+	_, err = Barycenter([][]float64{{1}}, []float64{0}, &BarycenterSettings{Eta: 1, Tol: math.NaN()})
+	assert.ErrorIs(t, err, ErrSettings)
+	// The pivot limit is reported, not a wrong answer.
+	a, b, c := quasiCloud(30, 40)
+	_, err = EMD(a, b, c, &EMDSettings{MaxPivots: 3})
+	assert.ErrorIs(t, err, ErrEMDIterations)
+}
