@@ -70,12 +70,19 @@ func Save(w io.Writer, m Parameterized) error {
 // MaxCheckpointBytes) and ErrShape for one saved from a model of another
 // architecture; m is unchanged on error. Memory stays within a few times
 // the input's length (JSON declares no sizes to trust).
-func Load(r io.Reader, m Parameterized) error {
+func Load(r io.Reader, m Parameterized) error { return LoadLimit(r, m, MaxCheckpointBytes) }
+
+// LoadLimit is Load reading at most maxBytes bytes (a caller's limit,
+// below or above MaxCheckpointBytes; maxBytes ≤ 0 means MaxCheckpointBytes).
+func LoadLimit(r io.Reader, m Parameterized, maxBytes int64) error {
+	if maxBytes <= 0 {
+		maxBytes = MaxCheckpointBytes
+	}
 	var c checkpoint
-	lr := &io.LimitedReader{R: r, N: MaxCheckpointBytes + 1}
+	lr := &io.LimitedReader{R: r, N: maxBytes + 1}
 	if err := json.NewDecoder(lr).Decode(&c); err != nil {
 		if lr.N == 0 {
-			return fmt.Errorf("%w: longer than %d bytes", ErrCheckpoint, MaxCheckpointBytes)
+			return fmt.Errorf("%w: longer than %d bytes", ErrCheckpoint, maxBytes)
 		}
 		return fmt.Errorf("%w: %w", ErrCheckpoint, err)
 	}

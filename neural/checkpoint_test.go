@@ -27,6 +27,10 @@ func TestLoadBounded(t *testing.T) {
 	m, _ := NewMLP([]int{2, 3, 1}, 1)
 	r := io.MultiReader(strings.NewReader(`{"format":"`), letters{})
 	assert.ErrorContains(t, Load(r, m), "longer than")
+	var buf bytes.Buffer
+	require.NoError(t, Save(&buf, m))
+	assert.ErrorContains(t, LoadLimit(bytes.NewReader(buf.Bytes()), m, 100), "longer than 100 bytes")
+	assert.NoError(t, LoadLimit(bytes.NewReader(buf.Bytes()), m, int64(buf.Len())))
 }
 
 // FuzzLoad: any input either loads (then the model's parameters are the
