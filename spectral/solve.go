@@ -241,8 +241,7 @@ func newAxis(n int, b Interval, op Op, periodic bool) axis {
 	x, d := Cheb(n, b.Lo, b.Hi)
 	l := mat.NewDense(n+1, n+1, nil)
 	if op.A2 != 0 {
-		l.Mul(d, d)
-		l.Scale(op.A2, l)
+		l.Scale(op.A2, cheb2(n, b.Lo, b.Hi, d))
 	}
 	if op.A1 != 0 {
 		var t mat.Dense
