@@ -70,3 +70,20 @@ func Dist(x, y []float64, d int, metric Metric) ([]float64, error) {
 	}
 	return c, nil
 }
+
+// Sinkhorn2 is the one-call entropic transport cost, POT's sinkhorn2:
+// the problem of a, b (equal masses) and cost is solved at s.Eta by
+// Sinkhorn–Newton–Sparse, and ⟨C, P⟩ of its plan is returned with the
+// result (Plan of the problem gives P). Errors are NewProblem's and the
+// solver's.
+func Sinkhorn2(a, b, cost []float64, s Settings) (float64, *Problem, *Result, error) {
+	p, err := NewProblem(a, b, cost, false)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	r, err := SinkhornNewtonSparse(p, s)
+	if err != nil {
+		return 0, p, r, err
+	}
+	return p.TransportCost(p.Plan(r)), p, r, nil
+}

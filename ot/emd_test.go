@@ -309,3 +309,24 @@ func TestOTSettingsErrors(t *testing.T) {
 	_, err = EMD(a, b, c, &EMDSettings{MaxPivots: 3})
 	assert.ErrorIs(t, err, ErrEMDIterations)
 }
+
+// TestSinkhorn2: the one-call entropic cost lies above the exact cost and
+// approaches it as η grows.
+func TestSinkhorn2(t *testing.T) {
+	a, b, c := quasiCloud(40, 50)
+	ex, err := EMD(a, b, c, nil)
+	require.NoError(t, err)
+	prev := math.Inf(1)
+	for _, eta := range []float64{100, 1000, 10000} {
+		cost, p, r, err := Sinkhorn2(a, b, c, Settings{Eta: eta, Tol: 1e-10})
+		require.NoError(t, err)
+		require.NotNil(t, p)
+		require.NotNil(t, r)
+		assert.GreaterOrEqual(t, cost, ex.Cost*(1-1e-9))
+		assert.Less(t, cost-ex.Cost, prev)
+		prev = cost - ex.Cost
+	}
+	assert.Less(t, prev, 1e-3*ex.Cost)
+	_, _, _, err = Sinkhorn2([]float64{1}, []float64{2}, []float64{0}, Settings{Eta: 10})
+	assert.ErrorIs(t, err, ErrHistogram)
+}
