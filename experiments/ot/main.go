@@ -515,6 +515,19 @@ func userProblem(cfg config) (*ot.Problem, error) {
 	if n != len(a) || m != len(b) {
 		return nil, fmt.Errorf("%s is %d×%d but a has %d entries and b %d", cfg.costPath, n, m, len(a), len(b))
 	}
+	// Balanced transport: the masses must agree (both are then scaled to
+	// 1); unequal masses are an error, not a silent renormalisation.
+	var sa, sb float64
+	for _, v := range a {
+		sa += v
+	}
+	for _, v := range b {
+		sb += v
+	}
+	if math.Abs(sa-sb) > 1e-9*math.Max(math.Abs(sa), math.Abs(sb)) {
+		return nil, fmt.Errorf("%w: %s sums to %.17g and %s to %.17g; balanced transport needs equal masses (rescale one of them)",
+			ot.ErrHistogram, cfg.aPath, sa, cfg.bPath, sb)
+	}
 	return ot.NewProblem(a, b, c, true)
 }
 

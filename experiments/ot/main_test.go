@@ -117,6 +117,10 @@ func TestUserProblem(t *testing.T) {
 	short := write("short.csv", "0,1\n1,0\n")
 	cfg.costPath = short
 	assert.ErrorContains(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), "is 2×2 but a has 2 entries and b 3")
+	// Unequal masses are refused, not silently renormalised.
+	cfg.costPath = c
+	cfg.aPath, cfg.bPath = a, write("b3.csv", "1\n1\n3\n")
+	assert.ErrorIs(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}), ot.ErrHistogram)
 	// Masses whose sum overflows are refused, not solved into NaN.
 	cfg.costPath = write("c2.csv", "0,1\n1,0\n")
 	cfg.aPath = write("huge.csv", "1e308,1e308\n")
