@@ -143,7 +143,7 @@ func conv1(out, in, w, ew, ev []float64) {
 		mx = math.Max(mx, v)
 	}
 	if math.IsInf(mx, 0) {
-		lse1(out, in, w, 0)
+		lse1(out, in, w)
 		return
 	}
 	for l, v := range in {
@@ -159,36 +159,31 @@ func conv1(out, in, w, ew, ev []float64) {
 			out[j] = mx + math.Log(s)
 			continue
 		}
-		lse1(out[j:j+1], in, w[0:], j+1) // the exact log-sum-exp for entry j
+		out[j] = lseAt(in, w, j) // the exact log-sum-exp for entry j
 	}
 }
 
-// lse1 sets out[j] = log Σ_l exp(w[|j−l|] + in[l]) for the entries j of
-// a row of length len(in): all of them when at is 0, else only entry
-// at−1 (stored in out[0]).
-func lse1(out, in, w []float64, at int) {
-	n := len(in)
-	lo, hi := 0, n
-	if at > 0 {
-		lo, hi = at-1, at
+// lse1 sets out[j] = lseAt(in, w, j) for every entry of a row.
+func lse1(out, in, w []float64) {
+	for j := range in {
+		out[j] = lseAt(in, w, j)
 	}
-	for j := lo; j < hi; j++ {
-		mx := math.Inf(-1)
-		for l := range n {
-			if v := w[abs(j-l)] + in[l]; v > mx {
-				mx = v
-			}
-		}
-		if math.IsInf(mx, -1) {
-			out[j-lo] = mx
-			continue
-		}
-		var s float64
-		for l := range n {
-			s += math.Exp(w[abs(j-l)] + in[l] - mx)
-		}
-		out[j-lo] = mx + math.Log(s)
+}
+
+// lseAt returns log Σ_l exp(w[|j−l|] + in[l]).
+func lseAt(in, w []float64, j int) float64 {
+	mx := math.Inf(-1)
+	for l, v := range in {
+		mx = math.Max(mx, w[abs(j-l)]+v)
 	}
+	if math.IsInf(mx, -1) {
+		return mx
+	}
+	var s float64
+	for l, v := range in {
+		s += math.Exp(w[abs(j-l)] + v - mx)
+	}
+	return mx + math.Log(s)
 }
 
 func abs(v int) int {
@@ -293,7 +288,7 @@ func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, erro
 	if len(w) != nh {
 		return set, fmt.Errorf("%w: %d weights for %d histograms", ErrHistogram, len(w), nh)
 	}
-	sw, err := checkWeights("weights", w)
+	sw, err := checkHist("weights", w)
 	if err != nil {
 		return set, err
 	}
@@ -314,7 +309,7 @@ func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*Ba
 		if len(b) != n {
 			return nil, fmt.Errorf("%w: histogram %d has %d entries, want %d", ErrHistogram, h, len(b), n)
 		}
-		sb, err := checkWeights(fmt.Sprintf("histogram %d", h), b)
+		sb, err := checkHist(fmt.Sprintf("histogram %d", h), b)
 		if err != nil {
 			return nil, err
 		}

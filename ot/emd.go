@@ -93,11 +93,11 @@ func EMD(a, b, cost []float64, s *EMDSettings) (*EMDResult, error) {
 	if len(cost) != n*m {
 		return nil, fmt.Errorf("%w: %d entries for a %d×%d cost", ErrCost, len(cost), n, m)
 	}
-	sa, err := checkWeights("a", a)
+	sa, err := checkHist("a", a)
 	if err != nil {
 		return nil, err
 	}
-	sb, err := checkWeights("b", b)
+	sb, err := checkHist("b", b)
 	if err != nil {
 		return nil, err
 	}
@@ -126,21 +126,6 @@ func EMD(a, b, cost []float64, s *EMDSettings) (*EMDResult, error) {
 	}
 	res.Runtime = time.Since(start)
 	return res, nil
-}
-
-// checkWeights returns the sum of the non-negative finite weights h.
-func checkWeights(name string, h []float64) (float64, error) {
-	var s float64
-	for i, v := range h {
-		if !(v >= 0) || math.IsInf(v, 1) {
-			return 0, fmt.Errorf("%w: %s[%d] = %v (weights must be non-negative and finite)", ErrHistogram, name, i, v)
-		}
-		s += v
-	}
-	if !(s > 0) || math.IsInf(s, 1) {
-		return 0, fmt.Errorf("%w: %s sums to %v (must be positive and finite)", ErrHistogram, name, s)
-	}
-	return s, nil
 }
 
 // simplex is the network simplex state. Nodes 0…n−1 are the sources,
