@@ -271,17 +271,26 @@ func (m *Multigrid) Update(a *sparse.CSR) error {
 	return m.factorCoarse()
 }
 
+// invertDiagonal sets dinv to 1/a_ii, failing with ErrZeroDiagonal on a
+// diagonal entry that is not positive (the level has grid dims).
+func invertDiagonal(a *sparse.CSR, dims []int, dinv []float64) error {
+	a.DiagTo(dinv)
+	for i, v := range dinv {
+		if !(v > 0) {
+			return fmt.Errorf("%w: multigrid smoother needs a positive diagonal, level with grid %v has A[%d, %d] = %v",
+				ErrZeroDiagonal, dims, i, i, v)
+		}
+		dinv[i] = 1 / v
+	}
+	return nil
+}
+
 // refresh gives the level the values of a, a matrix with its pattern:
 // the diagonal, the colour blocks' rows and the Chebyshev bound.
 func (lv *mgLevel) refresh(a *sparse.CSR, o MultigridOptions) error {
 	lv.a = a
-	a.DiagTo(lv.dinv)
-	for i, v := range lv.dinv {
-		if !(v > 0) {
-			return fmt.Errorf("%w: multigrid smoother needs a positive diagonal, level with grid %v has A[%d, %d] = %v",
-				ErrZeroDiagonal, lv.dims, i, i, v)
-		}
-		lv.dinv[i] = 1 / v
+	if err := invertDiagonal(a, lv.dims, lv.dinv); err != nil {
+		return err
 	}
 	for c := range lv.colors {
 		lv.colors[c].refresh(a, lv.dinv)
@@ -352,13 +361,9 @@ func coarsen(dims []int) ([]int, bool) {
 func newLevel(a *sparse.CSR, dims []int, o MultigridOptions, star bool) (mgLevel, error) {
 	n := a.Dim()
 	lv := mgLevel{a: a, dims: dims}
-	lv.dinv = a.DiagTo(nil)
-	for i, v := range lv.dinv {
-		if !(v > 0) {
-			return lv, fmt.Errorf("%w: multigrid smoother needs a positive diagonal, level with grid %v has A[%d, %d] = %v",
-				ErrZeroDiagonal, dims, i, i, v)
-		}
-		lv.dinv[i] = 1 / v
+	lv.dinv = make([]float64, n)
+	if err := invertDiagonal(a, dims, lv.dinv); err != nil {
+		return lv, err
 	}
 	// Red–black colouring decouples the (2d+1)-point stencils; the
 	// Galerkin coarse operators couple diagonal neighbours too, and need
