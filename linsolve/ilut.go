@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -26,7 +25,7 @@ type ILUT struct {
 	dinv []float64   // 1/u_ii
 	ones []float64
 	perm []int // perm[k]: the column of A in position k (Q)
-	pool sync.Pool
+	pool *workPool[[]float64]
 	// Statistics of the factorization.
 	pivots, fixed int
 }
@@ -243,7 +242,7 @@ func NewILUT(a *sparse.CSR, s *ILUTSettings) (*ILUT, error) {
 	for i := range p.ones {
 		p.ones[i] = 1
 	}
-	p.pool.New = func() any { s := make([]float64, n); return &s }
+	p.pool = newWorkPool(func() *[]float64 { s := make([]float64, n); return &s })
 	return p, nil
 }
 
@@ -281,14 +280,14 @@ func keepLargest(idx []int32, w []float64, in []bool, drop float64, p int) []int
 
 // Apply sets dst = Q·(L·U)⁻¹·r.
 func (p *ILUT) Apply(dst, r []float64) {
-	yp := p.pool.Get().(*[]float64)
+	yp := p.pool.get()
 	y := *yp
 	lowerSolve(y, r, p.l, p.ones)
 	upperSolve(y, y, p.u, p.dinv)
 	for k, c := range p.perm {
 		dst[c] = y[k]
 	}
-	p.pool.Put(yp)
+	p.pool.put(yp)
 }
 
 // NNZ returns the entries of L and U (diagonal of U included).

@@ -2,7 +2,6 @@ package linsolve
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -17,7 +16,7 @@ import (
 type Reordered struct {
 	perm  []int // perm[k]: the row of A in position k
 	inner Preconditioner
-	pool  sync.Pool
+	pool  *workPool[[]float64]
 }
 
 // NewReordered permutes a by perm (perm[k] is the row and column of a
@@ -43,13 +42,13 @@ func NewReordered(a *sparse.CSR, perm []int, build func(*sparse.CSR) (Preconditi
 		return nil, err
 	}
 	r := &Reordered{perm: perm, inner: inner}
-	r.pool.New = func() any { s := make([]float64, 2*n); return &s }
+	r.pool = newWorkPool(func() *[]float64 { s := make([]float64, 2*n); return &s })
 	return r, nil
 }
 
 // Apply sets dst = Pᵀ·M⁻¹·P·r.
 func (p *Reordered) Apply(dst, r []float64) {
-	wp := p.pool.Get().(*[]float64)
+	wp := p.pool.get()
 	n := len(p.perm)
 	x, y := (*wp)[:n], (*wp)[n:]
 	for k, v := range p.perm {
@@ -59,7 +58,7 @@ func (p *Reordered) Apply(dst, r []float64) {
 	for k, v := range p.perm {
 		dst[v] = y[k]
 	}
-	p.pool.Put(wp)
+	p.pool.put(wp)
 }
 
 // Inner returns the preconditioner of the permuted matrix.
