@@ -3,7 +3,12 @@ package ot
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
+
+	"github.com/pdekit/pdekit/internal/vec"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // BarycenterSettings controls Barycenter and ConvolutionalBarycenter. A
@@ -37,6 +42,12 @@ type BarycenterResult struct {
 // symmetric cost, in the log domain.
 type logKernel interface {
 	apply(dst, logv []float64)
+}
+
+// linearKernel multiplies the rows of an nh×n row-major matrix by a
+// symmetric Gibbs kernel K in the linear domain: dst = src·K.
+type linearKernel interface {
+	mul(dst, src []float64, nh int)
 }
 
 // denseKernel is log K for an explicit n×n cost.
@@ -77,6 +88,33 @@ func (k *denseKernel) apply(dst, logv []float64) {
 	}
 }
 
+func (k *denseKernel) mul(dst, src []float64, nh int) {
+	n := k.n
+	rows := make([][]float64, nh)
+	for h := range rows {
+		rows[h] = src[h*n : (h+1)*n]
+	}
+	// Row j of K against every src row: the K row is read once, four src
+	// rows at a time (vec.MDot); two goroutines share the rows of K.
+	part := func(lo, hi int) {
+		d := make([]float64, nh)
+		for j := lo; j < hi; j++ {
+			vec.MDot(d, rows, k.kern[j*n:(j+1)*n])
+			for h, x := range d {
+				dst[h*n+j] = x
+			}
+		}
+	}
+	if n < 64 {
+		part(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { part(0, n/2) })
+	part(n/2, n)
+	wg.Wait()
+}
+
 // tiny is the product below which the linear-domain kernel product is
 // recomputed in the log domain (its terms may have underflowed).
 const tiny = 1e-200
@@ -113,6 +151,28 @@ type gridKernel struct {
 	er, ec     []float64 // their exponentials
 	tmp, col   []float64
 	ev         []float64
+	kr, kc     []float64 // the dense 1D kernels e^{lr[|i−k|]}, e^{lc[|j−l|]}
+	lin        []float64 // scratch for mul
+}
+
+// mul applies K = K_y ⊗ K_x to nh stacked images: each image U becomes
+// K_y·U·K_x, as two matrix products.
+func (k *gridKernel) mul(dst, src []float64, nh int) {
+	r, c := k.rows, k.cols
+	if len(k.lin) < nh*r*c {
+		k.lin = make([]float64, nh*r*c)
+	}
+	t := k.lin[:nh*r*c]
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas64.General{Rows: nh * r, Cols: c, Stride: c, Data: src},
+		blas64.General{Rows: c, Cols: c, Stride: c, Data: k.kc},
+		0, blas64.General{Rows: nh * r, Cols: c, Stride: c, Data: t})
+	for h := range nh {
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+			blas64.General{Rows: r, Cols: r, Stride: r, Data: k.kr},
+			blas64.General{Rows: r, Cols: c, Stride: c, Data: t[h*r*c:]},
+			0, blas64.General{Rows: r, Cols: c, Stride: c, Data: dst[h*r*c:]})
+	}
 }
 
 func (k *gridKernel) apply(dst, logv []float64) {
@@ -198,8 +258,12 @@ func abs(v int) int {
 // of n points with the symmetric n×n cost (row-major), by iterative
 // Bregman projections (Benamou, Carlier, Cuturi, Nenna and Peyré,
 // "Iterative Bregman projections for regularized transportation
-// problems", SIAM J. Sci. Comput. 37(2), 2015) in the log domain, so any
-// η is stable — POT's ot.bregman.barycenter. Errors: ErrHistogram for
+// problems", SIAM J. Sci. Comput. 37(2), 2015) — POT's
+// ot.bregman.barycenter. The sweeps run in the linear domain (two
+// products of K with all histograms' scalings, AVX2 kernels where the CPU
+// has them) while every product stays accurate in floating point, and in
+// the log domain from the first sweep where one would not, so any η is
+// stable; both give the same iterates. Errors: ErrHistogram for
 // histograms of other lengths, negative or non-finite weights;
 // ErrCost for a cost that is not n×n, symmetric and finite; ErrEta;
 // ErrMaxIter, returned with the last iterate, when MaxIter is reached.
@@ -223,12 +287,18 @@ func Barycenter(hists [][]float64, cost []float64, s *BarycenterSettings) (*Bary
 	if err != nil {
 		return nil, err
 	}
+	return bregman(hists, n, newDenseKernel(cost, n, set.Eta), set)
+}
+
+func newDenseKernel(cost []float64, n int, eta float64) *denseKernel {
 	k := &denseKernel{n: n, logK: make([]float64, n*n), kern: make([]float64, n*n), ev: make([]float64, n)}
 	for i, c := range cost {
-		k.logK[i] = -set.Eta * c
-		k.kern[i] = math.Exp(k.logK[i])
+		k.logK[i] = -eta * c
+		if e := math.Exp(k.logK[i]); e >= kernelFloor {
+			k.kern[i] = e
+		}
 	}
-	return bregman(hists, n, k, set)
+	return k
 }
 
 // ConvolutionalBarycenter is Barycenter for histograms on a rows×cols
@@ -236,7 +306,8 @@ func Barycenter(hists [][]float64, cost []float64, s *BarycenterSettings) (*Bary
 // centres of [0, 1]², applying the Gibbs kernel as two one-dimensional
 // passes (Solomon, de Goes, Peyré, Cuturi, Butscher, Nguyen, Du and
 // Guibas, "Convolutional Wasserstein distances", ACM TOG 34(4), 2015):
-// O(n·(rows + cols)) per sweep instead of O(n²), in the log domain.
+// O(n·(rows + cols)) per sweep instead of O(n²), in the linear domain
+// with the same hand-over to the log domain as Barycenter.
 func ConvolutionalBarycenter(hists [][]float64, rows, cols int, s *BarycenterSettings) (*BarycenterResult, error) {
 	if rows < 1 || cols < 1 {
 		return nil, fmt.Errorf("%w: a %d×%d image", ErrHistogram, rows, cols)
@@ -245,20 +316,39 @@ func ConvolutionalBarycenter(hists [][]float64, rows, cols int, s *BarycenterSet
 	if err != nil {
 		return nil, err
 	}
+	return bregman(hists, rows*cols, newGridKernel(rows, cols, set.Eta), set)
+}
+
+func newGridKernel(rows, cols int, eta float64) *gridKernel {
 	k := &gridKernel{rows: rows, cols: cols, lr: make([]float64, rows), lc: make([]float64, cols),
 		er: make([]float64, rows), ec: make([]float64, cols), tmp: make([]float64, rows*cols),
 		col: make([]float64, rows), ev: make([]float64, 2*max(rows, cols))}
 	for d := range rows {
 		h := float64(d) / float64(rows)
-		k.lr[d] = -set.Eta * h * h
+		k.lr[d] = -eta * h * h
 		k.er[d] = math.Exp(k.lr[d])
 	}
 	for d := range cols {
 		h := float64(d) / float64(cols)
-		k.lc[d] = -set.Eta * h * h
+		k.lc[d] = -eta * h * h
 		k.ec[d] = math.Exp(k.lc[d])
 	}
-	return bregman(hists, rows*cols, k, set)
+	k.kr, k.kc = make([]float64, rows*rows), make([]float64, cols*cols)
+	for i := range rows {
+		for l := range rows {
+			if e := k.er[abs(i-l)]; e >= kernelFloor {
+				k.kr[i*rows+l] = e
+			}
+		}
+	}
+	for j := range cols {
+		for l := range cols {
+			if e := k.ec[abs(j-l)]; e >= kernelFloor {
+				k.kc[j*cols+l] = e
+			}
+		}
+	}
+	return k
 }
 
 func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, error) {
@@ -299,22 +389,28 @@ func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, erro
 	return set, nil
 }
 
-// bregman runs the log-domain iterative Bregman projections:
-// v_k = b_k / Kᵀu_k, p = Π_k (K v_k)^{λ_k}, u_k = p / K v_k.
+// bregman runs the iterative Bregman projections
+// v_k = b_k / Kᵀu_k, p = Π_k (K v_k)^{λ_k}, u_k = p / K v_k: in the
+// linear domain (two matrix products per sweep for all histograms at
+// once) while every kernel product stays within floating-point range, as
+// POT's barycenter does, and from the first sweep where one would not, in
+// the log domain, where any η is stable. Both compute the same iterates.
 func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*BarycenterResult, error) {
 	start := time.Now()
 	nh := len(hists)
+	b := make([]float64, nh*n) // normalised histograms, stacked
 	logb := make([][]float64, nh)
-	for h, b := range hists {
-		if len(b) != n {
-			return nil, fmt.Errorf("%w: histogram %d has %d entries, want %d", ErrHistogram, h, len(b), n)
+	for h, bh := range hists {
+		if len(bh) != n {
+			return nil, fmt.Errorf("%w: histogram %d has %d entries, want %d", ErrHistogram, h, len(bh), n)
 		}
-		sb, err := checkHist(fmt.Sprintf("histogram %d", h), b)
+		sb, err := checkHist(fmt.Sprintf("histogram %d", h), bh)
 		if err != nil {
 			return nil, err
 		}
 		logb[h] = make([]float64, n)
-		for i, v := range b {
+		for i, v := range bh {
+			b[h*n+i] = v / sb
 			logb[h][i] = math.Log(v / sb)
 		}
 	}
@@ -324,12 +420,23 @@ func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*Ba
 		logu[h] = make([]float64, n) // u = 1
 		logKv[h] = make([]float64, n)
 	}
-	logv := make([]float64, n)
-	logp := make([]float64, n)
 	p := make([]float64, n)
 	prev := make([]float64, n)
 	res := &BarycenterResult{P: p}
-	for it := 1; it <= set.MaxIter; it++ {
+	finish := func(err error) (*BarycenterResult, error) {
+		res.Runtime = time.Since(start)
+		return res, err
+	}
+	it := 1
+	if lk, ok := k.(linearKernel); ok {
+		var done bool
+		if it, done = bregmanLinear(lk, b, logu, p, prev, set, res); done {
+			return finish(nil)
+		}
+	}
+	logv := make([]float64, n)
+	logp := make([]float64, n)
+	for ; it <= set.MaxIter; it++ {
 		clear(logp)
 		for h := range nh {
 			k.apply(logv, logu[h]) // Kᵀu (K symmetric)
@@ -341,23 +448,109 @@ func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*Ba
 				logp[i] += set.Weights[h] * l
 			}
 		}
-		var change float64
-		for i, l := range logp {
-			p[i] = math.Exp(l)
-			change += math.Abs(p[i] - prev[i])
-			prev[i] = p[i]
+		if sweepDone(p, prev, logp, it, set.Tol, res) {
+			return finish(nil)
 		}
 		for h := range nh {
 			for i := range logu[h] {
 				logu[h][i] = logp[i] - logKv[h][i]
 			}
 		}
-		res.Iterations, res.Change = it, change
-		if it > 1 && change <= set.Tol {
-			res.Runtime = time.Since(start)
-			return res, nil
+	}
+	return finish(fmt.Errorf("%w: barycenter after %d sweeps, change %.3g", ErrMaxIter, set.MaxIter, res.Change))
+}
+
+// sweepDone sets p = e^{logp}, records the sweep's ‖ΔP‖₁ in res and
+// reports whether it is within tol.
+func sweepDone(p, prev, logp []float64, it int, tol float64, res *BarycenterResult) bool {
+	var change float64
+	for i, l := range logp {
+		p[i] = math.Exp(l)
+		change += math.Abs(p[i] - prev[i])
+		prev[i] = p[i]
+	}
+	res.Iterations, res.Change = it, change
+	return it > 1 && change <= tol
+}
+
+// kernelFloor: kernel entries below it are zero in the linear-domain
+// products (subnormal operands would slow every product several times).
+// The dropped terms are below 2n·kernelFloor·max(src) in a product entry
+// (two passes for the grid kernel); the linear domain hands over to the
+// log domain before that bound reaches 2⁻⁵³ of an entry it uses.
+const kernelFloor = 1e-300
+
+// linearRange bounds the kernel products the linear domain accepts: far
+// from underflow (and gradual loss of digits) and from overflow.
+const linearRange = 1e250
+
+// bregmanLinear runs the sweeps in the linear domain, starting from
+// u = 1, until convergence (done) or MaxIter, or until a kernel product
+// leaves [1/linearRange, linearRange] or could have lost digits to
+// kernelFloor; then it stores the last valid scalings in logu and
+// returns the sweep to continue from.
+func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []float64, set BarycenterSettings, res *BarycenterResult) (int, bool) {
+	nh, n := len(logu), len(p)
+	u := make([]float64, nh*n)
+	for i := range u {
+		u[i] = 1
+	}
+	uMax, vMax := make([]float64, nh), make([]float64, nh)
+	for h := range uMax {
+		uMax[h] = 1
+	}
+	drop := 2 * float64(n) * kernelFloor / 0x1p-53
+	accurate := func(x, srcMax float64) bool {
+		return x >= 1/linearRange && x <= linearRange && x >= drop*srcMax
+	}
+	ku := make([]float64, nh*n)
+	v := make([]float64, nh*n)
+	logp := make([]float64, n)
+	it := 1
+	for ; it <= set.MaxIter; it++ {
+		k.mul(ku, u, nh) // Kᵀu = K·u, K symmetric
+		ok := true
+		for h := range nh {
+			vMax[h] = 0
+			for i := h * n; i < (h+1)*n; i++ {
+				if b[i] == 0 {
+					v[i] = 0
+					continue
+				}
+				ok = ok && accurate(ku[i], uMax[h])
+				v[i] = b[i] / ku[i]
+				vMax[h] = math.Max(vMax[h], v[i])
+			}
+		}
+		if !ok {
+			break
+		}
+		k.mul(ku, v, nh) // K·v
+		clear(logp)
+		for h := range nh {
+			for i, x := range ku[h*n : (h+1)*n] {
+				ok = ok && accurate(x, vMax[h])
+				logp[i] += set.Weights[h] * math.Log(x)
+			}
+		}
+		if !ok {
+			break
+		}
+		if sweepDone(p, prev, logp, it, set.Tol, res) {
+			return it, true
+		}
+		for h := range nh {
+			uMax[h] = 0
+			for i, x := range ku[h*n : (h+1)*n] {
+				u[h*n+i] = p[i] / x
+				uMax[h] = math.Max(uMax[h], u[h*n+i])
+			}
 		}
 	}
-	res.Runtime = time.Since(start)
-	return res, fmt.Errorf("%w: barycenter after %d sweeps, change %.3g", ErrMaxIter, set.MaxIter, res.Change)
+	for h := range nh {
+		for i := range n {
+			logu[h][i] = math.Log(u[h*n+i])
+		}
+	}
+	return it, false
 }

@@ -34,14 +34,7 @@ func blob(rows, cols int, ci, cj, w float64) []float64 {
 func TestBarycenter(t *testing.T) {
 	const r, c = 9, 12
 	b1, b2 := blob(r, c, 4, 2, 1.2), blob(r, c, 4, 9, 1.2)
-	cost := make([]float64, r*c*r*c)
-	for p := range r * c {
-		for q := range r * c {
-			di := float64(p/c-q/c) / r
-			dj := float64(p%c-q%c) / c
-			cost[p*r*c+q] = di*di + dj*dj
-		}
-	}
+	cost := imageCost(r, c)
 	set := &BarycenterSettings{Eta: 200, Tol: 1e-13}
 	dense, err := Barycenter([][]float64{b1, b2}, cost, set)
 	require.NoError(t, err)
@@ -84,4 +77,83 @@ func TestBarycenter(t *testing.T) {
 	assert.ErrorIs(t, err, ErrMaxIter)
 	require.NotNil(t, res)
 	assert.Equal(t, 2, res.Iterations)
+}
+
+// logOnly hides a kernel's linear-domain product, so bregman runs every
+// sweep in the log domain.
+type logOnly struct{ logKernel }
+
+// TestBarycenterDomains: the linear-domain sweeps, with their switch to
+// the log domain where a kernel product leaves floating-point range,
+// give the same iterates as log-domain sweeps throughout — at an η where
+// the linear domain holds and at one where it must hand over.
+func TestBarycenterDomains(t *testing.T) {
+	const r, c = 9, 12
+	hists := [][]float64{blob(r, c, 4, 2, 1.2), blob(r, c, 4, 9, 1.2), blob(r, c, 1, 6, 0.8)}
+	n := r * c
+	cost := imageCost(r, c)
+	for _, tc := range []struct {
+		eta, tol float64
+		handOver bool
+	}{{200, 1e-13, false}, {2000, 1e-9, true}, {20000, 1e-13, false}} {
+		set, err := barycenterSettings(&BarycenterSettings{Eta: tc.eta, Tol: tc.tol}, len(hists))
+		require.NoError(t, err)
+		for name, k := range map[string]logKernel{
+			"dense": newDenseKernel(cost, n, tc.eta),
+			"grid":  newGridKernel(r, c, tc.eta),
+		} {
+			got, err := bregman(hists, n, k, set)
+			require.NoError(t, err, "%s η=%g", name, tc.eta)
+			want, err := bregman(hists, n, logOnly{k}, set)
+			require.NoError(t, err, "%s η=%g", name, tc.eta)
+			assert.Equal(t, want.Iterations, got.Iterations, "%s η=%g", name, tc.eta)
+			for i := range want.P {
+				assert.InDelta(t, want.P[i], got.P[i], 1e-12, "%s η=%g entry %d", name, tc.eta, i)
+			}
+			// Whether the linear domain handed over, and at which sweep.
+			b := make([]float64, len(hists)*n)
+			logu := make([][]float64, len(hists))
+			for h, bh := range hists {
+				copy(b[h*n:], bh)
+				logu[h] = make([]float64, n)
+			}
+			it, done := bregmanLinear(k.(linearKernel), b, logu, make([]float64, n), make([]float64, n), set, &BarycenterResult{})
+			assert.Equal(t, !tc.handOver, done, "%s η=%g stopped at sweep %d", name, tc.eta, it)
+		}
+	}
+}
+
+// BenchmarkBarycenter times the dense and the convolutional barycenter
+// of four Gaussian blobs at the corners of a 28×28 image, η = 1000,
+// stopping at ‖ΔP‖₁ ≤ 1e-11 (the BENCHMARKS.md comparison with POT).
+func BenchmarkBarycenter(b *testing.B) {
+	const side = 28
+	hists := [][]float64{
+		blob(side, side, 7, 7, 2.5), blob(side, side, 7, 20, 2.5),
+		blob(side, side, 20, 7, 2.5), blob(side, side, 20, 20, 2.5),
+	}
+	cost := imageCost(side, side)
+	set := &BarycenterSettings{Eta: 1000, Tol: 1e-11}
+	for _, tc := range []struct {
+		name string
+		run  func() (*BarycenterResult, error)
+	}{
+		{"dense", func() (*BarycenterResult, error) { return Barycenter(hists, cost, set) }},
+		{"conv", func() (*BarycenterResult, error) { return ConvolutionalBarycenter(hists, side, side, set) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var r *BarycenterResult
+			for b.Loop() {
+				var err error
+				if r, err = tc.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var mx, ss float64
+			for _, p := range r.P {
+				mx, ss = math.Max(mx, p), ss+p*p
+			}
+			b.Logf("%d sweeps, max %.17g, sum of squares %.17g", r.Iterations, mx, ss)
+		})
+	}
 }

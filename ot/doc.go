@@ -7,9 +7,19 @@
 // stabilised (absorption) Sinkhorn of Schmitzer (StabilizedSinkhorn), and
 // by Sinkhorn–Newton–Sparse (SinkhornNewtonSparse: a Sinkhorn warm start,
 // then Newton steps on the dual with a sparsified Hessian solved by CG);
-// and the unregularised problem exactly, for reference (Assignment, the
-// Hungarian algorithm for uniform histograms with n = m; W1D, the closed
-// form on the line).
+// and the unregularised problem exactly: EMD, a network simplex for any
+// histograms of equal mass (plan with at most n + m − 1 entries, cost and
+// dual potentials), Assignment (the Hungarian algorithm for uniform
+// histograms with n = m) and W1D (the closed form on the line).
+//
+// A +Inf cost forbids a route in every solver. Dist builds cost matrices
+// from point clouds (squared Euclidean, Euclidean, Minkowski, custom),
+// ReadCSV reads histograms and costs from files with size bounds, and
+// Sinkhorn2 and EMD give the transport cost in one call. Barycenter and
+// ConvolutionalBarycenter compute entropic Wasserstein barycenters of
+// several histograms on a common support (iterative Bregman projections;
+// the convolutional form applies the kernel of an image grid as two
+// one-dimensional passes).
 //
 // All three entropic solvers work with the dual potentials (x, y) of
 //
@@ -44,6 +54,14 @@
 //     Mach. Learn. 11 (2019).
 //   - J. Altschuler, J. Weed, P. Rigollet, Near-linear time approximation
 //     algorithms for optimal transport via Sinkhorn iteration, NeurIPS 2017.
+//   - N. Bonneel, M. van de Panne, S. Paris, W. Heidrich, Displacement
+//     interpolation using Lagrangian mass transport, ACM TOG 30(6), 2011
+//     (the network simplex POT wraps); R. K. Ahuja, T. L. Magnanti,
+//     J. B. Orlin, Network Flows, Prentice Hall, 1993, ch. 11.
+//   - J.-D. Benamou, G. Carlier, M. Cuturi, L. Nenna, G. Peyré, Iterative
+//     Bregman projections for regularized transportation problems, SIAM
+//     J. Sci. Comput. 37(2), 2015; J. Solomon et al., Convolutional
+//     Wasserstein distances, ACM TOG 34(4), 2015.
 //   - H. W. Kuhn, The Hungarian method for the assignment problem, Naval
 //     Res. Logist. Q. 2 (1955); R. Jonker, A. Volgenant, Computing 38 (1987).
 package ot

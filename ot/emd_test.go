@@ -183,7 +183,6 @@ func TestEMDBadInput(t *testing.T) {
 // y_j = (frac(j·√3 + 0.5), frac(j·√5 + 0.25)), weights 1 + 0.5·sin(i)
 // (and 1 + 0.5·cos(j)) normalised, squared Euclidean cost.
 func quasiCloud(n, m int) (a, b, c []float64) {
-	frac := func(v float64) float64 { return v - math.Floor(v) }
 	a, b, c = make([]float64, n), make([]float64, m), make([]float64, n*m)
 	var sa, sb float64
 	for i := range a {
@@ -210,12 +209,73 @@ func quasiCloud(n, m int) (a, b, c []float64) {
 	return a, b, c
 }
 
+// quasiImage is a side×side histogram of five Gaussian blobs whose
+// centres, widths and heights come from frac(k·√2), frac(k·√3),
+// frac(k·√5), frac(k·√7) for k = 5·seed + q, q = 1…5, normalised.
+func quasiImage(side, seed int) []float64 {
+	h := make([]float64, side*side)
+	s := float64(side)
+	for q := 1; q <= 5; q++ {
+		k := float64(5*seed + q)
+		ci, cj := frac(k*math.Sqrt2)*s, frac(k*math.Sqrt(3))*s
+		w := 1 + frac(k*math.Sqrt(5))*s/8
+		amp := 0.1 + frac(k*math.Sqrt(7))
+		for i := range side {
+			for j := range side {
+				d := (float64(i)-ci)*(float64(i)-ci) + (float64(j)-cj)*(float64(j)-cj)
+				h[i*side+j] += amp * math.Exp(-d/(2*w*w))
+			}
+		}
+	}
+	var sum float64
+	for _, v := range h {
+		sum += v
+	}
+	for i := range h {
+		h[i] /= sum
+	}
+	return h
+}
+
+// imageCost is the squared Euclidean cost between the pixel centres of a
+// rows×cols image on [0, 1]² (row-major pixels).
+func imageCost(rows, cols int) []float64 {
+	n := rows * cols
+	c := make([]float64, n*n)
+	for p := range n {
+		for q := range n {
+			di := float64(p/cols-q/cols) / float64(rows)
+			dj := float64(p%cols-q%cols) / float64(cols)
+			c[p*n+q] = di*di + dj*dj
+		}
+	}
+	return c
+}
+
 // BenchmarkEMD times the network simplex on the quasi-random clouds
 // (go test -run XXX -bench EMD ./ot), the side-by-side with POT's emd2.
+// The image pairs are quasiImage(side, 2k−1) → quasiImage(side, 2k) with
+// the squared Euclidean cost between pixel centres of [0, 1]²
+// (experiments/ot/pot_ref.py builds the same instances for POT).
 func BenchmarkEMD(b *testing.B) {
+	type instance struct {
+		name     string
+		a, bb, c []float64
+	}
+	var cases []instance
 	for _, sz := range [][2]int{{500, 700}, {1000, 1500}, {2000, 3000}} {
 		a, bb, c := quasiCloud(sz[0], sz[1])
-		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+		cases = append(cases, instance{fmt.Sprintf("%dx%d", sz[0], sz[1]), a, bb, c})
+	}
+	for _, side := range []int{32, 40} {
+		for k := 1; k <= 2; k++ {
+			cases = append(cases, instance{fmt.Sprintf("image%d-%d", side, k),
+				quasiImage(side, 2*k-1), quasiImage(side, 2*k), imageCost(side, side)})
+		}
+	}
+	for _, tc := range cases {
+		a, bb, c := tc.a, tc.bb, tc.c
+		b.Run(tc.name, func(b *testing.B) {
 			var r *EMDResult
 			for b.Loop() {
 				var err error
@@ -330,3 +390,6 @@ func TestSinkhorn2(t *testing.T) {
 	_, _, _, err = Sinkhorn2([]float64{1}, []float64{2}, []float64{0}, Settings{Eta: 10})
 	assert.ErrorIs(t, err, ErrHistogram)
 }
+
+// frac is the fractional part.
+func frac(v float64) float64 { return v - math.Floor(v) }

@@ -246,7 +246,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 		res.Barycenter = b
-		fmt.Fprintf(stdout, "## Entropic barycenter of four %d×%d images, η = %g (convolutional, log domain)\n\n%d Bregman sweeps, %.3f s, mass %.12f\n\n",
+		fmt.Fprintf(stdout, "## Entropic barycenter of four %d×%d images, η = %g (convolutional)\n\n%d Bregman sweeps, %.3f s, mass %.12f\n\n",
 			b.Side, b.Side, b.Eta, b.Iterations, b.Seconds, b.Mass)
 	}
 	for _, in := range insts {
