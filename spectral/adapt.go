@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // coeffTail returns, for axis d of the values u on a tensor grid with
@@ -42,13 +44,13 @@ func coeffInfo(u []float64, pts []int, periodic []bool, d int, tol float64) (flo
 	mag := make([]float64, nc) // max over lines of |c_k|
 	v := make([]float64, np)
 	c := make([]float64, nc)
-	var cs []float64
-	if !periodic[d] {
-		nd := np - 1
-		cs = make([]float64, 2*nd) // cos(kjπ/n)
-		for m := range cs {
-			cs[m] = math.Cos(math.Pi * float64(m) / float64(nd))
-		}
+	var dct *fourier.DCT
+	var fft *fourier.FFT
+	var buf []complex128
+	if periodic[d] {
+		fft, buf = fourier.NewFFT(np), make([]complex128, nc)
+	} else {
+		dct = fourier.NewDCT(np)
 	}
 	for line := range lines {
 		before, after := line/stride, line%stride
@@ -57,9 +59,9 @@ func coeffInfo(u []float64, pts []int, periodic []bool, d int, tol float64) (flo
 			v[j] = u[base+j*stride]
 		}
 		if periodic[d] {
-			fourierMags(v, c)
+			fourierMags(fft, v, c, buf)
 		} else {
-			chebCoeffs(v, cs, c)
+			chebCoeffs(dct, v, c)
 		}
 		for k, x := range c {
 			mag[k] = max(mag[k], x)
@@ -86,26 +88,15 @@ func coeffInfo(u []float64, pts []int, periodic []bool, d int, tol float64) (flo
 }
 
 // chebCoeffs sets c to the magnitudes of the Chebyshev coefficients of
-// the values v at ascending Chebyshev–Lobatto points (a DCT-I; cs holds
-// cos(mπ/n), m < 2n).
-func chebCoeffs(v, cs, c []float64) {
-	nd := len(v) - 1
-	for k := 0; k <= nd; k++ {
-		var s float64
-		for j := 0; j <= nd; j++ {
-			// Ascending points are the classical descending ones reversed.
-			w := v[nd-j] * cs[(k*j)%(2*nd)]
-			if j == 0 || j == nd {
-				w /= 2
-			}
-			s += w
-		}
-		s = math.Abs(s)
-		if k == 0 || k == nd {
-			s /= 2
-		}
-		c[k] = s
+// the values v at Chebyshev–Lobatto points, up to a common factor (a
+// DCT-I, O(n log n); the order of the points only flips signs).
+func chebCoeffs(dct *fourier.DCT, v, c []float64) {
+	dct.Transform(c, v)
+	for k, x := range c {
+		c[k] = math.Abs(x)
 	}
+	c[0] /= 2
+	c[len(c)-1] /= 2
 }
 
 // AdaptiveSettings controls SolveAdaptive. A nil pointer, and every zero
@@ -116,7 +107,8 @@ type AdaptiveSettings struct {
 	// smaller targets meet the rounding floor of the collocation
 	// matrices, which in 2D lies near 1e-11.)
 	Tol float64
-	// Start is the first degree on every axis; zero means 16.
+	// Start is the first degree on every axis; zero means the degree
+	// at which the data resolve (see SolveAdaptive), and at least 16.
 	Start int
 	// Max bounds the degree per axis; zero means 1024 in 1D and 512 in 2D.
 	Max int
@@ -126,13 +118,17 @@ type AdaptiveSettings struct {
 
 // SolveAdaptive solves p with degrees that grow by a quarter on every
 // axis whose solution is not yet resolved (coefficient tail above Tol) —
-// the error estimate needs no exact solution. A Newton failure at a
-// degree that does not resolve the solution counts as unresolved. Once
-// every axis is resolved it tries once more at the degrees the
-// coefficients say suffice (the last one above Tol, plus a margin of 5%
-// and 4), and keeps that solution if it is resolved too. It returns the
-// solution with Tail and Solves set; if Max is reached first, the last
-// solution and an error wrapping ErrUnresolved.
+// the error estimate needs no exact solution. Unless Start is set, the
+// first degree of a Chebyshev axis is the one at which the data resolve
+// to Tol along it (G on the boundary lines, and for a linear problem F on
+// lines through the box, degrees doubling from 16: the solution of a
+// linear problem is rarely rougher than its data), so the search begins
+// near its end. A Newton failure at a degree that does not resolve the
+// solution counts as unresolved. Once every axis is resolved it tries
+// once more at the degrees the coefficients say suffice (resolvedDegree
+// of the last one above Tol), and keeps that solution if it is resolved
+// too. It returns the solution with Tail and Solves set; if Max is
+// reached first, the last solution and an error wrapping ErrUnresolved.
 func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 	start := time.Now()
 	var a AdaptiveSettings
@@ -145,7 +141,8 @@ func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 	if a.Tol == 0 {
 		a.Tol = 1e-10
 	}
-	if a.Start == 0 {
+	predict := a.Start == 0
+	if predict {
 		a.Start = 16
 	}
 	if a.Max == 0 {
@@ -158,6 +155,11 @@ func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 	n := make([]int, len(p.Box))
 	for d := range n {
 		n[d] = min(a.Start, a.Max)
+	}
+	if predict && len(p.Box) == len(p.Ops) && len(p.Box) <= 2 {
+		for d, k := range dataDegrees(p, a.Tol/10, a.Start, a.Max) {
+			n[d] = max(n[d], k)
+		}
 	}
 	var set Settings
 	if a.Newton != nil {
@@ -222,6 +224,88 @@ func SolveAdaptive(p Problem, s *AdaptiveSettings) (*Solution, error) {
 	}
 }
 
+// resolvedDegree is the degree whose coefficient tail (its top tenth,
+// coeffTail) lies above last, the highest degree still above the
+// tolerance: last/0.88 + 4.
+func resolvedDegree(last int) int { return int(math.Ceil(float64(last)/0.88)) + 4 }
+
+// probeLines are the fractions of the other axis at which dataDegrees
+// samples F along an axis (away from the ends and from each other).
+var probeLines = []float64{0.1273, 0.3819, 0.6180, 0.8541}
+
+// dataDegrees returns, per axis, the degree at which the data are
+// resolved to tol along it: for a linear problem F on the probeLines (the
+// axis itself in 1D; a nonlinear term can make F rougher than the
+// solution) and, in 2D, G on the two boundary lines along the axis, at degrees
+// start, 2·start, … ≤ maxDeg, with resolvedDegree's margin. An entry is 0 where the
+// data say nothing: a periodic axis, data not resolved by maxDeg, or no
+// line with finite values (Solve reports those).
+func dataDegrees(p Problem, tol float64, start, maxDeg int) []int {
+	dim := len(p.Box)
+	out := make([]int, dim)
+	for d := range dim {
+		if p.periodic(d) {
+			continue
+		}
+		pt := make([]float64, dim)
+		var lines []func(t float64) float64
+		linear := p.F != nil && p.Nonlinear == nil
+		if dim == 1 {
+			if linear {
+				lines = append(lines, func(t float64) float64 { pt[0] = t; return p.F(pt) })
+			}
+		} else {
+			o := 1 - d
+			lo, hi := p.Box[o].Lo, p.Box[o].Hi
+			at := func(f func([]float64) float64, y float64) func(float64) float64 {
+				return func(t float64) float64 { pt[d], pt[o] = t, y; return f(pt) }
+			}
+			if linear {
+				for _, q := range probeLines {
+					lines = append(lines, at(p.F, lo+q*(hi-lo)))
+				}
+			}
+			if p.G != nil && !p.periodic(o) {
+				lines = append(lines, at(p.G, lo), at(p.G, hi))
+			}
+		}
+		b := p.Box[d]
+		for deg := start; ; deg = min(2*deg, maxDeg) {
+			x, _ := chebPoints(deg, b.Lo, b.Hi)
+			v := make([]float64, len(x))
+			resolved, used, last := true, 0, 0
+			for _, f := range lines {
+				ok := true
+				for j, t := range x {
+					v[j] = f(t)
+					ok = ok && finite(v[j])
+				}
+				if !ok {
+					continue
+				}
+				used++
+				tail, l := coeffInfo(v, []int{len(x)}, []bool{false}, 0, tol)
+				if tail > tol {
+					resolved = false
+					break
+				}
+				last = max(last, l)
+			}
+			if used == 0 {
+				break
+			}
+			if resolved {
+				out[d] = min(maxDeg, max(MinPoints, resolvedDegree(last)))
+				break
+			}
+			if deg >= maxDeg {
+				break
+			}
+		}
+	}
+	return out
+}
+
 // chop re-solves at the smallest degrees the resolved solution's
 // coefficients call for, and returns that solution if it is resolved.
 func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *int) (*Solution, bool) {
@@ -231,9 +315,9 @@ func chop(p Problem, set Settings, sol *Solution, n []int, tol float64, solves *
 		_, last := coeffInfo(sol.U, solPoints(sol), sol.Periodic, d, tol)
 		if p.periodic(d) {
 			// Wavenumbers up to last need 2·last + 2 points.
-			m[d] = min(n[d], max(4, 2*(last+last/20+2)))
+			m[d] = min(n[d], max(4, 2*(int(math.Ceil(float64(last)/0.88))+2)))
 		} else {
-			m[d] = min(n[d], max(MinPoints, last+last/20+4))
+			m[d] = min(n[d], max(MinPoints, resolvedDegree(last)))
 		}
 		smaller = smaller || m[d] < n[d]*9/10
 	}

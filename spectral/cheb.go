@@ -17,14 +17,7 @@ func Cheb(n int, lo, hi float64) (x []float64, d *mat.Dense) {
 	if n < 1 || !(hi > lo) || math.IsInf(hi-lo, 0) {
 		panic("spectral: Cheb needs n ≥ 1 and a finite interval lo < hi")
 	}
-	half := (hi - lo) / 2
-	mid := (hi + lo) / 2
-	x = make([]float64, n+1)
-	for j := range x {
-		// −cos(jπ/n) = sin(π(2j−n)/(2n)): exactly antisymmetric.
-		x[j] = mid + half*math.Sin(math.Pi*float64(2*j-n)/float64(2*n))
-	}
-	x[0], x[n] = lo, hi
+	x, half := chebPoints(n, lo, hi)
 	d = mat.NewDense(n+1, n+1, nil)
 	raw := d.RawMatrix().Data
 	c := func(j int) float64 {
@@ -129,4 +122,18 @@ func interpMatrix(x, t []float64) *mat.Dense {
 		}
 	}
 	return m
+}
+
+// chebPoints returns the n+1 Chebyshev–Lobatto points of [lo, hi] in
+// ascending order and the half-length (hi − lo)/2.
+func chebPoints(n int, lo, hi float64) ([]float64, float64) {
+	half := (hi - lo) / 2
+	mid := (hi + lo) / 2
+	x := make([]float64, n+1)
+	for j := range x {
+		// −cos(jπ/n) = sin(π(2j−n)/(2n)): exactly antisymmetric.
+		x[j] = mid + half*math.Sin(math.Pi*float64(2*j-n)/float64(2*n))
+	}
+	x[0], x[n] = lo, hi
+	return x, half
 }

@@ -2,7 +2,9 @@ package spectral
 
 import (
 	"math"
+	"math/cmplx"
 
+	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -70,17 +72,12 @@ func fourierInterp(x []float64, period float64, t []float64) *mat.Dense {
 	return out
 }
 
-// fourierTail returns, for the values v of one line at m equispaced
-// points, the discrete Fourier coefficient magnitudes |û_k|, k = 0…m/2.
-func fourierMags(v []float64, mags []float64) {
-	m := len(v)
-	for k := 0; k <= m/2; k++ {
-		var re, im float64
-		for j, x := range v {
-			a := 2 * math.Pi * float64(k*j%m) / float64(m)
-			re += x * math.Cos(a)
-			im -= x * math.Sin(a)
-		}
-		mags[k] = math.Hypot(re, im) / float64(m)
+// fourierMags sets mags to the discrete Fourier coefficient magnitudes
+// |û_k|, k = 0…m/2, of the values v at m equispaced points (a real FFT;
+// buf holds m/2+1 coefficients).
+func fourierMags(fft *fourier.FFT, v, mags []float64, buf []complex128) {
+	m := float64(len(v))
+	for k, z := range fft.Coefficients(buf, v) {
+		mags[k] = cmplx.Abs(z) / m
 	}
 }

@@ -126,16 +126,24 @@ func TestSolveAdaptive(t *testing.T) {
 	u := func(x []float64) float64 { return math.Sin(40 * x[0]) }
 	p := Problem{Box: []Interval{{0, 1}}, Ops: []Op{{A2: 1}}, G: u,
 		F: func(x []float64) float64 { return -1600 * math.Sin(40*x[0]) }}
-	sol, err := SolveAdaptive(p, nil)
-	require.NoError(t, err)
-	assert.LessOrEqual(t, sol.Tail[0], 1e-10)
-	assert.Less(t, sol.RelativeL2(u, 300), 1e-10)
-	assert.Greater(t, sol.Solves, 3)
+	for _, start := range []int{0, 16} {
+		// Start 0: the first degree comes from F and is close to the end
+		// of the search; Start 16: the degrees grow from there.
+		sol, err := SolveAdaptive(p, &AdaptiveSettings{Start: start})
+		require.NoError(t, err)
+		assert.LessOrEqual(t, sol.Tail[0], 1e-10)
+		assert.Less(t, sol.RelativeL2(u, 300), 1e-10)
+		if start == 0 {
+			assert.LessOrEqual(t, sol.Solves, 2)
+		} else {
+			assert.Greater(t, sol.Solves, 3)
+		}
+	}
 
 	adv := func(x []float64) float64 { return math.Sin(x[0] - 60*x[1]) }
 	pa := Problem{Box: []Interval{{0, 1}, {0, 1}}, Ops: []Op{{A1: 60}, {A1: 1}}, G: adv,
 		F: func(x []float64) float64 { return 0 }}
-	sol, err = SolveAdaptive(pa, nil)
+	sol, err := SolveAdaptive(pa, nil)
 	require.NoError(t, err)
 	assert.Less(t, sol.RelativeL2(adv, 100), 1e-9)
 	assert.Less(t, len(sol.Nodes[0]), len(sol.Nodes[1])/2, "x is smooth, t oscillates")

@@ -176,7 +176,11 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			}
 			note := r.Error
 			if note == "" && r.Solves > 0 {
-				note = fmt.Sprintf("adaptive: %d solves; at this grid %.3f s", r.Solves, r.FinalSeconds)
+				plural := "s"
+				if r.Solves == 1 {
+					plural = ""
+				}
+				note = fmt.Sprintf("adaptive: %d solve%s; at this grid %.3f s", r.Solves, plural, r.FinalSeconds)
 			}
 			if note == "" && len(r.Warnings) > 0 {
 				note = r.Warnings[0]
