@@ -36,6 +36,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -67,6 +68,7 @@ type config struct {
 	problems  []string
 	methods   []string
 	seed      uint64
+	seeds     int // neural rows run at seeds seed … seed+seeds−1 and report the median
 	noFigures bool
 	scale     float64   // multiplies the optimiser steps
 	plainLoss bool      // 1D: no inverse-Laplacian preconditioning of the residual
@@ -91,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	prob := fs.String("problem", "", "comma-separated problems: "+strings.Join(problemNames, ","))
 	meth := fs.String("method", "", "comma-separated methods: "+strings.Join(methodNames, ","))
 	seed := fs.Uint64("seed", 1, "seed of initialisations and collocation points")
+	seeds := fs.Int("seeds", 1, "run each neural row (pinn, pinn-fourier, pig) at seeds seed, seed+1, … and report the median error and time (the other methods draw nothing at random)")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
 	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
@@ -107,7 +110,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := report.Parse(fs, args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, seed: *seed, noFigures: *noFig, scale: *scale, plainLoss: *plain, gridLoss: *grid, bweight: *bweight, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points, save: *save, boundary: *boundary}
+	cfg := config{out: *out, full: *full, seed: *seed, seeds: *seeds, noFigures: *noFig, scale: *scale, plainLoss: *plain, gridLoss: *grid, bweight: *bweight, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points, save: *save, boundary: *boundary}
 	var err error
 	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
 		return cfg, err
@@ -121,6 +124,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if !(cfg.scale > 0) {
 		return cfg, fmt.Errorf("-steps must be positive")
 	}
+	if cfg.seeds < 1 || cfg.seeds > 100 {
+		return cfg, fmt.Errorf("-seeds %d: want 1 to 100", cfg.seeds)
+	}
 	if cfg.gaussians < 0 || cfg.channels < 0 || cfg.points < 0 || !(cfg.bweight >= 0) || math.IsInf(cfg.bweight, 0) {
 		return cfg, fmt.Errorf("-gaussians, -channels, -points and -bweight must not be negative (-bweight finite)")
 	}
@@ -129,15 +135,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 
 // Row is one row of results.json.
 type Row struct {
-	Problem    string    `json:"problem"`
-	Method     string    `json:"method"`
-	RelativeL2 float64   `json:"relative_l2"`
-	Seconds    float64   `json:"seconds"`
-	Parameters int       `json:"parameters"`
-	Target     float64   `json:"target,omitempty"`
-	Settings   string    `json:"settings"`
-	Error      string    `json:"error,omitempty"`
-	Loss       []float64 `json:"-"`
+	Problem    string  `json:"problem"`
+	Method     string  `json:"method"`
+	RelativeL2 float64 `json:"relative_l2"`
+	Seconds    float64 `json:"seconds"`
+	Parameters int     `json:"parameters"`
+	Target     float64 `json:"target,omitempty"`
+	Settings   string  `json:"settings"`
+	Error      string  `json:"error,omitempty"`
+	// Seeds holds every seed's run when the row is a median over seeds
+	// (-seeds); RelativeL2 and Seconds are then the medians.
+	Seeds []SeedRun `json:"seeds,omitempty"`
+	Loss  []float64 `json:"-"`
 	// field is u − u_exact on the figure grid (fieldPoints per axis).
 	field []float64
 }
@@ -150,15 +159,24 @@ func (r Row) MarshalJSON() ([]byte, error) {
 		e = &r.RelativeL2
 	}
 	return json.Marshal(struct {
-		Problem    string   `json:"problem"`
-		Method     string   `json:"method"`
-		RelativeL2 *float64 `json:"relative_l2"`
-		Seconds    float64  `json:"seconds"`
-		Parameters int      `json:"parameters"`
-		Target     float64  `json:"target,omitempty"`
-		Settings   string   `json:"settings"`
-		Error      string   `json:"error,omitempty"`
-	}{r.Problem, r.Method, e, r.Seconds, r.Parameters, r.Target, r.Settings, r.Error})
+		Problem    string    `json:"problem"`
+		Method     string    `json:"method"`
+		RelativeL2 *float64  `json:"relative_l2"`
+		Seconds    float64   `json:"seconds"`
+		Parameters int       `json:"parameters"`
+		Target     float64   `json:"target,omitempty"`
+		Settings   string    `json:"settings"`
+		Error      string    `json:"error,omitempty"`
+		Seeds      []SeedRun `json:"seeds,omitempty"`
+	}{r.Problem, r.Method, e, r.Seconds, r.Parameters, r.Target, r.Settings, r.Error, r.Seeds})
+}
+
+// SeedRun is one seed's result in a median row.
+type SeedRun struct {
+	Seed       uint64  `json:"seed"`
+	RelativeL2 float64 `json:"relative_l2"`
+	Seconds    float64 `json:"seconds"`
+	Error      string  `json:"error,omitempty"`
 }
 
 // fieldPoints is the resolution of the error-field figures per axis.
@@ -329,8 +347,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 				continue // package pde has no such operator (asked for, the row says so)
 			}
 			fmt.Fprintf(stderr, "neural: %s / %s …\n", p.name, m)
-			r := solveRow(p, m, cfg)
-			fmt.Fprintf(stderr, "neural:   relative L2 %.3g in %.1f s\n", r.RelativeL2, r.Seconds)
+			r := solveSeeds(p, m, cfg, stderr)
 			rows = append(rows, r)
 			target := "—"
 			if r.Target > 0 {
@@ -522,6 +539,64 @@ func (s neuralSettings) String() string {
 		out += fmt.Sprintf(", %d Gaussians×%d ch σ₀=%.3g", s.gaussians, s.chans, s.sigma0)
 	}
 	return out
+}
+
+// solveSeeds solves one row: once, or for a neural method with -seeds
+// n > 1 at n seeds, keeping the run of median error (its losses and
+// error field for the figures) with the median error and the median
+// time.
+func solveSeeds(p problem, method string, cfg config, stderr io.Writer) Row {
+	n := cfg.seeds
+	switch method {
+	case "pinn", "pinn-fourier", "pig":
+	default:
+		n = 1
+	}
+	runs := make([]Row, n)
+	for k := range n {
+		c := cfg
+		c.seed = cfg.seed + uint64(k)
+		runs[k] = solveRow(p, method, c)
+		of := ""
+		if n > 1 {
+			of = fmt.Sprintf(" (seed %d)", c.seed)
+		}
+		fmt.Fprintf(stderr, "neural:   relative L2 %.3g in %.1f s%s\n", runs[k].RelativeL2, runs[k].Seconds, of)
+	}
+	if n == 1 {
+		return runs[0]
+	}
+	// A failed run (NaN error) sorts last: it counts as the worst.
+	byErr := slices.Clone(runs)
+	slices.SortStableFunc(byErr, func(a, b Row) int {
+		return cmpNaNLast(a.RelativeL2, b.RelativeL2)
+	})
+	secs := make([]float64, n)
+	for k, r := range runs {
+		secs[k] = r.Seconds
+	}
+	slices.Sort(secs)
+	med := byErr[(n-1)/2]
+	med.Seconds = secs[(n-1)/2]
+	for k, r := range runs {
+		med.Seeds = append(med.Seeds, SeedRun{Seed: cfg.seed + uint64(k), RelativeL2: r.RelativeL2, Seconds: r.Seconds, Error: r.Error})
+	}
+	lo, hi := byErr[0].RelativeL2, byErr[n-1].RelativeL2
+	med.Settings += fmt.Sprintf("; median of %d seeds (%d–%d), errors %.2g–%.2g", n, cfg.seed, cfg.seed+uint64(n-1), lo, hi)
+	return med
+}
+
+// cmpNaNLast orders numbers ascending with NaN after every number.
+func cmpNaNLast(a, b float64) int {
+	switch an, bn := math.IsNaN(a), math.IsNaN(b); {
+	case an && bn:
+		return 0
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmp.Compare(a, b)
 }
 
 func solveRow(p problem, method string, cfg config) Row {

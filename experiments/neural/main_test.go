@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,8 +118,37 @@ func TestRunExactBoundary(t *testing.T) {
 	assert.InDelta(t, r.RelativeL2, neural.RelativeL2(m, p.u, p.lo, p.hi, 300), 1e-12)
 }
 
+// TestRunSeeds: -seeds 3 trains the PINN at seeds 5, 6 and 7 (different
+// initialisations, so different errors), reports the median error and
+// the median time with every seed's run, and leaves the deterministic
+// rows single; the seed-5 run equals a plain -seed 5 run.
+func TestRunSeeds(t *testing.T) {
+	args := []string{"-problem", "poisson2d", "-adam", "30", "-lbfgs", "0", "-lm", "5", "-points", "200", "-no-figures"}
+	res, _ := runAll(t, t.TempDir(), append(args, "-method", "fd,pinn", "-seed", "5", "-seeds", "3")...)
+	require.Len(t, res.Rows, 2)
+	assert.Empty(t, res.Rows[0].Seeds, "fd draws nothing at random")
+	r := res.Rows[1]
+	require.Len(t, r.Seeds, 3)
+	var errs, secs []float64
+	for k, s := range r.Seeds {
+		assert.Equal(t, uint64(5+k), s.Seed)
+		assert.Empty(t, s.Error)
+		errs = append(errs, s.RelativeL2)
+		secs = append(secs, s.Seconds)
+	}
+	assert.NotEqual(t, errs[0], errs[1])
+	slices.Sort(errs)
+	slices.Sort(secs)
+	assert.Equal(t, errs[1], r.RelativeL2)
+	assert.Equal(t, secs[1], r.Seconds)
+	assert.Contains(t, r.Settings, "median of 3 seeds (5–7)")
+	single := runOne(t, append(args, "-method", "pinn", "-seed", "5")...)
+	assert.Equal(t, r.Seeds[0].RelativeL2, single.RelativeL2)
+}
+
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
+		{"-seeds", "0"},
 		{"-problem", "nope"},
 		{"-method", "transformer"},
 		{"-steps", "0"},
