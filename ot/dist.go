@@ -76,7 +76,7 @@ func Dist(x, y []float64, d int, metric Metric) ([]float64, error) {
 // Sinkhorn–Newton–Sparse, and ⟨C, P⟩ of its plan is returned with the
 // result (Plan of the problem gives P). Errors are NewProblem's and the
 // solver's.
-func Sinkhorn2(a, b, cost []float64, s Settings) (float64, *Problem, *Result, error) {
+func Sinkhorn2(a, b, cost []float64, s *Settings) (float64, *Problem, *Result, error) {
 	p, err := NewProblem(a, b, cost, false)
 	if err != nil {
 		return 0, nil, nil, err

@@ -334,9 +334,9 @@ func TestForbiddenEntropic(t *testing.T) {
 	require.NoError(t, err)
 	prev := math.Inf(1)
 	for _, eta := range []float64{50, 200, 800} {
-		for name, solve := range map[string]func(*Problem, Settings) (*Result, error){
+		for name, solve := range map[string]func(*Problem, *Settings) (*Result, error){
 			"log": LogSinkhorn, "stabilized": StabilizedSinkhorn, "sns": SinkhornNewtonSparse} {
-			r, err := solve(p, Settings{Eta: eta, Tol: 1e-9, MaxIter: 200000})
+			r, err := solve(p, &Settings{Eta: eta, Tol: 1e-9, MaxIter: 200000})
 			require.NoError(t, err, "%s η=%g", name, eta)
 			plan := p.Plan(r)
 			for k, v := range c {
@@ -378,7 +378,7 @@ func TestSinkhorn2(t *testing.T) {
 	require.NoError(t, err)
 	prev := math.Inf(1)
 	for _, eta := range []float64{100, 1000, 10000} {
-		cost, p, r, err := Sinkhorn2(a, b, c, Settings{Eta: eta, Tol: 1e-10})
+		cost, p, r, err := Sinkhorn2(a, b, c, &Settings{Eta: eta, Tol: 1e-10})
 		require.NoError(t, err)
 		require.NotNil(t, p)
 		require.NotNil(t, r)
@@ -387,7 +387,7 @@ func TestSinkhorn2(t *testing.T) {
 		prev = cost - ex.Cost
 	}
 	assert.Less(t, prev, 1e-3*ex.Cost)
-	_, _, _, err = Sinkhorn2([]float64{1}, []float64{2}, []float64{0}, Settings{Eta: 10})
+	_, _, _, err = Sinkhorn2([]float64{1}, []float64{2}, []float64{0}, &Settings{Eta: 10})
 	assert.ErrorIs(t, err, ErrHistogram)
 }
 

@@ -60,8 +60,8 @@ func ExampleSinkhornNewtonSparse() {
 		fmt.Println(err)
 		return
 	}
-	set := ot.Settings{Eta: 300, Tol: 1e-10}
-	for _, solve := range []func(*ot.Problem, ot.Settings) (*ot.Result, error){ot.LogSinkhorn, ot.SinkhornNewtonSparse} {
+	set := &ot.Settings{Eta: 300, Tol: 1e-10}
+	for _, solve := range []func(*ot.Problem, *ot.Settings) (*ot.Result, error){ot.LogSinkhorn, ot.SinkhornNewtonSparse} {
 		r, err := solve(p, set)
 		if err != nil {
 			fmt.Println(err)

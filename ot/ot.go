@@ -127,8 +127,9 @@ func (p *Problem) Dims() (n, m int) { return len(p.A), len(p.B) }
 // FullDims returns the original n and m.
 func (p *Problem) FullDims() (n, m int) { return p.n0, p.m0 }
 
-// Settings controls an entropic solve. Eta is required; a zero Tol or
-// MaxIter means the default.
+// Settings controls an entropic solve. Eta is required (a nil *Settings
+// is an ErrEta error); every other zero field means the documented
+// default.
 type Settings struct {
 	// Eta is the inverse temperature η > 0 (POT's reg is 1/η).
 	Eta float64
@@ -146,12 +147,16 @@ type Settings struct {
 	Density float64
 }
 
-func (s Settings) resolve() (Settings, error) {
+func resolveSettings(p *Settings) (Settings, error) {
+	if p == nil {
+		return Settings{}, fmt.Errorf("%w: no Settings (η is required)", ErrEta)
+	}
+	s := *p
 	if !(s.Eta > 0) || math.IsInf(s.Eta, 0) {
 		return s, fmt.Errorf("%w: %v", ErrEta, s.Eta)
 	}
-	if s.Tol < 0 || s.MaxIter < 0 || s.SinkhornIters < 0 || s.Density < 0 || s.Density > 1 {
-		return s, errors.New("ot: negative Tol, MaxIter or SinkhornIters, or Density outside [0, 1]")
+	if !(s.Tol >= 0) || s.MaxIter < 0 || s.SinkhornIters < 0 || !(s.Density >= 0 && s.Density <= 1) {
+		return s, fmt.Errorf("%w: negative Tol, MaxIter or SinkhornIters, or Density outside [0, 1] (%+v)", ErrSettings, s)
 	}
 	if s.Tol == 0 {
 		s.Tol = 1e-9
@@ -187,8 +192,70 @@ type Result struct {
 	// CGIterations is the total of the Newton systems' CG iterations, and
 	// HessianNNZ the nonzeros of the last sparsified Hessian (SNS only).
 	CGIterations, HessianNNZ int
-	Seconds                  float64
-	History                  []Point
+	// Reason tells why the solve stopped; Err turns it into an error.
+	Reason  Reason
+	Runtime time.Duration
+	History []Point
+}
+
+// Reason tells why an entropic solve stopped, with PETSc's signs as in
+// linsolve.Reason: positive converged, negative did not.
+type Reason int
+
+// Reasons an entropic solve stops.
+const (
+	Iterating Reason = 0
+	// ConvergedMarginal: the marginal error reached Settings.Tol.
+	ConvergedMarginal Reason = 2
+	// DivergedMaxIter: MaxIter iterations without reaching Tol.
+	DivergedMaxIter Reason = -3
+	// DivergedPrecision: the marginal error became NaN or infinite, or a
+	// Newton system could not be solved, in floating point.
+	DivergedPrecision Reason = -9
+)
+
+// String returns the PETSc-style name of the reason.
+func (r Reason) String() string {
+	switch r {
+	case Iterating:
+		return "ITERATING"
+	case ConvergedMarginal:
+		return "CONVERGED_MARGINAL"
+	case DivergedMaxIter:
+		return "DIVERGED_MAX_IT"
+	case DivergedPrecision:
+		return "DIVERGED_PRECISION"
+	}
+	return fmt.Sprintf("Reason(%d)", int(r))
+}
+
+// Err returns nil for a converged solve, and otherwise an error wrapping
+// ErrMaxIter or ErrPrecision with the final marginal error.
+func (r *Result) Err() error {
+	switch r.Reason {
+	case ConvergedMarginal:
+		return nil
+	case DivergedMaxIter:
+		return fmt.Errorf("%w: marginal error %.3g after %d iterations", ErrMaxIter, r.MarginalError, r.Iterations)
+	case DivergedPrecision:
+		return fmt.Errorf("%w: marginal error %v after %d iterations (η = %v)", ErrPrecision, r.MarginalError, r.Iterations, r.Eta)
+	}
+	return fmt.Errorf("ot: solve stopped with reason %v", r.Reason)
+}
+
+// finish records the runtime and the reason of err (nil: converged) and
+// returns r with err.
+func (r *Result) finish(start time.Time, err error) (*Result, error) {
+	r.Runtime = time.Since(start)
+	switch {
+	case err == nil:
+		r.Reason = ConvergedMarginal
+	case errors.Is(err, ErrMaxIter):
+		r.Reason = DivergedMaxIter
+	case errors.Is(err, ErrPrecision):
+		r.Reason = DivergedPrecision
+	}
+	return r, err
 }
 
 // Plan returns the full n×m plan (row-major, zero outside the support)
@@ -298,9 +365,9 @@ func logOf(h []float64) []float64 {
 // marginals come for free from the log-sum-exps of the next row update,
 // so the stopping test costs no extra pass over C; the returned potentials
 // are those whose marginal error met the tolerance.
-func LogSinkhorn(p *Problem, s Settings) (*Result, error) {
+func LogSinkhorn(p *Problem, settings *Settings) (*Result, error) {
 	start := time.Now()
-	s, err := s.resolve()
+	s, err := resolveSettings(settings)
 	if err != nil {
 		return nil, err
 	}
@@ -308,9 +375,7 @@ func LogSinkhorn(p *Problem, s Settings) (*Result, error) {
 	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
 	la, lb := logOf(p.A), logOf(p.B)
 	w := newWork(n, m)
-	err = logSinkhornIters(p, s.Eta, la, lb, r, w, s.MaxIter, s.Tol, start)
-	r.Seconds = time.Since(start).Seconds()
-	return r, err
+	return r.finish(start, logSinkhornIters(p, s.Eta, la, lb, r, w, s.MaxIter, s.Tol, start))
 }
 
 // work holds the scratch vectors of the Sinkhorn passes.

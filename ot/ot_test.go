@@ -34,13 +34,16 @@ func TestSolversAgree(t *testing.T) {
 		eta float64
 	}{{30, 10}, {50, 100}, {80, 300}} { // Sinkhorn needs > 10⁵ iterations at η = 1200
 		p := randomAssignment(tc.n, 3)
-		s := Settings{Eta: tc.eta, Tol: 1e-10}
+		s := &Settings{Eta: tc.eta, Tol: 1e-10}
 		var costs []float64
-		for name, solve := range map[string]func(*Problem, Settings) (*Result, error){
+		for name, solve := range map[string]func(*Problem, *Settings) (*Result, error){
 			"log": LogSinkhorn, "stabilized": StabilizedSinkhorn, "sns": SinkhornNewtonSparse,
 		} {
 			r, err := solve(p, s)
 			require.NoError(t, err, "%s n=%d η=%v", name, tc.n, tc.eta)
+			assert.Equal(t, ConvergedMarginal, r.Reason, name)
+			assert.NoError(t, r.Err(), name)
+			assert.Positive(t, r.Runtime, name)
 			P := p.Plan(r)
 			// The reported marginal error is the true one of the plan.
 			var e float64
@@ -70,7 +73,7 @@ func TestSolversAgree(t *testing.T) {
 // log-domain Sinkhorn needs more than 10⁵ iterations; measured: 41).
 func TestSNSIterations(t *testing.T) {
 	p := randomAssignment(200, 1)
-	r, err := SinkhornNewtonSparse(p, Settings{Eta: 1200, Tol: 1e-9})
+	r, err := SinkhornNewtonSparse(p, &Settings{Eta: 1200, Tol: 1e-9})
 	require.NoError(t, err)
 	t.Logf("SNS: %d Sinkhorn + %d Newton, %d CG, nnz %d", r.SinkhornIterations, r.NewtonIterations, r.CGIterations, r.HessianNNZ)
 	assert.LessOrEqual(t, r.Iterations, 60)
@@ -113,7 +116,7 @@ func TestEntropicApproachesExact(t *testing.T) {
 	exact := total / float64(n)
 	prev := math.Inf(1)
 	for _, eta := range []float64{10, 100, 1000} {
-		r, err := SinkhornNewtonSparse(p, Settings{Eta: eta, Tol: 1e-8})
+		r, err := SinkhornNewtonSparse(p, &Settings{Eta: eta, Tol: 1e-8})
 		require.NoError(t, err)
 		c := p.TransportCost(p.Plan(r))
 		gap := c - exact
@@ -165,7 +168,7 @@ func TestZeroMassIsDropped(t *testing.T) {
 	require.NoError(t, err)
 	n, m := p.Dims()
 	assert.Equal(t, [2]int{2, 2}, [2]int{n, m})
-	r, err := SinkhornNewtonSparse(p, Settings{Eta: 50, Tol: 1e-12})
+	r, err := SinkhornNewtonSparse(p, &Settings{Eta: 50, Tol: 1e-12})
 	require.NoError(t, err)
 	P := p.Plan(r)
 	require.Len(t, P, 6)
@@ -199,14 +202,28 @@ func TestBadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []float64{0.5, 0.5}, p.A)
 	for _, eta := range []float64{0, -1, math.Inf(1), math.NaN()} {
-		_, err := LogSinkhorn(p, Settings{Eta: eta})
+		_, err := LogSinkhorn(p, &Settings{Eta: eta})
 		assert.ErrorIs(t, err, ErrEta)
 	}
-	_, err = SinkhornNewtonSparse(p, Settings{Eta: 1, Density: 2})
-	assert.Error(t, err)
-	r, err := LogSinkhorn(randomAssignment(20, 1), Settings{Eta: 1000, MaxIter: 3})
-	assert.ErrorIs(t, err, ErrMaxIter)
-	assert.Equal(t, 3, r.Iterations)
+	_, err = LogSinkhorn(p, nil)
+	assert.ErrorIs(t, err, ErrEta)
+	for _, bad := range []*Settings{{Eta: 1, Density: 2}, {Eta: 1, Tol: -1}, {Eta: 1, Tol: math.NaN()}, {Eta: 1, MaxIter: -1}} {
+		_, err = SinkhornNewtonSparse(p, bad)
+		assert.ErrorIs(t, err, ErrSettings, "%+v", *bad)
+	}
+	for name, solve := range map[string]func(*Problem, *Settings) (*Result, error){
+		"log": LogSinkhorn, "stabilized": StabilizedSinkhorn, "sns": SinkhornNewtonSparse,
+	} {
+		r, err := solve(randomAssignment(20, 1), &Settings{Eta: 1000, MaxIter: 3, Tol: 1e-14})
+		assert.ErrorIs(t, err, ErrMaxIter, name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, DivergedMaxIter, r.Reason, name)
+		assert.ErrorIs(t, r.Err(), ErrMaxIter, name)
+		assert.Equal(t, "DIVERGED_MAX_IT", r.Reason.String())
+		if name == "log" {
+			assert.Equal(t, 3, r.Iterations)
+		}
+	}
 	_, _, err = Assignment([]float64{1, 2, 3}, 2)
 	assert.ErrorIs(t, err, ErrCost)
 }
@@ -238,7 +255,7 @@ func TestKthLargest(t *testing.T) {
 // the marginal error of the unrounded plan (their Lemma 7).
 func TestRound(t *testing.T) {
 	p := randomAssignment(30, 9)
-	r, err := LogSinkhorn(p, Settings{Eta: 50, Tol: 1e-2}) // deliberately loose
+	r, err := LogSinkhorn(p, &Settings{Eta: 50, Tol: 1e-2}) // deliberately loose
 	require.NoError(t, err)
 	P := p.Plan(r)
 	Q := p.Round(P)

@@ -19,9 +19,9 @@ const absorbThreshold = 1e3
 // rebuilt whenever they leave [10⁻³, 10³]. As in LogSinkhorn, the row
 // marginal error comes free from the next K·v and the columns are exact
 // after each v update.
-func StabilizedSinkhorn(p *Problem, s Settings) (*Result, error) {
+func StabilizedSinkhorn(p *Problem, settings *Settings) (*Result, error) {
 	start := time.Now()
-	s, err := s.resolve()
+	s, err := resolveSettings(settings)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +67,7 @@ func StabilizedSinkhorn(p *Problem, s Settings) (*Result, error) {
 	rebuild()
 	finish := func(err error) (*Result, error) {
 		absorb()
-		r.Seconds = time.Since(start).Seconds()
-		return r, err
+		return r.finish(start, err)
 	}
 	for it := 0; ; it++ {
 		// K·v, and the row error of the current scalings.

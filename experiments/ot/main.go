@@ -307,8 +307,8 @@ func barycenterCase(cfg config) (*Barycenter, error) {
 }
 
 func solve(cfg config, in instance, eta float64, name string) Run {
-	s := ot.Settings{Eta: eta, Tol: cfg.tol, MaxIter: cfg.maxIter}
-	f := map[string]func(*ot.Problem, ot.Settings) (*ot.Result, error){
+	s := &ot.Settings{Eta: eta, Tol: cfg.tol, MaxIter: cfg.maxIter}
+	f := map[string]func(*ot.Problem, *ot.Settings) (*ot.Result, error){
 		"sinkhorn-log": ot.LogSinkhorn, "sinkhorn-stabilized": ot.StabilizedSinkhorn, "sns": ot.SinkhornNewtonSparse,
 	}[name]
 	r := Run{Case: in.name, Seed: in.seed, N: in.n, Eta: eta, Solver: name, ExactCost: in.exact}
@@ -319,7 +319,7 @@ func solve(cfg config, in instance, eta float64, name string) Run {
 	}
 	plan := in.p.Plan(res)
 	r.Iterations, r.SinkhornIterations, r.NewtonIterations = res.Iterations, res.SinkhornIterations, res.NewtonIterations
-	r.Seconds, r.MarginalErrorL1 = res.Seconds, res.MarginalError
+	r.Seconds, r.MarginalErrorL1 = res.Runtime.Seconds(), res.MarginalError
 	r.TransportCost, r.EntropicCost = in.p.TransportCost(plan), in.p.EntropicCost(plan, eta)
 	r.HessianNNZ, r.CGIterations = res.HessianNNZ, res.CGIterations
 	r.Converged = err == nil
