@@ -135,14 +135,8 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	shard := fs.String("shard", "0/1", "generate shard i of k (chunks j with j mod k = i)")
 	quiet := fs.Bool("quiet", false, "no progress bar (there is none when stderr is not a terminal)")
 	dryRun := fs.Bool("dry-run", false, "check the flags and the memory a chunk needs, print the plan, and write nothing")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage{err}
-	}
-	if fs.NArg() > 0 {
-		return errUsage{fmt.Errorf("datagen: unexpected argument %q", fs.Arg(0))}
+	if err := parseArgs(fs, "datagen", args); err != nil {
+		return err
 	}
 	// The progress bar redraws one line: only for a terminal.
 	cfg := datagenConfig{out: *out, quiet: *quiet || !isTerminal(stderr)}

@@ -7,6 +7,8 @@
 //	pdekit solve -A A.mtx -pc amg [-amg-theta 0.08] [-amg-print]
 //	pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
 //	pdekit solve -A A.mtx -method gmres -pc ilut [-drop 1e-4] [-fill 20]
+//	pdekit solve -A A.mtx -pc ic0 -monitor
+//	pdekit compare -A A.mtx [-b b.mtx] [-grid NxN] [-figure convergence.png] [-json]
 //	pdekit gen -problem poisson -grid 64 -A A.mtx -b b.mtx
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]   # also darcy-skr, poisson-rhs, darcy-fno, helmholtz-skr, heat
 //
@@ -21,7 +23,13 @@
 //
 // solve reports iterations, the true relative residual, seconds and the
 // stopping reason (as JSON with -json: keys iterations,
-// relative_residual, seconds, reason, converged). Without -b it solves
+// relative_residual, seconds, reason, converged, residual_history);
+// -monitor prints the residual at every iteration. compare runs every
+// method × preconditioner that fits the matrix (CG with each
+// preconditioner for a symmetric one, GMRES and BiCGStab otherwise, and
+// the direct solve) and prints them ranked by total time, the
+// unconverged last, with each one's true residual and reason; -figure
+// draws their residual histories. Without -b it solves
 // A·x = A·1. Any failure, including a solve that does not converge, exits
 // with status 1 and a one-line message on stderr; bad usage exits with 2.
 // -x writes the solution only when the solve converged (-x-partial writes
@@ -48,6 +56,7 @@ import (
 	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/sparse"
+	"gonum.org/v1/gonum/floats"
 )
 
 func main() {
@@ -57,9 +66,10 @@ func main() {
 const usage = `usage:
   pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08]
   pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
+  pdekit compare -A A.mtx [-b b.mtx] [-grid NxN] [-figure convergence.png] [-json]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
   pdekit datagen -family darcy|darcy-skr|poisson-rhs|darcy-fno|helmholtz-skr|heat -grid 64 -n 10000 -seed 1 -out data/ [-shard i/k] [-dry-run]
-run "pdekit solve -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
+run "pdekit solve -h", "pdekit compare -h", "pdekit gen -h" or "pdekit datagen -h" for the flags`
 
 // errUsage marks errors that exit with status 2.
 type errUsage struct{ error }
@@ -73,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "solve":
 		err = solveCmd(args[1:], stdout, stderr)
+	case "compare":
+		err = compareCmd(args[1:], stdout, stderr)
 	case "gen":
 		err = genCmd(args[1:], stderr)
 	case "datagen":
@@ -97,6 +109,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// parseArgs parses a command's flags: -h passes through as flag.ErrHelp,
+// a bad flag or a stray argument is a usage error.
+func parseArgs(fs *flag.FlagSet, cmd string, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage{err}
+	}
+	if fs.NArg() > 0 {
+		return errUsage{fmt.Errorf("%s: unexpected argument %q", cmd, fs.Arg(0))}
+	}
+	return nil
+}
+
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", " ") }
 
 // solveResult is the -json output.
@@ -112,6 +139,38 @@ type solveResult struct {
 	Reason           string  `json:"reason"`
 	Converged        bool    `json:"converged"`
 	FactorNNZ        int     `json:"factor_nnz,omitempty"` // -method direct: nonzeros of the factors
+	// History is the residual norm the method tracks, per iteration from
+	// 0 (linsolve.Monitor).
+	History []float64 `json:"residual_history"`
+}
+
+// readSystem reads a square A and b (b = A·1 when bPath is empty).
+func readSystem(aPath, bPath string) (*sparse.CSR, []float64, error) {
+	a, err := readMatrix(aPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, c := a.Dims()
+	if r != c {
+		return nil, nil, fmt.Errorf("%s: matrix is %d×%d, not square", aPath, r, c)
+	}
+	var b []float64
+	if bPath != "" {
+		if b, err = readVector(bPath); err != nil {
+			return nil, nil, err
+		}
+		if len(b) != r {
+			return nil, nil, fmt.Errorf("%s has %d entries but A is %d×%d", bPath, len(b), r, r)
+		}
+	} else {
+		b = make([]float64, r)
+		ones := make([]float64, r)
+		for i := range ones {
+			ones[i] = 1
+		}
+		a.MulVecTo(b, ones)
+	}
+	return a, b, nil
 }
 
 func readMatrix(path string) (*sparse.CSR, error) {
@@ -154,7 +213,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	maxit := fs.Int("maxit", 0, "iteration limit (0: 10·n, at least 1000)")
 	omega := fs.Float64("omega", 0, "ω for sor, ssor and the ssor preconditioner (0 means 1)")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	asJSON := fs.Bool("json", false, "print the result as JSON (with the residual history)")
+	monitor := fs.Bool("monitor", false, "print the residual norm the method tracks at every iteration, with its ratio to ‖b‖ (PETSc's -ksp_monitor)")
 	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.25 for strong anisotropy)")
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
@@ -165,15 +225,10 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	pcReorder := fs.String("pc-reorder", "natural", "-pc ic0, ilu0, ilut: factor the matrix renumbered by reverse Cuthill–McKee (rcm) or as given (natural)")
 	ordering := fs.String("ordering", "nd", "-method direct: fill-reducing ordering nd (nested dissection), md (minimum degree; also amd), rcm or natural")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes (first dimension slowest); needed by -pc mg")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage{err}
+	if err := parseArgs(fs, "solve", args); err != nil {
+		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return errUsage{fmt.Errorf("solve: unexpected argument %q", fs.Arg(0))}
 	case *aPath == "":
 		return errUsage{errors.New("solve: -A is required")}
 	case !(*rtol > 0 && *rtol < 1):
@@ -214,30 +269,11 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if *pcName == "mg" && dims == nil {
 		return errUsage{errors.New("solve: -pc mg needs -grid NxN (or NxNxN) for the grid the matrix comes from")}
 	}
-	a, err := readMatrix(*aPath)
+	a, b, err := readSystem(*aPath, *bPath)
 	if err != nil {
 		return err
 	}
-	r, c := a.Dims()
-	if r != c {
-		return fmt.Errorf("%s: matrix is %d×%d, not square", *aPath, r, c)
-	}
-	var b []float64
-	if *bPath != "" {
-		if b, err = readVector(*bPath); err != nil {
-			return err
-		}
-		if len(b) != r {
-			return fmt.Errorf("%s has %d entries but A is %d×%d", *bPath, len(b), r, r)
-		}
-	} else {
-		b = make([]float64, r)
-		ones := make([]float64, r)
-		for i := range ones {
-			ones[i] = 1
-		}
-		a.MulVecTo(b, ones)
-	}
+	r := len(b)
 	t0 := time.Now()
 	theta := *amgTheta
 	dropTol := *drop
@@ -261,11 +297,19 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	setup := time.Since(t0).Seconds()
 	x := make([]float64, r)
-	res, solveErr := m.Solve(x, a, b, &linsolve.Settings{RelTol: *rtol, AbsTol: *atol, MaxIter: *maxit, Preconditioner: pc})
+	var hist linsolve.History
+	bnorm := floats.Norm(b, 2)
+	mon := func(it int, res float64) {
+		hist.Record(it, res)
+		if *monitor && !*asJSON {
+			fmt.Fprintf(stdout, "%5d residual norm %.6e  ‖r‖/‖b‖ %.6e\n", it, res, res/bnorm)
+		}
+	}
+	res, solveErr := m.Solve(x, a, b, &linsolve.Settings{RelTol: *rtol, AbsTol: *atol, MaxIter: *maxit, Preconditioner: pc, Monitor: mon})
 	out := solveResult{Method: *method, Preconditioner: *pcName, N: r, NNZ: a.NNZ(),
 		Iterations: res.Iterations, RelativeResidual: res.RelativeResidual,
 		Seconds: setup + res.Stats.Runtime.Seconds(), SetupSeconds: setup,
-		Reason: res.Reason.String(), Converged: solveErr == nil}
+		Reason: res.Reason.String(), Converged: solveErr == nil, History: append([]float64{}, hist.Residuals...)}
 	if d, ok := m.(*linsolve.Direct); ok {
 		out.FactorNNZ = d.FactorNNZ()
 	}
@@ -375,14 +419,11 @@ func genCmd(args []string, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the coefficient field (darcy, darcy-skr, darcy-fno)")
 	aPath := fs.String("A", "", "write A here (required)")
 	bPath := fs.String("b", "", "write b here")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage{err}
+	if err := parseArgs(fs, "gen", args); err != nil {
+		return err
 	}
-	if *aPath == "" || fs.NArg() > 0 {
-		return errUsage{errors.New("gen: -A is required and no arguments are taken")}
+	if *aPath == "" {
+		return errUsage{errors.New("gen: -A is required")}
 	}
 	g, err := pde.NewGrid(*n, *n)
 	if err != nil {
