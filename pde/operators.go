@@ -141,6 +141,9 @@ func Diffusion(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error
 		return nil, nil, err
 	}
 	ih2 := inverseH2(g)
+	if g.Dim() == 2 && bc == nil {
+		return diffusion2D(g, f, ih2), make([]float64, g.Size()), nil
+	}
 	nb := make([]int, g.Dim())
 	A, bnd := assemble(g, func(ii []int, off *[3][2]float64) float64 {
 		ac := f.at(ii)
@@ -158,6 +161,62 @@ func Diffusion(g Grid, a []float64, bc Dirichlet) (*sparse.CSR, []float64, error
 		return c
 	}, bc)
 	return A, bnd, nil
+}
+
+// diffusion2D is Diffusion's matrix on a 2D grid with zero Dirichlet data,
+// assembled row by row from the field padded to the full node grid (the
+// general path's closure and multi-index lookups cost as much as a
+// multigrid solve at 256²). Entries, their order and their rounding are
+// the general path's.
+func diffusion2D(g Grid, f field, ih2 [3]float64) *sparse.CSR {
+	n0, n1 := g.N[0], g.N[1]
+	w := n1 + 2
+	pad := make([]float64, (n0+2)*w)
+	ii := []int{0, 0}
+	for i := -1; i <= n0; i++ {
+		for j := -1; j <= n1; j++ {
+			ii[0], ii[1] = i, j
+			pad[(i+1)*w+j+1] = f.at(ii)
+		}
+	}
+	n := n0 * n1
+	rp := make([]int, n+1)
+	ci := make([]int32, 0, 5*n)
+	val := make([]float64, 0, 5*n)
+	h0, h1 := ih2[0], ih2[1]
+	for i := range n0 {
+		up, row, down := pad[i*w:(i+1)*w], pad[(i+1)*w:(i+2)*w], pad[(i+2)*w:(i+3)*w]
+		for j := range n1 {
+			idx := i*n1 + j
+			ac := row[j+1]
+			aS, aN := 0.5*(ac+up[j+1]), 0.5*(ac+down[j+1])
+			aW, aE := 0.5*(ac+row[j]), 0.5*(ac+row[j+2])
+			var c float64
+			c += aS * h0
+			c += aN * h0
+			c += aW * h1
+			c += aE * h1
+			if i > 0 {
+				ci, val = append(ci, int32(idx-n1)), append(val, -aS*h0)
+			}
+			if j > 0 {
+				ci, val = append(ci, int32(idx-1)), append(val, -aW*h1)
+			}
+			ci, val = append(ci, int32(idx)), append(val, c)
+			if j < n1-1 {
+				ci, val = append(ci, int32(idx+1)), append(val, -aE*h1)
+			}
+			if i < n0-1 {
+				ci, val = append(ci, int32(idx+n1)), append(val, -aN*h0)
+			}
+			rp[idx+1] = len(ci)
+		}
+	}
+	a, err := sparse.NewCSR(n, n, rp, ci, val)
+	if err != nil {
+		panic("pde: diffusion2D built an invalid matrix: " + err.Error())
+	}
+	return a
 }
 
 // DarcySKR returns the nonsymmetric Darcy matrix of the SKR paper's data

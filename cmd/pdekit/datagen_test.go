@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -430,15 +431,21 @@ func TestDatagenKilled(t *testing.T) {
 	require.NoError(t, err)
 	args := []string{"datagen", "-family", "darcy", "-grid", "40", "-n", "60", "-chunk", "2", "-seed", "3", "-quiet", "-solver", "cg"}
 	ref := t.TempDir()
+	start := time.Now()
 	code, _, stderr := pdekit(append(slices.Clone(args), "-out", ref)...)
 	require.Equal(t, 0, code, stderr)
+	full := time.Since(start)
+	start1 := func(dir string) *exec.Cmd {
+		cmd := exec.Command(self)
+		cmd.Env = append(os.Environ(), "PDEKIT_MAIN_ARGS="+strings.Join(append(slices.Clone(args), "-out", dir), " "))
+		require.NoError(t, cmd.Start())
+		return cmd
+	}
 
-	dir := t.TempDir()
-	cmd := exec.Command(self)
-	cmd.Env = append(os.Environ(), "PDEKIT_MAIN_ARGS="+strings.Join(append(slices.Clone(args), "-out", dir), " "))
-	require.NoError(t, cmd.Start())
-	// Kill it once a few chunks are complete (or when it has finished:
+	// Killed once a few chunks are complete (or when it has finished:
 	// the resume is then a no-op and the comparison still holds).
+	dir := t.TempDir()
+	cmd := start1(dir)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		done, _ := filepath.Glob(filepath.Join(dir, "chunk-*.json"))
@@ -451,12 +458,52 @@ func TestDatagenKilled(t *testing.T) {
 	cmd.Wait()
 	done, _ := filepath.Glob(filepath.Join(dir, "chunk-*.json"))
 	t.Logf("killed after %d of 30 chunks", len(done))
-
 	code, _, stderr = pdekit(append(slices.Clone(args), "-out", dir)...)
 	require.Equal(t, 0, code, stderr)
 	tmps, _ := filepath.Glob(filepath.Join(dir, "*.tmp"))
 	assert.Empty(t, tmps)
 	sameData(t, ref, dir)
+
+	// Killed at random moments (seeded), twice per directory — in the
+	// first run and again in the resumed one — then resumed to the end:
+	// the same bytes as the uninterrupted run every time.
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 4 {
+		dir := t.TempDir()
+		for kill := range 2 {
+			cmd := start1(dir)
+			time.Sleep(time.Duration(rng.Float64() * float64(full)))
+			cmd.Process.Signal(syscall.SIGKILL) // it may have finished already
+			cmd.Wait()
+			done, _ := filepath.Glob(filepath.Join(dir, "chunk-*.json"))
+			t.Logf("trial %d kill %d: %d of 30 chunks complete", trial, kill, len(done))
+		}
+		code, _, stderr = pdekit(append(slices.Clone(args), "-out", dir)...)
+		require.Equal(t, 0, code, stderr)
+		sameData(t, ref, dir)
+	}
+}
+
+// TestDatagenUnwritable: an output directory that cannot be created or
+// written is a clear error before any solve, and leaves nothing behind.
+func TestDatagenUnwritable(t *testing.T) {
+	base := t.TempDir()
+	file := filepath.Join(base, "file")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+	args := []string{"datagen", "-family", "darcy", "-grid", "8", "-n", "4", "-seed", "1", "-quiet"}
+	// A path below a regular file (refused even for root).
+	code, _, stderr := pdekit(append(slices.Clone(args), "-out", filepath.Join(file, "data"))...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "not a directory")
+	if os.Geteuid() != 0 { // root writes through permission bits
+		ro := filepath.Join(base, "ro")
+		require.NoError(t, os.Mkdir(ro, 0o555))
+		code, _, stderr = pdekit(append(slices.Clone(args), "-out", ro)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "permission denied")
+		entries, _ := os.ReadDir(ro)
+		assert.Empty(t, entries)
+	}
 }
 
 func relResidual(a *sparse.CSR, x, b []float64) float64 {

@@ -13,8 +13,8 @@
 //	pdekit datagen -family darcy -grid 64 -n 10000 -seed 1 -out data/ [-shard 3/8]   # also darcy-skr, poisson-rhs, darcy-fno, helmholtz-skr, heat
 //
 // datagen writes a family of systems and their solutions as NumPy .npy
-// chunks with a JSON manifest, solving each chunk in SKR order,
-// warm-started, with -solver (default auto: multigrid-PCG for the
+// chunks with a JSON manifest, solving each chunk in SKR order (two runs
+// of it at once), warm-started, with -solver (default auto: multigrid-PCG for the
 // symmetric families, GCROT for darcy-skr, which was faster than GCRO-DR
 // in experiments/skr; also amg, rcg, cg, gmres, direct). It resumes an
 // interrupted run (complete chunks are kept and skipped) and generates
