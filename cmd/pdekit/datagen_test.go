@@ -228,6 +228,8 @@ func TestDatagenBadInput(t *testing.T) {
 		{[]string{"-shard", "1"}, 2, "want i/k"},
 		{[]string{"-shard", "-1/2"}, 2, "want i/k"},
 		{[]string{"-n", "0"}, 2, "positive"},
+		{[]string{"-n", "9223372036854775807", "-chunk", "1"}, 2, "more than 16777216"},
+		{[]string{"-n", "9223372036854775807"}, 2, "use a larger -chunk"},
 		{[]string{"-pc", "mg"}, 2, "unknown preconditioner"},
 		{[]string{"-solver", "frob"}, 2, "unknown solver"},
 		{[]string{"-solver", "mg", "-pc", "ic0"}, 2, "takes no -pc"},
