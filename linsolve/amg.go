@@ -67,9 +67,6 @@ const (
 	DefaultAMGTheta      = 0.08
 	DefaultAMGCoarseSize = 300
 	DefaultAMGMaxLevels  = 25
-	// maxAMGDense bounds the coarsest level solved densely when coarsening
-	// stalls above CoarseSize.
-	maxAMGDense = 4000
 )
 
 // AMGSettings configures NewAMG. A nil *AMGSettings, and every zero field,
@@ -91,7 +88,7 @@ type AMGSettings struct {
 	// Gauss–Seidel; at most MaxSmoothingSteps.
 	Sweeps int
 	// CoarseSize stops coarsening once a level has at most this many
-	// unknowns; that level is solved densely. Zero means
+	// unknowns; that level is solved directly (see NewAMG). Zero means
 	// DefaultAMGCoarseSize.
 	CoarseSize int
 	// MaxLevels bounds the number of levels; zero means
@@ -118,8 +115,8 @@ type AMGSettings struct {
 	SymmetryTol float64
 }
 
-// ErrCoarsening reports a matrix the aggregation cannot coarsen, with a
-// level too large to solve densely.
+// ErrCoarsening reports a coarsest level, too large to factor densely,
+// that the sparse direct solver could not factor either (singular).
 var ErrCoarsening = errors.New("linsolve: AMG coarsening stalled")
 
 // amgLevel is one level of the hierarchy. p and r (= pᵀ) transfer between
@@ -164,7 +161,10 @@ type amgLevel struct {
 // level is solved densely: a Cholesky or LU inverse, or a pseudo-inverse
 // (eigen- or singular-value decomposition) when it is singular or nearly
 // so, as for pure Neumann problems and graph Laplacians (A·1 = 0), whose
-// consistent systems CG then solves. Apply runs one V-cycle from zero,
+// consistent systems CG then solves. A coarsest level of more than 4000
+// unknowns (a coarsening that stalled, with a warning in the summary, or
+// MaxLevels reached) is factored by package direct instead (nested
+// dissection, Cholesky or LU), never as a dense n² matrix. Apply runs one V-cycle from zero,
 // with the same smoothing before and after the coarse correction, so the
 // preconditioner is symmetric positive definite for SPD A and may be used
 // with CG; for a nonsymmetric matrix it is a preconditioner for GMRES or
@@ -180,7 +180,8 @@ type AMG struct {
 	sweeps     int
 	symmetric  bool
 	levels     []amgLevel
-	cinv       []float64 // dense (pseudo-)inverse of the coarsest matrix
+	cinv       []float64    // dense (pseudo-)inverse of the coarsest matrix
+	sc         sparseCoarse // or its sparse factorization (above maxDenseCoarse)
 	coarseKind string
 	warnings   []string
 	pool       *workPool[amgWork]
@@ -196,8 +197,8 @@ var _ Preconditioner = (*AMG)(nil)
 // It returns an error wrapping ErrDimension for a non-square matrix or a
 // near-null-space vector of the wrong length, ErrZeroDiagonal where a
 // diagonal entry is not positive, sparse.ErrNotFinite for NaN/Inf entries
-// or near-null-space values, and ErrCoarsening when coarsening stalls on a
-// level too large to solve densely.
+// or near-null-space values, and ErrCoarsening when the coarsest level is
+// too large to factor densely and singular.
 func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	const name = "AMG"
 	if err := checkSquare(name, a); err != nil {
@@ -300,11 +301,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		k := len(b)
 		if nAgg == 0 || nAgg*k > n*9/10 {
 			msg := fmt.Sprintf("coarsening stalled on level %d: %d unknowns in %d aggregates (θ = %g)", len(m.levels), n, nAgg, o.Theta)
-			if n > maxAMGDense {
-				return fmt.Errorf("%w: %s; the level is too large to solve densely (more than %d unknowns): lower Theta, or use another preconditioner",
-					ErrCoarsening, msg, maxAMGDense)
-			}
-			m.warnings = append(m.warnings, msg+"; that level is solved densely")
+			m.warnings = append(m.warnings, msg+"; that level is the coarsest (lower Theta to coarsen further)")
 			m.levels = append(m.levels, lv)
 			break
 		}
@@ -838,6 +835,18 @@ func smoothProlongator(dst, t, at *sparse.CSR, dinv []float64, omega float64) *s
 func (m *AMG) factorCoarse() error {
 	c := m.levels[len(m.levels)-1].a
 	n := c.Dim()
+	if n > maxDenseCoarse {
+		f, kind, err := refactorCoarse(m.sc, c, m.symmetric)
+		if err != nil {
+			return fmt.Errorf("%w: AMG: the coarsest level (%d unknowns, too large to factor densely) could not be factored: %w", ErrCoarsening, n, err)
+		}
+		m.sc, m.cinv = f, nil
+		if kind != "" {
+			m.coarseKind = kind
+		}
+		return nil
+	}
+	m.sc = nil
 	d := c.Dense()
 	const condMax, cut = 1e10, 1e-10
 	inv := mat.NewDense(n, n, nil)
@@ -1013,7 +1022,7 @@ func (m *AMG) Apply(dst, r []float64) {
 func (m *AMG) cycle(w *amgWork, l int, x, b []float64) {
 	lv := &m.levels[l]
 	if l == len(m.levels)-1 {
-		m.coarseSolve(x, b)
+		m.coarseSolve(x, b, w.res[l])
 		return
 	}
 	m.smooth(w, l, x, b, true, false)
@@ -1029,8 +1038,13 @@ func (m *AMG) cycle(w *amgWork, l int, x, b []float64) {
 	m.smooth(w, l, x, b, false, true)
 }
 
-// coarseSolve sets x = C⁻¹·b with the dense (pseudo-)inverse.
-func (m *AMG) coarseSolve(x, b []float64) {
+// coarseSolve sets x = C⁻¹·b with the dense (pseudo-)inverse or the
+// sparse factors (y is scratch of x's length).
+func (m *AMG) coarseSolve(x, b, y []float64) {
+	if m.sc != nil {
+		m.sc.ApplyWith(x, b, y)
+		return
+	}
 	n := len(x)
 	for i := range n {
 		row := m.cinv[i*n : (i+1)*n]
@@ -1164,7 +1178,8 @@ func (m *AMG) Smoother() AMGSmoother { return m.smoother }
 func (m *AMG) Symmetric() bool { return m.symmetric }
 
 // Warnings returns what the setup fell back on (a stalled coarsening
-// solved densely, a level limit, an indefinite coarsest matrix).
+// that made a level the coarsest, a level limit, an indefinite coarsest
+// matrix).
 func (m *AMG) Warnings() []string { return slices.Clone(m.warnings) }
 
 // String prints the hierarchy: settings, complexities, the coarsest

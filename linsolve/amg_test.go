@@ -220,13 +220,78 @@ func TestAMGBadInput(t *testing.T) {
 	res, err := (&CG{}).Solve(x, d.ToCSR(), onesRHS(500), &Settings{Preconditioner: m})
 	require.NoError(t, err)
 	assert.LessOrEqual(t, res.Iterations, 2)
-	// ...and is an error on one too large.
-	big := sparse.NewTriplet(maxAMGDense+1, maxAMGDense+1, maxAMGDense+1)
-	for i := range maxAMGDense + 1 {
-		big.Append(i, i, 1)
+	// ...and on one too large to factor densely, by the sparse direct
+	// solver.
+	nb := maxDenseCoarse + 1
+	big := sparse.NewTriplet(nb, nb, nb)
+	for i := range nb {
+		big.Append(i, i, float64(1+i%7))
 	}
-	_, err = NewAMG(big.ToCSR(), nil)
-	assert.ErrorIs(t, err, ErrCoarsening)
+	m, err = NewAMG(big.ToCSR(), nil)
+	require.NoError(t, err)
+	assert.Contains(t, m.String(), "warning: coarsening stalled")
+	assert.Contains(t, m.String(), "sparse Cholesky")
+	x = make([]float64, nb)
+	res, err = (&CG{}).Solve(x, big.ToCSR(), onesRHS(nb), &Settings{Preconditioner: m})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.Iterations, 2)
+}
+
+// TestLargeCoarsestLevel: a level limit (or a large CoarseSize) that
+// leaves more than maxDenseCoarse unknowns on the coarsest level is
+// factored by the sparse direct solver — not a dense n² matrix — for
+// both multigrid preconditioners; the preconditioner stays exact enough
+// that CG converges in a few iterations, Update refactors it, and V-cycles
+// still allocate nothing.
+func TestLargeCoarsestLevel(t *testing.T) {
+	const s = 100 // 10 000 unknowns
+	a := laplaceND([]int{s, s}, nil)
+	b := onesRHS(a.Dim())
+	amg, err := NewAMG(a, &AMGSettings{MaxLevels: 1})
+	require.NoError(t, err)
+	assert.Contains(t, amg.String(), "sparse Cholesky")
+	mg, err := NewMultigrid(a, []int{s, s}, &MultigridOptions{MaxLevels: 1})
+	require.NoError(t, err)
+	require.NotNil(t, mg.sc)
+	mg2, err := NewMultigrid(a, []int{s, s}, &MultigridOptions{CoarseSize: 20000})
+	require.NoError(t, err)
+	require.NotNil(t, mg2.sc)
+	for name, pc := range map[string]Preconditioner{"amg": amg, "mg": mg, "mg2": mg2} {
+		x := make([]float64, a.Dim())
+		res, err := (&CG{}).Solve(x, a, b, &Settings{Preconditioner: pc})
+		require.NoError(t, err, name)
+		assert.LessOrEqual(t, res.Iterations, 2, name)
+		dst := make([]float64, a.Dim())
+		allocs := testing.AllocsPerRun(5, func() { pc.Apply(dst, b) })
+		assert.Zero(t, allocs, name)
+		// Two goroutines at once (each takes its own work set, the coarse
+		// scratch included) get the sequential result.
+		var wg sync.WaitGroup
+		outs := [2][]float64{make([]float64, a.Dim()), make([]float64, a.Dim())}
+		for g := range outs {
+			wg.Go(func() {
+				for range 3 {
+					pc.Apply(outs[g], b)
+				}
+			})
+		}
+		wg.Wait()
+		assert.Equal(t, dst, outs[0], name)
+		assert.Equal(t, dst, outs[1], name)
+	}
+	// Update with new values on the same pattern: the factors follow.
+	a2 := a.Clone()
+	for k := range a2.Val {
+		a2.Val[k] *= 3
+	}
+	require.NoError(t, amg.Update(a2))
+	require.NoError(t, mg.Update(a2))
+	for name, pc := range map[string]Preconditioner{"amg": amg, "mg": mg} {
+		x := make([]float64, a.Dim())
+		res, err := (&CG{}).Solve(x, a2, b, &Settings{Preconditioner: pc})
+		require.NoError(t, err, name)
+		assert.LessOrEqual(t, res.Iterations, 2, name)
+	}
 }
 
 // TestAMGNearNullSpace checks user-supplied near-null vectors: with the

@@ -64,7 +64,8 @@ type MultigridOptions struct {
 	// JacobiWeight is ω of WeightedJacobi; zero means 4/5.
 	JacobiWeight float64
 	// CoarseSize stops coarsening once a level has at most this many
-	// unknowns; that level is solved by dense LU. Zero means 128.
+	// unknowns; that level is solved by dense LU (by package direct's
+	// sparse Cholesky or LU above 4000 unknowns). Zero means 128.
 	CoarseSize int
 	// MaxLevels bounds the number of levels; zero means no bound.
 	MaxLevels int
@@ -98,7 +99,9 @@ const MaxSmoothingSteps = 100
 // prolongation is d-linear interpolation, restriction its transpose (full
 // weighting up to a factor 2^d), and coarse operators are Galerkin products
 // A_c = Pᵀ·A·P, so variable coefficients need nothing special. The
-// coarsest level is solved by dense LU with partial pivoting.
+// coarsest level is solved by dense LU with partial pivoting, or, above
+// 4000 unknowns (MaxLevels, a large CoarseSize), by package direct's
+// sparse Cholesky or LU with a nested-dissection ordering.
 //
 // As a Preconditioner, Apply runs one cycle from a zero initial guess;
 // with a symmetric smoothing (the default) it is symmetric positive
@@ -116,6 +119,7 @@ type Multigrid struct {
 	levels []mgLevel
 	lu     []float64 // dense LU of the coarsest matrix, row-major
 	piv    []int
+	sc     sparseCoarse // or its sparse factorization (above maxDenseCoarse)
 	pool   *workPool[mgWork]
 	star   bool // the finest matrix is a (2d+1)-point star
 }
@@ -438,11 +442,22 @@ func estimateLambdaMax(a *sparse.CSR, dinv, v, w []float64) float64 {
 	return math.Min(1.1*lam, gersh)
 }
 
-// factorCoarse computes the dense LU factorisation, with partial
-// pivoting, of the coarsest matrix.
+// factorCoarse factors the coarsest matrix: by the sparse direct solver
+// above maxDenseCoarse unknowns (refactoring the pattern it has), else by
+// dense LU with partial pivoting.
 func (m *Multigrid) factorCoarse() error {
 	c := m.levels[len(m.levels)-1].a
 	n := c.Dim()
+	if n > maxDenseCoarse {
+		_, _, symmetric := c.Asymmetry(0)
+		f, _, err := refactorCoarse(m.sc, c, symmetric)
+		if err != nil {
+			return fmt.Errorf("%w: multigrid coarsest matrix (%d×%d): %w", ErrPivot, n, n, err)
+		}
+		m.sc, m.lu, m.piv = f, nil, nil
+		return nil
+	}
+	m.sc = nil
 	lu := c.Dense()
 	piv := make([]int, n)
 	for k := range n {
@@ -477,8 +492,13 @@ func (m *Multigrid) factorCoarse() error {
 	return nil
 }
 
-// coarseSolve sets x = A_c⁻¹·b with the stored LU factors.
-func (m *Multigrid) coarseSolve(x, b []float64) {
+// coarseSolve sets x = A_c⁻¹·b with the stored LU factors, dense or
+// sparse (y is scratch of x's length).
+func (m *Multigrid) coarseSolve(x, b, y []float64) {
+	if m.sc != nil {
+		m.sc.ApplyWith(x, b, y)
+		return
+	}
 	n := len(x)
 	copy(x, b)
 	lu := m.lu
@@ -516,7 +536,7 @@ func (m *Multigrid) Apply(dst, r []float64) {
 func (m *Multigrid) cycle(w *mgWork, l int, x, b []float64, kind Cycle, zero bool) {
 	lv, lw := &m.levels[l], &w.lv[l]
 	if l == len(m.levels)-1 {
-		m.coarseSolve(x, b)
+		m.coarseSolve(x, b, lw.res)
 		return
 	}
 	if zero {

@@ -533,6 +533,10 @@ func (c *Cholesky) Apply(dst, r []float64) {
 	c.solveOnce(dst, r, y)
 }
 
+// ApplyWith is Apply with the caller's scratch y (length n): it does not
+// allocate, and calls with different scratch may run at once.
+func (c *Cholesky) ApplyWith(dst, r, y []float64) { c.solveOnce(dst, r, y) }
+
 // updateLists are the linked lists of the left-looking supernodal
 // factorizations: each factored supernode K waits on the list of the next
 // supernode its rows update (head starts a list, next chains it), ptr[K]

@@ -290,6 +290,10 @@ func (f *LU) Apply(dst, r []float64) {
 	f.solveOnce(dst, r, y)
 }
 
+// ApplyWith is Apply with the caller's scratch y (length n): it does not
+// allocate, and calls with different scratch may run at once.
+func (f *LU) ApplyWith(dst, r, y []float64) { f.solveOnce(dst, r, y) }
+
 // NNZ returns the nonzeros of L and U (L's unit diagonal included).
 func (f *LU) NNZ() int {
 	if f.sn != nil {
