@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -136,6 +138,8 @@ func refineSolve(dst, b []float64, a *sparse.CSR, n, steps int, solve func(dst, 
 type Factorization interface {
 	// SolveTo solves A·x = b into dst, with iterative refinement.
 	SolveTo(dst, b []float64) error
+	// SolveManyTo solves A·X = B for the columns of b (n×k), blocked.
+	SolveManyTo(dst, b *mat.Dense) error
 	// Apply sets dst = A⁻¹·r without refinement (a preconditioner).
 	Apply(dst, r []float64)
 	// NNZ returns the nonzeros of the factors.
