@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -17,16 +18,17 @@ import (
 // not nil, the Jacobian ∂F/∂x (len(r)×len(x)) into jac.
 type LeastSquares func(r []float64, jac *mat.Dense, x []float64)
 
-// LMSettings controls MinimizeLM. Zero fields mean the defaults.
+// LMSettings controls MinimizeLM. A nil pointer, and every zero field,
+// means the documented default.
 type LMSettings struct {
 	// Iterations is the number of accepted steps at most (default 200).
 	Iterations int
 	// Damping is the initial λ as a fraction of the largest diagonal entry
 	// of JᵀJ (default 1e-3, Madsen, Nielsen and Tingleff's τ).
 	Damping float64
-	// Progress, if not nil, is called after every accepted step with the
+	// Monitor, if not nil, is called after every accepted step with the
 	// iteration number (from 1), the loss ‖F‖² and the damping λ.
-	Progress func(iter int, loss, lambda float64)
+	Monitor func(iter int, loss, lambda float64)
 }
 
 // MinimizeLM minimises ‖F(x)‖² over x by Levenberg–Marquardt: each step
@@ -37,37 +39,48 @@ type LMSettings struct {
 // (Nielsen 1999; Madsen, Nielsen and Tingleff 2004, §3.2). m is the
 // length of F. x receives the best point (every accepted step lowers the
 // loss). It stops early, without error, when no damping gives a decrease
-// (the loss is at rounding level) or the loss is 0; a NaN or infinite
-// residual or Jacobian at the start gives ErrNaN, and a trial step with
-// such values counts as rejected. h, if not nil, receives the loss after
-// every accepted step.
+// (the loss is at rounding level: OptimNoProgress) or the loss is 0
+// (OptimConverged); a NaN or infinite residual or Jacobian at the start
+// gives ErrNaN, and a trial step with such values counts as rejected. The
+// result's History holds the loss after every accepted step; settings
+// out of range are ErrSettings.
 //
 // Gauss–Newton-type steps use the curvature of every residual, which
 // first-order methods and L-BFGS only see through gradients; for PINN and
 // PIG training they reach losses that L-BFGS does not in the same time
 // (see experiments/neural), at O(m·n²) per step for n parameters.
-func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History) error {
+func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings) (*OptimResult, error) {
+	start := time.Now()
 	var s LMSettings
 	if set != nil {
 		s = *set
 	}
-	if s.Iterations <= 0 {
+	if s.Iterations < 0 || !(s.Damping >= 0) || math.IsInf(s.Damping, 0) {
+		return nil, fmt.Errorf("%w: LMSettings Iterations %d, Damping %v", ErrSettings, s.Iterations, s.Damping)
+	}
+	if s.Iterations == 0 {
 		s.Iterations = 200
 	}
-	if s.Damping <= 0 {
+	if s.Damping == 0 {
 		s.Damping = 1e-3
 	}
 	n := len(x)
 	if m < 1 || n < 1 {
-		return fmt.Errorf("%w: least squares with %d residuals and %d unknowns", ErrShape, m, n)
+		return nil, fmt.Errorf("%w: least squares with %d residuals and %d unknowns", ErrShape, m, n)
+	}
+	res := &OptimResult{Loss: math.Inf(1)}
+	finish := func(reason OptimReason, err error) (*OptimResult, error) {
+		res.Reason, res.Runtime = reason, time.Since(start)
+		return res, err
 	}
 	r, rt := make([]float64, m), make([]float64, m)
 	jac := mat.NewDense(m, n, nil)
 	f(r, jac, x)
 	if !allFinite(r) || !allFinite(jac.RawMatrix().Data) {
-		return fmt.Errorf("%w (Levenberg–Marquardt at the start)", ErrNaN)
+		return finish(OptimNaN, fmt.Errorf("%w (Levenberg–Marquardt at the start)", ErrNaN))
 	}
 	loss := floats.Dot(r, r)
+	res.Loss = loss
 	a := make([]float64, n*n) // JᵀJ, upper triangle, row-major
 	g, d, delta, xt := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	sys := mat.NewSymDense(n, nil)
@@ -82,7 +95,7 @@ func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History)
 			dmax = math.Max(dmax, d[i])
 		}
 		if dmax == 0 {
-			return nil // F does not depend on x
+			return finish(OptimConverged, nil) // F does not depend on x
 		}
 		for i := range d {
 			d[i] = math.Max(d[i], 1e-12*dmax)
@@ -117,9 +130,11 @@ func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History)
 					f(r, jac, x)
 					if !allFinite(r) || !allFinite(jac.RawMatrix().Data) {
 						// x keeps the accepted point; its Jacobian is unusable.
-						return fmt.Errorf("%w (Levenberg–Marquardt Jacobian, step %d)", ErrNaN, iter)
+						res.Loss = lt
+						return finish(OptimNaN, fmt.Errorf("%w (Levenberg–Marquardt Jacobian, step %d)", ErrNaN, iter))
 					}
 					loss = floats.Dot(r, r)
+					res.Loss = loss
 					lambda *= math.Max(1.0/3, 1-math.Pow(2*rho-1, 3))
 					nu = 2
 					break
@@ -128,17 +143,19 @@ func MinimizeLM(f LeastSquares, m int, x []float64, set *LMSettings, h *History)
 			lambda *= nu
 			nu *= 2
 			if lambda > 1e16 {
-				return nil // no damping lowers the loss: at rounding level
+				return finish(OptimNoProgress, nil) // no damping lowers the loss: at rounding level
 			}
 		}
-		if h != nil {
-			h.Loss = append(h.Loss, loss)
-		}
-		if s.Progress != nil {
-			s.Progress(iter, loss, lambda)
+		res.Iterations = iter
+		res.History = append(res.History, loss)
+		if s.Monitor != nil {
+			s.Monitor(iter, loss, lambda)
 		}
 	}
-	return nil
+	if loss == 0 {
+		return finish(OptimConverged, nil)
+	}
+	return finish(OptimIterationLimit, nil)
 }
 
 // gram sets the upper triangle of c (n×n, row-major) to JᵀJ. It copies

@@ -29,13 +29,20 @@ func rosenbrock(r []float64, jac *mat.Dense, x []float64) {
 // ErrNaN on a NaN start.
 func TestMinimizeLM(t *testing.T) {
 	x := []float64{-1.2, 1}
-	var h History
-	require.NoError(t, MinimizeLM(rosenbrock, 2, x, &LMSettings{Iterations: 100}, &h))
+	var monitored int
+	res, err := MinimizeLM(rosenbrock, 2, x, &LMSettings{Iterations: 100, Monitor: func(int, float64, float64) { monitored++ }})
+	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float64{1, 1}, x, 1e-10)
-	assert.Less(t, len(h.Loss), 100, "Rosenbrock needs a few dozen LM steps (Madsen et al. 2004, ex. 3.3)")
-	for i := 1; i < len(h.Loss); i++ {
-		assert.Less(t, h.Loss[i], h.Loss[i-1], "every accepted step lowers the loss")
+	h := res.History
+	assert.Less(t, len(h), 100, "Rosenbrock needs a few dozen LM steps (Madsen et al. 2004, ex. 3.3)")
+	for i := 1; i < len(h); i++ {
+		assert.Less(t, h[i], h[i-1], "every accepted step lowers the loss")
 	}
+	assert.Equal(t, len(h), res.Iterations)
+	assert.Equal(t, len(h), monitored)
+	assert.Contains(t, []OptimReason{OptimConverged, OptimNoProgress}, res.Reason, "stopped before the limit")
+	assert.NoError(t, res.Err())
+	assert.Equal(t, h[len(h)-1], res.Loss)
 
 	// Linear: F = A·x − b, 6 equations, 3 unknowns.
 	a := mat.NewDense(6, 3, []float64{1, 2, 0, 0, 1, 1, 3, 0, 1, 1, 1, 1, 0, 2, 5, 4, 0, 1})
@@ -55,7 +62,8 @@ func TestMinimizeLM(t *testing.T) {
 	var want mat.Dense
 	require.NoError(t, qr.SolveTo(&want, false, mat.NewDense(6, 1, b)))
 	x = make([]float64, 3)
-	require.NoError(t, MinimizeLM(lin, 6, x, nil, nil))
+	_, err = MinimizeLM(lin, 6, x, nil)
+	require.NoError(t, err)
 	// LM accepts a step only when the loss falls, and near x* the loss
 	// rises by (x − x*)ᵀAᵀA(x − x*) ≥ σ_min²·‖x − x*‖², which rounding can
 	// hide below ε·‖F(x*)‖²: the stop rule resolves x to √(ε·‖F(x*)‖²)/σ_min
@@ -88,12 +96,21 @@ func TestMinimizeLM(t *testing.T) {
 		}
 	}
 	x = []float64{0}
-	require.NoError(t, MinimizeLM(wall, 1, x, &LMSettings{Iterations: 60}, nil))
+	_, err = MinimizeLM(wall, 1, x, &LMSettings{Iterations: 60})
+	require.NoError(t, err)
 	assert.True(t, x[0] > 0.4 && x[0] <= 0.5, "x₀ = %g", x[0])
 
 	x = []float64{math.NaN(), 1}
-	assert.ErrorIs(t, MinimizeLM(rosenbrock, 2, x, nil, nil), ErrNaN)
-	assert.ErrorIs(t, MinimizeLM(rosenbrock, 0, x, nil, nil), ErrShape)
+	res, err = MinimizeLM(rosenbrock, 2, x, nil)
+	assert.ErrorIs(t, err, ErrNaN)
+	assert.Equal(t, OptimNaN, res.Reason)
+	assert.ErrorIs(t, res.Err(), ErrNaN)
+	_, err = MinimizeLM(rosenbrock, 0, x, nil)
+	assert.ErrorIs(t, err, ErrShape)
+	for _, bad := range []*LMSettings{{Iterations: -1}, {Damping: -1}, {Damping: math.NaN()}} {
+		_, err = MinimizeLM(rosenbrock, 2, []float64{0, 0}, bad)
+		assert.ErrorIs(t, err, ErrSettings, "%+v", *bad)
+	}
 }
 
 // TestGram: the blocked JᵀJ (upper triangle) equals gonum's product, on

@@ -220,13 +220,27 @@ func TestOptimisers(t *testing.T) {
 		return 0.5*mat.Dot(xv, &ax) - mat.Dot(b, xv)
 	}
 	x := make([]float64, 3)
-	var h History
-	require.NoError(t, MinimizeAdam(f, x, 5000, 0.01, &h))
+	res, err := MinimizeAdam(f, x, &AdamSettings{Steps: 5000, LR: 0.01})
+	require.NoError(t, err)
 	assert.InDeltaSlice(t, want.RawVector().Data, x, 1e-4)
-	assert.Less(t, h.Loss[len(h.Loss)-1], h.Loss[0])
+	h := res.History
+	assert.Len(t, h, 5000)
+	assert.Less(t, h[len(h)-1], h[0])
+	assert.Equal(t, OptimStepsDone, res.Reason)
 	x = make([]float64, 3)
-	require.NoError(t, MinimizeLBFGS(f, x, 100, 10, nil))
+	var iters int
+	res, err = MinimizeLBFGS(f, x, &LBFGSSettings{Iterations: 100, Store: 10, Monitor: func(int, float64) { iters++ }})
+	require.NoError(t, err)
 	assert.InDeltaSlice(t, want.RawVector().Data, x, 1e-8)
+	assert.Equal(t, res.Iterations, iters)
+	assert.Less(t, res.Iterations, 100)
+	assert.Contains(t, []OptimReason{OptimConverged, OptimNoProgress}, res.Reason)
+	for _, s := range []*AdamSettings{{Steps: -1}, {LR: math.NaN()}, {Beta1: 1}} {
+		_, err = MinimizeAdam(f, x, s)
+		assert.ErrorIs(t, err, ErrSettings, "%+v", *s)
+	}
+	_, err = MinimizeLBFGS(f, x, &LBFGSSettings{Store: -1})
+	assert.ErrorIs(t, err, ErrSettings)
 	// A NaN loss stops Adam with ErrNaN and keeps the best point.
 	calls := 0
 	bad := func(g, x []float64) float64 {
@@ -237,8 +251,9 @@ func TestOptimisers(t *testing.T) {
 		return f(g, x)
 	}
 	x = make([]float64, 3)
-	err := MinimizeAdam(bad, x, 100, 0.1, nil)
+	res, err = MinimizeAdam(bad, x, &AdamSettings{Steps: 100, LR: 0.1})
 	assert.ErrorIs(t, err, ErrNaN)
+	assert.Equal(t, OptimNaN, res.Reason)
 	assert.True(t, allFinite(x))
 }
 

@@ -86,8 +86,8 @@ type TrainSettings struct {
 	// run concurrently, so the Residual must be safe for concurrent use
 	// (pdekit's models are).
 	Workers int
-	// LMProgress, if not nil, is passed to MinimizeLM as its Progress.
-	LMProgress func(iter int, loss, lambda float64)
+	// LMMonitor, if not nil, is passed to MinimizeLM as its Monitor.
+	LMMonitor func(iter int, loss, lambda float64)
 	// Seed seeds the collocation points.
 	Seed uint64
 }
@@ -181,13 +181,21 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 	start := time.Now()
 	defer func() { res.Seconds = time.Since(start).Seconds() }()
 	if s.AdamSteps > 0 {
-		if err := MinimizeAdam(f, x, s.AdamSteps, s.LR, &res.Adam); err != nil {
+		r, err := MinimizeAdam(f, x, &AdamSettings{Steps: s.AdamSteps, LR: s.LR})
+		if r != nil {
+			res.Adam.Loss = r.History
+		}
+		if err != nil {
 			Unflatten(m.Params(), x)
 			return res, err
 		}
 	}
 	if s.LBFGSIters > 0 {
-		if err := MinimizeLBFGS(f, x, s.LBFGSIters, s.Store, &res.LBFGS); err != nil {
+		r, err := MinimizeLBFGS(f, x, &LBFGSSettings{Iterations: s.LBFGSIters, Store: s.Store})
+		if r != nil {
+			res.LBFGS.Loss = r.History
+		}
+		if err != nil {
 			Unflatten(m.Params(), x)
 			return res, err
 		}
@@ -198,7 +206,11 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 			Unflatten(m.Params(), x)
 			return res, err
 		}
-		if err := MinimizeLM(ls, rows, x, &LMSettings{Iterations: s.LMIters, Progress: s.LMProgress}, &res.LM); err != nil {
+		r, err := MinimizeLM(ls, rows, x, &LMSettings{Iterations: s.LMIters, Monitor: s.LMMonitor})
+		if r != nil {
+			res.LM.Loss = r.History
+		}
+		if err != nil {
 			Unflatten(m.Params(), x)
 			return res, err
 		}

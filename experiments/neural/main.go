@@ -724,7 +724,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 	}
 	start := time.Now()
 	res, err := neural.Train(m, prob, &neural.TrainSettings{Interior: s.interior, BoundaryPoints: boundaryPoints, AdamSteps: s.adam, LR: s.lr,
-		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed, BoundaryWeight: s.bweight, Workers: runtime.GOMAXPROCS(0), LMProgress: func(iter int, loss, lambda float64) {
+		LBFGSIters: s.lbfgs, LMIters: s.lm, Seed: seed, BoundaryWeight: s.bweight, Workers: runtime.GOMAXPROCS(0), LMMonitor: func(iter int, loss, lambda float64) {
 			if iter%25 == 0 && cfg.log != nil {
 				fmt.Fprintf(cfg.log, "neural:   LM step %d: loss %.3g, λ %.2g, %.0f s\n", iter, loss, lambda, time.Since(start).Seconds())
 			}
