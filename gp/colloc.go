@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/lapack"
 	gonumlapack "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/pdekit/pdekit/linsolve"
 )
 
 // colloc is the reduced collocation system in the coordinates Y of the
@@ -234,9 +236,12 @@ func (c *colloc) solveLS(g, dn, y0 *mat.Dense, tol float64, maxIter int) (*mat.D
 			z[i] = v * scale[i]
 		}
 	}
-	res := lsqr(gr*gc, k0*k1, mul, mulT, append([]float64(nil), denseData(g)...), z, tol, tol, maxIter)
-	c.iters += res.iterations
-	if !res.converged {
+	res, err := linsolve.LSQR(z, funcRect{gr * gc, k0 * k1, mul, mulT}, denseData(g), &linsolve.LSQRSettings{ATol: tol, BTol: tol, MaxIter: maxIter, X0: z})
+	c.iters += res.Iterations
+	if err != nil {
+		if !errors.Is(err, linsolve.ErrMaxIter) {
+			return nil, fmt.Errorf("gp: LSQR: %w", err)
+		}
 		c.failed = true
 	}
 	y := mat.NewDense(k0, k1, nil)
@@ -413,3 +418,14 @@ func (s *sylvester) solveQuasi(c *mat.Dense) {
 		}
 	}
 }
+
+// funcRect is a rectangular operator given by its products, for
+// linsolve.LSQR.
+type funcRect struct {
+	m, n      int
+	mul, mulT func(dst, x []float64)
+}
+
+func (f funcRect) Dims() (int, int)               { return f.m, f.n }
+func (f funcRect) MulVecTo(dst, x []float64)      { f.mul(dst, x) }
+func (f funcRect) MulVecTransTo(dst, y []float64) { f.mulT(dst, y) }

@@ -203,33 +203,6 @@ func TestSolveBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, ErrProblem, "initial guess of the wrong length")
 }
 
-// TestLSQR: against Householder QR on a seeded dense least-squares
-// problem (inconsistent, full column rank).
-func TestLSQR(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(1, 2))
-	m, n := 60, 25
-	a := mat.NewDense(m, n, nil)
-	b := make([]float64, m)
-	for i := range m {
-		b[i] = rnd.NormFloat64()
-		for j := range n {
-			a.Set(i, j, rnd.NormFloat64())
-		}
-	}
-	var want mat.VecDense
-	require.NoError(t, want.SolveVec(a, mat.NewVecDense(m, b)))
-	x := make([]float64, n)
-	res := lsqr(m, n, func(dst, v []float64) {
-		d := mat.NewVecDense(m, dst)
-		d.MulVec(a, mat.NewVecDense(n, v))
-	}, func(dst, v []float64) {
-		d := mat.NewVecDense(n, dst)
-		d.MulVec(a.T(), mat.NewVecDense(m, v))
-	}, b, x, 1e-14, 1e-14, 200)
-	assert.True(t, res.converged)
-	assert.InDeltaSlice(t, want.RawVector().Data, x, 1e-10)
-}
-
 // TestSylvester: Bartels–Stewart against the explicit Kronecker system
 // for seeded nonsymmetric matrices (some complex eigenvalues).
 func TestSylvester(t *testing.T) {

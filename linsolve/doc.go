@@ -4,7 +4,8 @@
 // direct method (sparse Cholesky or LU from package linsolve/direct), and
 // preconditioners (Jacobi, SSOR(ω), IC(0) with an automatic shift, ILU(0),
 // ILUT with column pivoting, geometric multigrid, smoothed-aggregation
-// AMG) for sparse linear systems A·x = b.
+// AMG) for sparse linear systems A·x = b; and LSQR for least-squares
+// problems min ‖b − A·x‖₂ with a rectangular A (RectOperator).
 //
 // # Interfaces
 //
@@ -83,6 +84,8 @@
 //     Comput. 7 (1986).
 //   - H. A. van der Vorst, Bi-CGSTAB: a fast and smoothly converging
 //     variant of Bi-CG, SIAM J. Sci. Stat. Comput. 13 (1992).
+//   - C. C. Paige, M. A. Saunders, LSQR: an algorithm for sparse linear
+//     equations and sparse least squares, ACM TOMS 8 (1982) (LSQR).
 //   - J. A. Meijerink, H. A. van der Vorst, An iterative solution method for
 //     linear systems of which the coefficient matrix is a symmetric
 //     M-matrix, Math. Comp. 31 (1977) (IC(0)); T. A. Manteuffel, An

@@ -141,6 +141,9 @@ const (
 	// ConvergedHappyBreakdown: the Krylov space became invariant and the
 	// solution is exact up to rounding.
 	ConvergedHappyBreakdown Reason = 7
+	// ConvergedNormal: LSQR's least-squares test ‖Aᵀr‖ ≤ ATol·‖A‖·‖r‖
+	// (PETSc's KSP_CONVERGED_RTOL_NORMAL).
+	ConvergedNormal Reason = 10
 
 	// DivergedMaxIter: the iteration limit was reached.
 	DivergedMaxIter Reason = -3
@@ -170,6 +173,8 @@ func (r Reason) String() string {
 		return "CONVERGED_ATOL"
 	case ConvergedHappyBreakdown:
 		return "CONVERGED_HAPPY_BREAKDOWN"
+	case ConvergedNormal:
+		return "CONVERGED_RTOL_NORMAL"
 	case DivergedMaxIter:
 		return "DIVERGED_MAX_IT"
 	case DivergedDivTol:
