@@ -439,8 +439,8 @@ func TestSequence(t *testing.T) {
 	require.NoError(t, err)
 	dst := make([][]float64, len(sys))
 	q := Sequence{Method: &RCG{K: 4, S: 10}, WarmStart: true,
-		NewPreconditioner: func(a linsolve.Operator) (linsolve.Preconditioner, error) {
-			return linsolve.NewPreconditioner("ic0", a.(*sparse.CSR), nil)
+		NewPreconditioner: func(a *sparse.CSR) (linsolve.Preconditioner, error) {
+			return linsolve.NewPreconditioner("ic0", a, nil)
 		}}
 	rep, err := q.Run(sys, order, dst)
 	require.NoError(t, err)
@@ -460,6 +460,20 @@ func TestSequence(t *testing.T) {
 	assert.ErrorIs(t, err, ErrSequence)
 	_, err = q.Run(sys, nil, make([][]float64, 2))
 	assert.ErrorIs(t, err, ErrSequence)
+	// The sequence sets X0 and the preconditioner: set in Settings, they
+	// are an error, not silently replaced.
+	bad := q
+	bad.Settings.Preconditioner = plainPC{}
+	_, err = bad.Run(sys, nil, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	bad = q
+	bad.Settings.X0 = make([]float64, sys[0].A.Dim())
+	_, err = bad.Run(sys, nil, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	// NewPreconditioner needs the CSR matrix.
+	hidden := []System{{A: plainOp{sys[0].A.(*sparse.CSR)}, B: sys[0].B}}
+	_, err = q.Run(hidden, nil, nil)
+	assert.ErrorIs(t, err, linsolve.ErrNeedsCSR)
 
 	// A non-converging system is reported and the run goes on.
 	q2 := Sequence{Method: &linsolve.CG{}, Settings: linsolve.Settings{MaxIter: 3}}

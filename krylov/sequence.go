@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/sparse"
 )
 
 // System is one linear system A·x = B of a sequence, with the parameters
@@ -27,16 +28,20 @@ type Sequence struct {
 	// defaults. Its state (and a recycle space) carries over between
 	// systems and between Run calls.
 	Method linsolve.Method
-	// Settings is the template for every solve; its X0 and
-	// Preconditioner are ignored (see WarmStart and NewPreconditioner).
+	// Settings is the template for every solve. Its X0 and
+	// Preconditioner must be nil (Run returns an ErrSequence error
+	// otherwise): the sequence sets them, from WarmStart and
+	// NewPreconditioner.
 	Settings linsolve.Settings
 	// WarmStart starts each solve from the previous system's solution
 	// instead of zero.
 	WarmStart bool
 	// NewPreconditioner, if not nil, builds the preconditioner of each
-	// system; it is called again only when the operator changes (by
-	// identity), and its time is reported as setup time.
-	NewPreconditioner func(a linsolve.Operator) (linsolve.Preconditioner, error)
+	// system from its matrix, which must then be a *sparse.CSR (an error
+	// wrapping linsolve.ErrNeedsCSR otherwise); it is called again only
+	// when the matrix changes (by identity), and its time is reported as
+	// setup time.
+	NewPreconditioner func(a *sparse.CSR) (linsolve.Preconditioner, error)
 }
 
 // SystemStats records one solve of a sequence.
@@ -80,6 +85,9 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 	if err := checkSequence(systems, order, dst); err != nil {
 		return Report{}, err
 	}
+	if q.Settings.Preconditioner != nil || q.Settings.X0 != nil {
+		return Report{}, fmt.Errorf("%w: Settings.Preconditioner and Settings.X0 must be nil (use NewPreconditioner and WarmStart)", ErrSequence)
+	}
 	if order == nil {
 		order = make([]int, len(systems))
 		for i := range order {
@@ -103,8 +111,12 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 		sys := systems[i]
 		st := SystemStats{Index: i}
 		if q.NewPreconditioner != nil && (pc == nil || !same(pcOp, sys.A)) {
+			csr, ok := sys.A.(*sparse.CSR)
+			if !ok {
+				return rep, fmt.Errorf("krylov: preconditioner of system %d: %w (got %T)", i, linsolve.ErrNeedsCSR, sys.A)
+			}
 			t0 := time.Now()
-			p, err := q.NewPreconditioner(sys.A)
+			p, err := q.NewPreconditioner(csr)
 			st.SetupSeconds = time.Since(t0).Seconds()
 			if err != nil {
 				return rep, fmt.Errorf("krylov: preconditioner of system %d: %w", i, err)

@@ -295,7 +295,7 @@ func makeFamily(name string, s, count int, seed uint64, field pde.GRF, scale flo
 	return nil, fmt.Errorf("unknown family %q", name)
 }
 
-func pcFactory(name string, spd bool) func(linsolve.Operator) (linsolve.Preconditioner, error) {
+func pcFactory(name string, spd bool) func(*sparse.CSR) (linsolve.Preconditioner, error) {
 	pc := name
 	if name == "ilu" {
 		pc = "ilu0"
@@ -306,12 +306,8 @@ func pcFactory(name string, spd bool) func(linsolve.Operator) (linsolve.Precondi
 	if pc == "none" {
 		return nil
 	}
-	return func(a linsolve.Operator) (linsolve.Preconditioner, error) {
-		csr, ok := a.(*sparse.CSR)
-		if !ok {
-			return nil, errors.New("preconditioner needs a CSR matrix")
-		}
-		return linsolve.NewPreconditioner(pc, csr, nil)
+	return func(a *sparse.CSR) (linsolve.Preconditioner, error) {
+		return linsolve.NewPreconditioner(pc, a, nil)
 	}
 }
 
