@@ -820,3 +820,29 @@ func TestRCGFusedDeflation(t *testing.T) {
 		}
 	}
 }
+
+// TestNewMethod: every registered name builds a method that solves a
+// symmetric positive definite system (the recycling ones included), with
+// the options reaching the methods; an unknown name is an error listing
+// the names.
+func TestNewMethod(t *testing.T) {
+	a := poisson(t, 12)
+	b := make([]float64, a.Dim())
+	for i := range b {
+		b[i] = float64(i%7) - 3
+	}
+	for _, name := range MethodNames {
+		m, err := NewMethod(name, &MethodOptions{Omega: 1.5, Restart: 25, Recycle: 5})
+		require.NoError(t, err, name)
+		x := make([]float64, a.Dim())
+		res, err := m.Solve(x, a, b, &linsolve.Settings{MaxIter: 5000})
+		require.NoError(t, err, name)
+		assert.LessOrEqual(t, res.RelativeResidual, linsolve.DefaultRelTol, name)
+	}
+	m, err := NewMethod("gcrodr", &MethodOptions{Restart: 25, Recycle: 5})
+	require.NoError(t, err)
+	assert.Equal(t, 25, m.(*GCRODR).M)
+	assert.Equal(t, 5, m.(*GCRODR).K)
+	_, err = NewMethod("frob", nil)
+	assert.ErrorContains(t, err, "gcrot")
+}

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/krylov"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -159,7 +160,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 func compareOne(a *sparse.CSR, b []float64, method, pcName string, dims []int, rtol float64, maxit int, bnorm float64) compareRow {
 	// Until a solve runs, x = 0 and its residual is b.
 	row := compareRow{Method: method, Preconditioner: pcName, RelativeResidual: 1, History: []float64{}}
-	m, err := linsolve.NewMethod(method, 0, 0)
+	m, err := krylov.NewMethod(method, nil)
 	if err != nil {
 		row.Reason, row.Error = "SETUP_FAILED", oneLine(err)
 		return row

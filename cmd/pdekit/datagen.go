@@ -660,18 +660,13 @@ type streamStats struct {
 // method and preconditioner (the multigrid ones set up once and updated
 // for each new matrix of the same pattern: Multigrid.Update, AMG.Update).
 func solveStream(m Manifest, fam *pde.Family, heat *pde.HeatStep, part []int, first int, mats []*sparse.CSR, rhs, params [][]float64, sols []float64, nSol, steps int, done func()) streamStats {
-	var method linsolve.Method
-	switch m.Solver {
-	case "rcg":
-		method = &krylov.RCG{}
-	case "gcrot":
-		method = &krylov.GCROT{}
-	case "cg", "mg", "amg":
-		method = &linsolve.CG{}
-	case "direct":
-		method = &linsolve.Direct{}
-	default:
-		method = &linsolve.GMRES{Restart: 40}
+	name := m.Solver // datagen's solver names: the methods', and mg/amg for CG with them
+	if name == "mg" || name == "amg" {
+		name = "cg"
+	}
+	method, err := krylov.NewMethod(name, &krylov.MethodOptions{Restart: 40})
+	if err != nil {
+		return streamStats{err: fmt.Errorf("datagen: %w", err)}
 	}
 	var amg *linsolve.AMG
 	var mg *linsolve.Multigrid

@@ -52,6 +52,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/internal/memcheck"
+	"github.com/pdekit/pdekit/krylov"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/pde"
@@ -206,7 +207,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	bPath := fs.String("b", "", "right-hand side b (Matrix Market n×1); omitted means b = A·1")
 	xPath := fs.String("x", "", "write the solution here (Matrix Market array), only if the solve converges")
 	xPartial := fs.Bool("x-partial", false, "with -x, also write the last iterate of a solve that did not converge")
-	method := fs.String("method", "cg", "method: "+strings.Join(linsolve.MethodNames, ", "))
+	method := fs.String("method", "cg", "method: "+strings.Join(krylov.MethodNames, ", "))
 	pcName := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames, ", "))
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
 	atol := fs.Float64("atol", 0, "absolute tolerance")
@@ -244,7 +245,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	case !linsolve.TakesPreconditioner(*method) && *pcName != "none":
 		return errUsage{fmt.Errorf("solve: %s takes no preconditioner (got -pc %s)", *method, *pcName)}
 	}
-	m, err := linsolve.NewMethod(*method, *omega, *restart)
+	m, err := krylov.NewMethod(*method, &krylov.MethodOptions{Omega: *omega, Restart: *restart})
 	if err != nil {
 		return errUsage{err}
 	}

@@ -369,18 +369,16 @@ func (cfg *config) rcgDims(family string) (k, s int) {
 }
 
 func (cfg *config) method(name, family string) linsolve.Method {
-	switch name {
-	case "gmres":
-		return &linsolve.GMRES{Restart: cfg.m}
-	case "gcrodr":
-		return &krylov.GCRODR{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0)), Target: targets[cfg.target]}
-	case "gcrot":
-		return &krylov.GCROT{M: cfg.m, K: max(cfg.k, -1+boolInt(cfg.k > 0))}
-	case "cg":
-		return &linsolve.CG{}
+	o := &krylov.MethodOptions{Restart: cfg.m, Recycle: max(cfg.k, -1+boolInt(cfg.k > 0)), Target: targets[cfg.target]}
+	if name == "rcg" {
+		k, s := cfg.rcgDims(family)
+		o.Recycle, o.Store = max(k, -1+boolInt(k > 0)), s
 	}
-	k, s := cfg.rcgDims(family)
-	return &krylov.RCG{K: max(k, -1+boolInt(k > 0)), S: s}
+	m, err := krylov.NewMethod(name, o)
+	if err != nil {
+		panic("skr: " + err.Error()) // the names were checked by parseFlags
+	}
+	return m
 }
 
 func boolInt(b bool) int {
