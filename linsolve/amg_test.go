@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pdekit/pdekit/pde"
+	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -256,6 +257,15 @@ func TestLargeCoarsestLevel(t *testing.T) {
 	mg2, err := NewMultigrid(a, []int{s, s}, &MultigridOptions{CoarseSize: 20000})
 	require.NoError(t, err)
 	require.NotNil(t, mg2.sc)
+	// A Galerkin coarsest level (symmetric to rounding): still Cholesky.
+	big := laplaceND([]int{2 * s, 2 * s}, nil)
+	mg3, err := NewMultigrid(big, []int{2 * s, 2 * s}, &MultigridOptions{MaxLevels: 2})
+	require.NoError(t, err)
+	require.IsType(t, &direct.Cholesky{}, mg3.sc)
+	xb := make([]float64, big.Dim())
+	res, err := (&CG{}).Solve(xb, big, onesRHS(big.Dim()), &Settings{Preconditioner: mg3})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, res.Iterations, 12)
 	for name, pc := range map[string]Preconditioner{"amg": amg, "mg": mg, "mg2": mg2} {
 		x := make([]float64, a.Dim())
 		res, err := (&CG{}).Solve(x, a, b, &Settings{Preconditioner: pc})

@@ -1,7 +1,6 @@
 package linsolve
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/pdekit/pdekit/linsolve/direct"
@@ -23,15 +22,12 @@ type sparseCoarse interface {
 }
 
 // newSparseCoarse factors c by sparse Cholesky when symmetric is set and
-// c is positive definite, and by LU otherwise; kind describes it.
+// Cholesky succeeds (c symmetric to 1e-10 and positive definite), and by
+// LU otherwise; kind describes it.
 func newSparseCoarse(c *sparse.CSR, symmetric bool) (f sparseCoarse, kind string, err error) {
 	if symmetric {
-		ch, err := direct.NewCholesky(c, nil)
-		if err == nil {
+		if ch, err := direct.NewCholesky(c, nil); err == nil {
 			return ch, fmt.Sprintf("sparse Cholesky, nested dissection (%d nonzeros)", ch.NNZ()), nil
-		}
-		if !errors.Is(err, direct.ErrNotPositiveDefinite) {
-			return nil, "", err
 		}
 	}
 	lu, err := direct.NewLU(c, nil)

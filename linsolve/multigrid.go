@@ -449,8 +449,7 @@ func (m *Multigrid) factorCoarse() error {
 	c := m.levels[len(m.levels)-1].a
 	n := c.Dim()
 	if n > maxDenseCoarse {
-		_, _, symmetric := c.Asymmetry(0)
-		f, _, err := refactorCoarse(m.sc, c, symmetric)
+		f, _, err := refactorCoarse(m.sc, c, c.IsSymmetric(1e-10))
 		if err != nil {
 			return fmt.Errorf("%w: multigrid coarsest matrix (%d×%d): %w", ErrPivot, n, n, err)
 		}
