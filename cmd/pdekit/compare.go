@@ -17,6 +17,7 @@ import (
 	"github.com/pdekit/pdekit/figures"
 	"github.com/pdekit/pdekit/krylov"
 	"github.com/pdekit/pdekit/linsolve"
+	"github.com/pdekit/pdekit/linsolve/direct"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -164,6 +165,9 @@ func compareOne(a *sparse.CSR, b []float64, method, pcName string, dims []int, r
 	if err != nil {
 		row.Reason, row.Error = "SETUP_FAILED", oneLine(err)
 		return row
+	}
+	if d, ok := m.(*linsolve.Direct); ok {
+		d.Settings = &direct.Settings{MaxNNZ: factorLimit()}
 	}
 	t0 := time.Now()
 	pc, err := linsolve.NewPreconditioner(pcName, a, &linsolve.PreconditionerOptions{Grid: dims})

@@ -110,6 +110,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
+// factorLimit is the largest factor the direct solver may build on this
+// machine: the available memory at 32 bytes per nonzero (values, indices
+// and the LU's second triangle), so that a matrix whose fill would not fit
+// is refused with direct.ErrFillLimit before the allocation, not killed
+// by the kernel. Zero (no limit) where the memory cannot be read.
+func factorLimit() int {
+	avail, ok := memcheck.Available()
+	if !ok {
+		return 0
+	}
+	return int(min(avail/32, math.MaxInt32))
+}
+
 // parseArgs parses a command's flags: -h passes through as flag.ErrHelp,
 // a bad flag or a stray argument is a usage error.
 func parseArgs(fs *flag.FlagSet, cmd string, args []string) error {
@@ -254,7 +267,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{err}
 	}
 	if d, ok := m.(*linsolve.Direct); ok {
-		d.Settings = &direct.Settings{Ordering: ord}
+		d.Settings = &direct.Settings{Ordering: ord, MaxNNZ: factorLimit()}
 	}
 	amgSm, err := linsolve.ParseAMGSmoother(*amgSmoother)
 	if err != nil {
