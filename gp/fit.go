@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -170,7 +171,9 @@ type FitResult struct {
 	// optimiser's status, the error that stopped it).
 	Reason FitReason
 	Status string
-	cause  error
+	// Runtime is the wall time of Fit.
+	Runtime time.Duration
+	cause   error
 }
 
 // FitReason is why a fit stopped. Every reason leaves the best state seen
@@ -246,6 +249,7 @@ var ErrFit = errors.New("gp: hyperparameter fit found no usable kernel")
 // failures; the best state seen is always kept and returned, and Fit
 // stops and reports if the optimiser produces NaN parameters.
 func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
+	start := time.Now()
 	var s FitSettings
 	if set != nil {
 		s = *set
@@ -336,7 +340,7 @@ func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
 		return nil, ErrFit
 	}
 	if s.MaxIter < 0 {
-		res.Reason, res.Status = FitScanOnly, "scan only"
+		res.Reason, res.Status, res.Runtime = FitScanOnly, "scan only", time.Since(start)
 		return res, nil
 	}
 	f.budget = s.MaxEvaluations
@@ -372,6 +376,7 @@ func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
 	case r != nil:
 		res.Reason, res.Status = FitConverged, r.Status.String()
 	}
+	res.Runtime = time.Since(start)
 	return res, nil
 }
 

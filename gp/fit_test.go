@@ -67,9 +67,11 @@ func TestFit(t *testing.T) {
 	assert.LessOrEqual(t, fr.Evaluations, 3+12)
 	assert.Contains(t, []FitReason{FitConverged, FitIterationLimit, FitBudget}, fr.Reason, fr.Status)
 	assert.NoError(t, fr.Err())
+	assert.Positive(t, fr.Runtime)
 	scan, err := Fit(p, init, &FitSettings{Scan: []float64{1, 4, 16}, MaxIter: -1})
 	require.NoError(t, err)
 	assert.Equal(t, FitScanOnly, scan.Reason)
+	assert.Positive(t, scan.Runtime)
 	stopped := &FitResult{Reason: FitStopped, cause: ErrFit}
 	assert.ErrorIs(t, stopped.Err(), ErrFitStopped)
 	assert.ErrorIs(t, stopped.Err(), ErrFit)
