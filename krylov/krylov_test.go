@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -470,6 +471,13 @@ func TestSequence(t *testing.T) {
 	bad.Settings.X0 = make([]float64, sys[0].A.Dim())
 	_, err = bad.Run(sys, nil, nil)
 	assert.ErrorIs(t, err, ErrSequence)
+	// NaN in any right-hand side stops the run before the first solve.
+	nan := slices.Clone(sys)
+	nan[len(nan)-1].B = slices.Clone(nan[len(nan)-1].B)
+	nan[len(nan)-1].B[0] = math.NaN()
+	rep, err = q.Run(nan, nil, nil)
+	assert.ErrorIs(t, err, sparse.ErrNotFinite)
+	assert.Empty(t, rep.Systems)
 	// NewPreconditioner needs the CSR matrix.
 	hidden := []System{{A: plainOp{sys[0].A.(*sparse.CSR)}, B: sys[0].B}}
 	_, err = q.Run(hidden, nil, nil)

@@ -180,6 +180,9 @@ func checkSequence(systems []System, order []int, dst [][]float64) error {
 		if len(s.B) != s.A.Dim() {
 			return fmt.Errorf("%w: system %d: len(b) = %d, want %d", ErrSequence, i, len(s.B), s.A.Dim())
 		}
+		if err := sparse.CheckFiniteVec(fmt.Sprintf("b of system %d", i), s.B); err != nil {
+			return fmt.Errorf("krylov: %w", err)
+		}
 		if dst != nil && dst[i] != nil && len(dst[i]) != s.A.Dim() {
 			return fmt.Errorf("%w: solution slot %d has length %d, want %d", ErrSequence, i, len(dst[i]), s.A.Dim())
 		}
