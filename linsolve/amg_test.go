@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/linsolve/direct"
+	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/sparse"
 )
 
