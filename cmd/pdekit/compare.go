@@ -69,7 +69,8 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 	aPath := fs.String("A", "", "matrix A (Matrix Market, required)")
 	bPath := fs.String("b", "", "right-hand side b (Matrix Market n×1); omitted means b = A·1")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
-	maxit := fs.Int("maxit", 2000, "iteration limit of each Krylov run")
+	maxit := fs.Int("maxiter", 2000, "iteration limit of each Krylov run")
+	fs.IntVar(maxit, "maxit", 2000, "same as -maxiter")
 	gridFlag := fs.String("grid", "", "grid of the matrix, N, NxN or NxNxN interior nodes: adds CG with geometric multigrid")
 	figure := fs.String("figure", "", "write the residual histories to this PNG (relative residual against iteration)")
 	asJSON := fs.Bool("json", false, "print the ranked runs as JSON, with their residual histories")
@@ -82,7 +83,7 @@ func compareCmd(args []string, stdout, stderr io.Writer) error {
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("compare: -rtol %v must be in (0, 1)", *rtol)}
 	case *maxit < 1:
-		return errUsage{errors.New("compare: -maxit must be positive")}
+		return errUsage{errors.New("compare: -maxiter must be positive")}
 	}
 	dims, err := parseGrid(*gridFlag)
 	if err != nil {

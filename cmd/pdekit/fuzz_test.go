@@ -97,8 +97,10 @@ func FuzzCLI(f *testing.F) {
 				}
 			}
 		}
-		if v, ok := intFlag(args, "maxit"); ok && v > 100000 {
-			t.Skip("iteration limits above 10⁵ take seconds")
+		for _, name := range []string{"maxiter", "maxit"} {
+			if v, ok := intFlag(args, name); ok && v > 100000 {
+				t.Skip("iteration limits above 10⁵ take seconds")
+			}
 		}
 		t.Chdir(t.TempDir())
 		var o, e bytes.Buffer

@@ -224,7 +224,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	pcName := fs.String("pc", "none", "preconditioner: "+strings.Join(linsolve.PreconditionerNames, ", "))
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
 	atol := fs.Float64("atol", 0, "absolute tolerance")
-	maxit := fs.Int("maxit", 0, "iteration limit (0: 10·n, at least 1000)")
+	maxit := fs.Int("maxiter", 0, "iteration limit (0: 10·n, at least 1000)")
+	fs.IntVar(maxit, "maxit", 0, "same as -maxiter")
 	omega := fs.Float64("omega", 0, "ω for sor, ssor and the ssor preconditioner (0 means 1)")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
 	asJSON := fs.Bool("json", false, "print the result as JSON (with the residual history)")
@@ -250,7 +251,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	case !(*atol >= 0) || math.IsInf(*atol, 0):
 		return errUsage{fmt.Errorf("solve: -atol %v must be finite and non-negative", *atol)}
 	case *maxit < 0 || *restart < 1:
-		return errUsage{errors.New("solve: -maxit must be non-negative, -restart positive")}
+		return errUsage{errors.New("solve: -maxiter must be non-negative, -restart positive")}
 	case !(*drop >= 0) || math.IsInf(*drop, 0) || *fill < 0:
 		return errUsage{fmt.Errorf("solve: -drop %v must be finite and non-negative, -fill %d non-negative", *drop, *fill)}
 	case *omega != 0 && !(*omega > 0 && *omega < 2):

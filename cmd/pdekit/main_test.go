@@ -162,7 +162,7 @@ func TestCLIErrors(t *testing.T) {
 		"nonsymmetric to CG": {[]string{"solve", "-A", nonsym}, 1, "not symmetric"},
 		"IC(0) indefinite":   {[]string{"solve", "-A", indef, "-pc", "ic0"}, 1, "not positive definite"},
 		"zero diagonal":      {[]string{"solve", "-A", zeroDiag, "-method", "jacobi"}, 1, "diagonal"},
-		"max iterations":     {[]string{"solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
+		"max iterations":     {[]string{"solve", "-A", spd, "-maxiter", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
 		"bad amg theta":      {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
 		"bad amg smoother":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
 		"amg zero diagonal":  {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
@@ -179,7 +179,7 @@ func TestCLIErrors(t *testing.T) {
 		}
 	}
 	// A non-converged solve with -json still prints the partial result.
-	code, out, _ := pdekit("solve", "-A", spd, "-maxit", "1", "-method", "jacobi", "-rtol", "1e-12", "-json")
+	code, out, _ := pdekit("solve", "-A", spd, "-maxiter", "1", "-method", "jacobi", "-rtol", "1e-12", "-json")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, `"converged": false`)
 	assert.Contains(t, out, "DIVERGED_MAX_IT")

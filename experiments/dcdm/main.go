@@ -137,7 +137,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
 	seed := fs.Uint64("seed", 1, "seed of the initialisation, Lanczos start and samples")
 	rtol := fs.Float64("rtol", 1e-6, "relative residual target")
-	maxIt := fs.Int("maxit", 20000, "iteration limit of every solve")
+	maxIt := fs.Int("maxiter", 20000, "iteration limit of every solve")
+	fs.IntVar(maxIt, "maxit", 20000, "same as -maxiter")
 	rhs := fs.Int("rhs", 3, "unseen right-hand sides per grid (medians over them are reported)")
 	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	if err := report.Parse(fs, args); err != nil {
@@ -178,7 +179,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case cfg.noSolve && !cfg.train:
 		return cfg, fmt.Errorf("-no-solve needs -train")
 	case cfg.steps < 1 || cfg.batch < 1 || cfg.ritz < 1 || cfg.rhs < 1 || cfg.maxIt < 1 || cfg.trainGrid < 2:
-		return cfg, fmt.Errorf("-steps, -batch, -ritz, -rhs, -maxit must be positive and -train-grid at least 2")
+		return cfg, fmt.Errorf("-steps, -batch, -ritz, -rhs, -maxiter must be positive and -train-grid at least 2")
 	case !(cfg.lr > 0) || !(cfg.rtol > 0 && cfg.rtol < 1):
 		return cfg, fmt.Errorf("-lr must be positive and -rtol in (0, 1)")
 	case !(cfg.noise >= 0 && cfg.noise <= 1):
