@@ -30,7 +30,7 @@ import (
 // datagen writes a family of PDE systems and their solutions as NumPy
 // arrays for neural-operator training, solving each chunk of the family
 // in SKR order, warm-started, cut into two runs solved at once, with the
-// solver of -solver: multigrid-PCG
+// method of -method: multigrid-PCG
 // by default on the symmetric families (geometric MG on the grid, or AMG
 // updated for each matrix of one pattern), recycled CG, GCROT (the
 // default for darcy-skr), CG, GMRES(40) or the direct solver (one
