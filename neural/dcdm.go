@@ -156,7 +156,7 @@ type DCDMSettings struct {
 // DCDMResult is the outcome of TrainDCDM.
 type DCDMResult struct {
 	Loss    []float64 // mean batch loss per step
-	Seconds float64
+	Runtime time.Duration
 }
 
 // TrainDCDM trains net by Adam on the DCDM loss for the matrix a of an
@@ -231,7 +231,7 @@ func TrainDCDM(net *CNN, a Operator, h, w int, sampler *RitzSampler, s *DCDMSett
 		t.BackwardFrom(q, seed)
 		flattenGrad(g, ps)
 		if !finite(loss) || !allFinite(g) {
-			res.Seconds = time.Since(start).Seconds()
+			res.Runtime = time.Since(start)
 			return res, fmt.Errorf("%w (DCDM step %d)", ErrNaN, step)
 		}
 		res.Loss = append(res.Loss, loss)
@@ -242,7 +242,7 @@ func TrainDCDM(net *CNN, a Operator, h, w int, sampler *RitzSampler, s *DCDMSett
 		opt.Step(x, g)
 	}
 	copy(last, x)
-	res.Seconds = time.Since(start).Seconds()
+	res.Runtime = time.Since(start)
 	return res, nil
 }
 

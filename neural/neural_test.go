@@ -332,7 +332,7 @@ func TestPINNPoisson2D(t *testing.T) {
 	res, err := Train(m, p, &TrainSettings{Interior: 200, BoundaryPoints: 200, AdamSteps: 300, LBFGSIters: 1000, Seed: 1})
 	require.NoError(t, err)
 	e := RelativeL2(m, func(x []float64) float64 { return math.Sin(math.Pi*x[0]) * math.Sin(math.Pi*x[1]) }, p.Lo, p.Hi, 100)
-	t.Logf("%d parameters, %.1f s, relative L2 %.3g", res.Params, res.Seconds, e)
+	t.Logf("%d parameters, %.1f s, relative L2 %.3g", res.Params, res.Runtime.Seconds(), e)
 	assert.Less(t, e, 1e-3)
 	assert.Less(t, res.LBFGS.Loss[len(res.LBFGS.Loss)-1], res.Adam.Loss[0])
 }

@@ -96,7 +96,7 @@ type TrainSettings struct {
 type TrainResult struct {
 	// Adam, LBFGS and LM are the loss histories of the stages.
 	Adam, LBFGS, LM History
-	Seconds         float64
+	Runtime         time.Duration
 	Params          int
 }
 
@@ -179,7 +179,7 @@ func Train(m Model, p Problem, set *TrainSettings) (*TrainResult, error) {
 	x := Flatten(nil, m.Params())
 	res := &TrainResult{Params: len(x)}
 	start := time.Now()
-	defer func() { res.Seconds = time.Since(start).Seconds() }()
+	defer func() { res.Runtime = time.Since(start) }()
 	if s.AdamSteps > 0 {
 		r, err := MinimizeAdam(f, x, &AdamSettings{Steps: s.AdamSteps, LR: s.LR})
 		if r != nil {

@@ -381,7 +381,7 @@ func network(cfg config, stderr io.Writer) (*neural.CNN, Training, error) {
 			}
 		},
 	})
-	tr.Seconds, tr.Loss = out.Seconds, out.Loss
+	tr.Seconds, tr.Loss = out.Runtime.Seconds(), out.Loss
 	if len(out.Loss) > 0 {
 		tr.FinalLoss = out.Loss[len(out.Loss)-1]
 	}

@@ -730,7 +730,7 @@ func solveNeural(p problem, method string, cfg config, r *Row) error {
 			}
 		}})
 	if res != nil {
-		r.Seconds = res.Seconds
+		r.Seconds = res.Runtime.Seconds()
 		r.Parameters = res.Params
 		r.Loss = slices.Concat(res.Adam.Loss, res.LBFGS.Loss, res.LM.Loss)
 	}
