@@ -60,6 +60,8 @@ func FuzzCLI(f *testing.F) {
 		"datagen -family heat -grid 8 -n 2 -steps 100001", "datagen -family heat -dt NaN", "datagen -family heat -solver gcrot",
 		"datagen -family helmholtz-skr -solver mg", "datagen -family heat -grid 30000 -steps 100 -n 1",
 		"solve -A @A -pc amg -amg-sweeps 101", "solve -A @A -pc mg -grid 4x4 -amg-sweeps 5",
+		"compare -A @A", "compare -A @Z -json", "compare -A @N -maxiter 1", "compare -A @A -grid 4x4 -figure c.png",
+		"compare -A @E", "compare -A @A -b @B -rtol 0.5", "solve -A @A -method gcrot -monitor", "solve -A @A -method rcg -json",
 		"help", "solve -h", "frob", "solve -A @A extra",
 	} {
 		f.Add(seed)
