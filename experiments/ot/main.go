@@ -65,7 +65,8 @@ func main() { report.Main("ot", parseFlags, run) }
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs, out := report.NewFlags("ot", stderr)
 	full := fs.Bool("full", false, "n ∈ {100, 250, 500, 1000}, η ∈ {100, 300, 1200, 3000}, 28×28 images")
-	cs := fs.String("case", "", "comma-separated cases: "+strings.Join(caseNames, ","))
+	cs := fs.String("problem", "", "comma-separated problems (cases): "+strings.Join(caseNames, ","))
+	fs.StringVar(cs, "case", "", "same as -problem")
 	n := fs.String("n", "", "comma-separated sizes of random-assignment")
 	eta := fs.String("eta", "", "comma-separated η values")
 	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
