@@ -6,11 +6,11 @@
 //	go run ./cmd/figures -only dcdm,ot   # some experiments
 //
 // For each experiment it empties <dir>/<name>, runs `go run
-// ./experiments/<name> <args> -out <dir>/<name>` from the module root,
-// then splits what depends on the
-// clock from what does not: every results.json loses its timing fields
-// ("seconds", "*_seconds", "time"), which go, with their JSON paths, to
-// timings.json beside it; the printed table goes to table.md. Everything
+// ./experiments/<name> <args> -out <dir>/<name>` from the module root and
+// saves the printed table as table.md. Every experiment keeps what depends
+// on the clock apart from what does not: the timing fields of its results
+// ("seconds", "*_seconds", "time") go, with their JSON paths, to
+// timings.json beside results.json (internal/timings). Everything
 // else — every figure except the few that plot wall-clock (listed in
 // TimingFigures) and the stripped results.json — is byte-identical when
 // the command is rerun with the same flags on the same machine; a test
@@ -29,8 +29,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/pdekit/pdekit/internal/timings"
 )
 
 // Step is one experiment run.
@@ -153,9 +151,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		if err := os.WriteFile(filepath.Join(target, "table.md"), table.Bytes(), 0o644); err != nil {
 			return err
-		}
-		if err := timings.Split(target); err != nil {
-			return fmt.Errorf("%s: %w", st.dir(), err)
 		}
 		fmt.Fprintf(stdout, "%-8s %6.1f s  %s\n", st.dir(), time.Since(t0).Seconds(), target)
 	}

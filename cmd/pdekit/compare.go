@@ -14,7 +14,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/krylov"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/linsolve/direct"

@@ -2,11 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,10 +22,8 @@ func TestRunTiny(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &stderr))
 	assert.Contains(t, stdout.String(), "| family")
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	seen := map[string]bool{}
 	for _, r := range res.Runs {
 		seen[r.Family+"/"+r.Method] = true

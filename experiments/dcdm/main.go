@@ -53,7 +53,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/neural"
 	"github.com/pdekit/pdekit/pde"
@@ -328,7 +328,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := tab.Write(stdout); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, cfg.prefix()+"results.json", res); err != nil {
+	if err := report.WriteResults(cfg.out, cfg.prefix(), res); err != nil {
 		return err
 	}
 	if !cfg.noFigures {

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/floats"
@@ -21,12 +21,10 @@ func runWith(t *testing.T, dir string, args ...string) {
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
 }
 
-func readResults(t *testing.T, dir, name string) Results {
+func readResults(t *testing.T, dir, prefix string) Results {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, name))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, prefix, &res))
 	return res
 }
 
@@ -40,7 +38,7 @@ func readResults(t *testing.T, dir, name string) Results {
 func TestCommittedModel(t *testing.T) {
 	dir := t.TempDir()
 	runWith(t, dir, "-grid", "64,128", "-rhs", "1", "-no-figures")
-	res := readResults(t, dir, "results.json")
+	res := readResults(t, dir, "")
 	require.Len(t, res.Runs, 8)
 	its := map[string]float64{}
 	for _, r := range res.Runs {
@@ -72,7 +70,7 @@ func TestCommittedModel256(t *testing.T) {
 	}
 	dir := t.TempDir()
 	runWith(t, dir, "-grid", "64,256", "-solver", "dcdm", "-rhs", "1", "-no-figures")
-	res := readResults(t, dir, "results.json")
+	res := readResults(t, dir, "")
 	require.Len(t, res.Runs, 2)
 	its := map[int]float64{}
 	for _, r := range res.Runs {
@@ -92,7 +90,7 @@ func TestTrainSmall(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-solver", "cg,dcdm"}
 	runWith(t, dir, args...)
-	res := readResults(t, dir, "results.json")
+	res := readResults(t, dir, "")
 	assert.Equal(t, "trained", res.Training.Source)
 	assert.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
@@ -125,7 +123,7 @@ const modelFile16 = "model-poisson16.json"
 func TestDarcy(t *testing.T) {
 	dir := t.TempDir()
 	runWith(t, dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm")
-	res := readResults(t, dir, "darcy-results.json")
+	res := readResults(t, dir, "darcy-")
 	require.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
 		assert.Equal(t, "darcy", r.Problem)

@@ -36,8 +36,8 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
 	"github.com/pdekit/pdekit/gp"
+	"github.com/pdekit/pdekit/internal/figures"
 )
 
 var methodNames = []string{"gp-hm-gm", "gp-hm-stm", "gp-se", "gp-matern", "fd", "spectral"}
@@ -195,7 +195,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := tab.Write(stdout); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+	if err := report.WriteResults(cfg.out, "", res); err != nil {
 		return err
 	}
 	if !cfg.noFigures {

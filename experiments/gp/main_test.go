@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,10 +22,8 @@ func TestRunRows(t *testing.T) {
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.Len(t, res.Rows, 4)
 	errs := map[string]float64{}
 	for _, r := range res.Rows {
@@ -96,10 +94,8 @@ func TestSpectralRows(t *testing.T) {
 	cfg, err := parseFlags([]string{"-out", dir, "-problem", probs, "-method", "spectral,fd"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	fd := map[string]float64{}
 	for _, r := range res.Rows {
 		if r.Method == "fd" {

@@ -51,8 +51,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
 	"github.com/pdekit/pdekit/gp"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/neural"
 	"github.com/pdekit/pdekit/spectral"
 )
@@ -360,7 +360,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := tab.Write(stdout); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+	if err := report.WriteResults(cfg.out, "", res); err != nil {
 		return err
 	}
 	if !cfg.noFigures {

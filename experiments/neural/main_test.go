@@ -2,13 +2,13 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/mat"
@@ -58,10 +58,10 @@ func runAll(t *testing.T, dir string, args ...string) (Results, []byte) {
 	cfg, err := parseFlags(append([]string{"-out", dir}, args...), &bytes.Buffer{})
 	require.NoError(t, err)
 	require.NoError(t, run(cfg, &bytes.Buffer{}, &bytes.Buffer{}))
+	var res Results
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
 	require.NoError(t, err)
-	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
 	return res, raw
 }
 

@@ -34,7 +34,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/ot"
 )
 
@@ -276,7 +276,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+	if err := report.WriteResults(cfg.out, "", res); err != nil {
 		return err
 	}
 	if cfg.noFigures {

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,10 +20,8 @@ func TestRunTiny(t *testing.T) {
 	cfg.imageSide = 7
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.Len(t, res.Runs, 3*3) // random-assignment, image-l2, 1d × three solvers
 	byCase := map[string][]Run{}
 	for _, r := range res.Runs {
@@ -54,10 +52,8 @@ func TestSeeds(t *testing.T) {
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
 	assert.Contains(t, stdout.String(), "Medians over seeds 0…1")
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.Len(t, res.Runs, 2+2+1)
 	require.Len(t, res.Medians, 3)
 	for _, m := range res.Medians {
@@ -102,10 +98,8 @@ func TestUserProblem(t *testing.T) {
 	assert.Contains(t, stdout.String(), "user")
 	// The exact cost by the network simplex: source 0 (¼) to sink 0 at
 	// cost 0, source 1 (¾) to sink 1 (¼) at 0 and to sink 2 (½) at 1.
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.NotEmpty(t, res.Runs)
 	for _, r := range res.Runs {
 		assert.InDelta(t, 0.5, r.ExactCost, 1e-15)
@@ -145,10 +139,8 @@ func TestBarycenterCase(t *testing.T) {
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.NotNil(t, res.Barycenter)
 	assert.InDelta(t, 1, res.Barycenter.Mass, 1e-9)
 	assert.Positive(t, res.Barycenter.Iterations)

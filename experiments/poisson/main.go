@@ -31,7 +31,7 @@ import (
 	"time"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
 )
@@ -285,7 +285,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := writeTables(stdout, res); err != nil {
 		return err
 	}
-	if err := report.WriteResults(cfg.out, res); err != nil {
+	if err := report.WriteResults(cfg.out, "", res); err != nil {
 		return err
 	}
 	if cfg.noFigures {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -63,10 +64,8 @@ func TestFiltersSelectOneRow(t *testing.T) {
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.Len(t, res.Runs, 1)
 	assert.Equal(t, "cg", res.Runs[0].Method)
 	assert.Equal(t, "ic0", res.Runs[0].Preconditioner)
@@ -96,10 +95,8 @@ func TestDarcy3DWithMultigrid(t *testing.T) {
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
 	assert.Contains(t, stdout.String(), "3D Darcy")
 	assert.Contains(t, stdout.String(), "16³")
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	require.Len(t, res.Runs, 4)
 	for _, r := range res.Runs {
 		assert.True(t, r.Converged, "%+v", r)

@@ -46,7 +46,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/linsolve/tune"
 	"github.com/pdekit/pdekit/pde"
@@ -198,7 +198,7 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	if err := writeTable(stdout, res); err != nil {
 		return err
 	}
-	if err := report.WriteJSON(cfg.out, "results.json", res); err != nil {
+	if err := report.WriteResults(cfg.out, "", res); err != nil {
 		return err
 	}
 	if cfg.noFigures {

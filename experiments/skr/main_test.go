@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/pdekit/pdekit/experiments/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,10 +20,8 @@ func runIn(t *testing.T, args ...string) (Results, string, string) {
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
-	raw, err := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, err)
 	var res Results
-	require.NoError(t, json.Unmarshal(raw, &res))
+	require.NoError(t, report.ReadResults(dir, "", &res))
 	return res, stdout.String(), dir
 }
 

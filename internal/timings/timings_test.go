@@ -2,54 +2,54 @@ package timings
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// TestSplit: timing keys at any depth move to timings.json with their
-// paths, everything else stays; splitting again changes nothing, so an
-// experiment that splits its own results.json and cmd/figures, which
-// splits after it, agree.
-func TestSplit(t *testing.T) {
-	dir := t.TempDir()
-	in := `{"runs": [{"solver": "cg", "seconds": 1.5, "iterations": 10}, {"solver": "mg", "setup_seconds": 0.25, "seconds": 0.5}],
-	        "ratios": {"time": 2.0, "iterations": 3.0}, "rtol": 1e-8}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "results.json"), []byte(in), 0o644))
-	require.NoError(t, Split(dir))
-	var res, tm map[string]any
-	raw, _ := os.ReadFile(filepath.Join(dir, "results.json"))
-	require.NoError(t, json.Unmarshal(raw, &res))
-	raw, _ = os.ReadFile(filepath.Join(dir, "timings.json"))
-	require.NoError(t, json.Unmarshal(raw, &tm))
-	assert.Equal(t, map[string]any{".runs[0].seconds": 1.5, ".runs[1].seconds": 0.5, ".runs[1].setup_seconds": 0.25, ".ratios.time": 2.0}, tm)
-	assert.Equal(t, map[string]any{"iterations": 3.0}, res["ratios"])
-	assert.Equal(t, []any{map[string]any{"solver": "cg", "iterations": 10.0}, map[string]any{"solver": "mg"}}, res["runs"])
-	assert.Equal(t, 1e-8, res["rtol"])
-
-	before := map[string][]byte{}
-	for _, f := range []string{"results.json", "timings.json"} {
-		before[f], _ = os.ReadFile(filepath.Join(dir, f))
+// TestSeparate: timing keys at any depth leave the results and are kept
+// with their paths; everything else stays, numbers to the last digit.
+func TestSeparate(t *testing.T) {
+	in := map[string]any{
+		"runs": []map[string]any{
+			{"solver": "cg", "seconds": 1.5, "iterations": 10},
+			{"solver": "mg", "setup_seconds": 0.25, "seconds": 0.5},
+		},
+		"ratios": map[string]float64{"time": 2.0, "iterations": 3.0},
+		"rtol":   1e-8,
+		"pi":     math.Pi,
 	}
-	require.NoError(t, Split(dir))
-	for f, b := range before {
-		after, _ := os.ReadFile(filepath.Join(dir, f))
-		assert.Equal(t, string(b), string(after), "%s changed on a second split", f)
-	}
-
-	// Nothing to move and no timings.json yet: an empty one is written.
-	none := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(none, "results.json"), []byte(`{"b": 1, "a": [2]}`), 0o644))
-	require.NoError(t, Split(none))
-	raw, err := os.ReadFile(filepath.Join(none, "timings.json"))
+	rest, tm, err := Separate(in)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{}`, string(raw))
+	raw, err := json.Marshal(tm)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{".runs[0].seconds": 1.5, ".runs[1].seconds": 0.5, ".runs[1].setup_seconds": 0.25, ".ratios.time": 2.0}`, string(raw))
+	raw, err = json.Marshal(rest)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"runs": [{"solver": "cg", "iterations": 10}, {"solver": "mg"}], "ratios": {"iterations": 3}, "rtol": 1e-8, "pi": 3.141592653589793}`, string(raw))
+	var back map[string]any
+	require.NoError(t, json.Unmarshal(raw, &back))
+	assert.Equal(t, math.Pi, back["pi"], "numbers survive exactly")
 
-	assert.Error(t, Split(t.TempDir()), "no results.json")
-	bad := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(bad, "results.json"), []byte("{"), 0o644))
-	assert.Error(t, Split(bad))
+	// Merge puts them back: the round trip gives the input.
+	require.NoError(t, Merge(rest, tm))
+	raw, err = json.Marshal(rest)
+	require.NoError(t, err)
+	orig, err := json.Marshal(in)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(orig), string(raw))
+	for _, bad := range []string{".runs.seconds", ".runs[7].seconds", ".rtol.x", ".runs[0]", "runs", ".runs[x].a"} {
+		assert.Error(t, Merge(rest, map[string]any{bad: 1.0}), bad)
+	}
+
+	// Nothing to move: an empty map.
+	rest, tm, err = Separate(struct{ A int }{1})
+	require.NoError(t, err)
+	assert.Empty(t, tm)
+	assert.Equal(t, map[string]any{"A": json.Number("1")}, rest)
+
+	_, _, err = Separate(math.NaN())
+	assert.Error(t, err, "a value JSON cannot hold")
 }

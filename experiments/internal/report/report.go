@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -136,14 +137,46 @@ func WriteJSON(dir, name string, v any) error {
 	return os.WriteFile(filepath.Join(dir, name), append(b, '\n'), 0o644)
 }
 
-// WriteResults writes v as dir/results.json without its timing fields,
-// which go to dir/timings.json (internal/timings), so that a rerun with
-// the same flags leaves results.json byte-identical.
-func WriteResults(dir string, v any) error {
-	if err := WriteJSON(dir, "results.json", v); err != nil {
+// WriteResults writes v as dir/<prefix>results.json without its timing
+// fields, and those fields, by JSON path, as dir/<prefix>timings.json
+// (internal/timings), so that a rerun with the same flags leaves
+// results.json byte-identical. Object keys are sorted in both files.
+func WriteResults(dir, prefix string, v any) error {
+	rest, found, err := timings.Separate(v)
+	if err != nil {
 		return err
 	}
-	return timings.Split(dir)
+	if err := WriteJSON(dir, prefix+"results.json", rest); err != nil {
+		return err
+	}
+	return WriteJSON(dir, prefix+"timings.json", found)
+}
+
+// ReadResults reads dir/<prefix>results.json into v with the timing
+// fields of dir/<prefix>timings.json put back in their places: the
+// inverse of WriteResults.
+func ReadResults(dir, prefix string, v any) error {
+	var rest any
+	var found map[string]any
+	for name, dst := range map[string]any{"results.json": &rest, "timings.json": &found} {
+		raw, err := os.ReadFile(filepath.Join(dir, prefix+name))
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("%s: %w", prefix+name, err)
+		}
+	}
+	if err := timings.Merge(rest, found); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(rest)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(raw, v)
 }
 
 // NewFlags returns the flag set of experiment name, writing to stderr,

@@ -51,6 +51,23 @@ func TestTableAndJSON(t *testing.T) {
 	var m map[string]int
 	require.NoError(t, json.Unmarshal(raw, &m))
 	assert.Equal(t, 1, m["k"])
+
+	// WriteResults: the timing fields go to timings.json, the rest to
+	// results.json, both in one call.
+	require.NoError(t, WriteResults(dir, "p-", map[string]any{"setup_seconds": 0.5, "iterations": 7}))
+	raw, err = os.ReadFile(filepath.Join(dir, "p-results.json"))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"iterations": 7}`, string(raw))
+	raw, err = os.ReadFile(filepath.Join(dir, "p-timings.json"))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{".setup_seconds": 0.5}`, string(raw))
+	var back struct {
+		Setup      float64 `json:"setup_seconds"`
+		Iterations int     `json:"iterations"`
+	}
+	require.NoError(t, ReadResults(dir, "p-", &back))
+	assert.Equal(t, 0.5, back.Setup)
+	assert.Equal(t, 7, back.Iterations)
 }
 
 func TestFlags(t *testing.T) {

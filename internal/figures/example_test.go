@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/pdekit/pdekit/figures"
+	"github.com/pdekit/pdekit/internal/figures"
 	"github.com/pdekit/pdekit/linsolve"
 	"github.com/pdekit/pdekit/pde"
 )
