@@ -9,7 +9,6 @@ import (
 
 	"github.com/pdekit/pdekit/internal/vec"
 	"github.com/pdekit/pdekit/linsolve"
-	"github.com/pdekit/pdekit/sparse"
 )
 
 // Errors of the recycling solvers. Convergence failures are returned as a
@@ -61,92 +60,13 @@ func spaceFor(sp **Space, n int) (*Space, error) {
 	return s, nil
 }
 
-// settings is a linsolve.Settings with the defaults filled in.
-type settings struct {
-	relTol, absTol, divTol float64
-	maxIter                int
-	x0                     []float64
-	pc                     linsolve.Preconditioner
-	monitor                linsolve.Monitor
-	err                    error // an invalid Settings, reported by checkInputs
-}
-
-// resolve fills in the defaults of s; an invalid field is recorded in
-// err (linsolve.CheckSettings), which checkInputs returns.
-func resolve(s *linsolve.Settings, n int) settings {
-	var r settings
-	if s != nil {
-		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor, linsolve.CheckSettings(s)}
+// checkInputs returns the error of an invalid Settings (serr, from
+// linsolve.Settings.Resolve) or linsolve.CheckSystem's.
+func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *linsolve.Resolved, serr error) error {
+	if serr != nil {
+		return fmt.Errorf("krylov: %s: %w", name, serr)
 	}
-	if r.relTol == 0 {
-		r.relTol = linsolve.DefaultRelTol
-	}
-	if r.divTol == 0 {
-		r.divTol = linsolve.DefaultDivTol
-	}
-	if r.maxIter == 0 {
-		r.maxIter = linsolve.DefaultMaxIter(n)
-	}
-	return r
-}
-
-func (s *settings) target(bnorm float64) float64 { return math.Max(s.relTol*bnorm, s.absTol) }
-
-// check applies the stopping tests to a true residual norm: NaN, the
-// target, the divergence limit and the iteration limit, in that order. It
-// returns linsolve.Iterating while the solve should go on.
-func (s *settings) check(rnorm, target, divLimit float64, iterations int) linsolve.Reason {
-	switch {
-	case isBad(rnorm):
-		return linsolve.DivergedNaN
-	case rnorm <= target:
-		return linsolve.ConvergedRelTol
-	case rnorm > divLimit:
-		return linsolve.DivergedDivTol
-	case iterations >= s.maxIter:
-		return linsolve.DivergedMaxIter
-	}
-	return linsolve.Iterating
-}
-
-// checkInputs validates sizes and the finiteness of b and X0.
-func checkInputs(name string, dst []float64, a linsolve.Operator, b []float64, s *settings) error {
-	if s.err != nil {
-		return fmt.Errorf("krylov: %s: %w", name, s.err)
-	}
-	if c, ok := a.(*sparse.CSR); ok {
-		if r, cols := c.Dims(); r != cols {
-			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", linsolve.ErrDimension, name, r, cols)
-		}
-	}
-	n := a.Dim()
-	if len(b) != n || len(dst) != n {
-		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", linsolve.ErrDimension, name, n, n, len(b), len(dst))
-	}
-	if s.x0 != nil && len(s.x0) != n {
-		return fmt.Errorf("%w: %s: len(X0) = %d, want %d", linsolve.ErrDimension, name, len(s.x0), n)
-	}
-	if err := sparse.CheckFiniteVec("b", b); err != nil {
-		return fmt.Errorf("krylov: %s: %w", name, err)
-	}
-	if s.x0 != nil {
-		if err := sparse.CheckFiniteVec("X0", s.x0); err != nil {
-			return fmt.Errorf("krylov: %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// checkCSR checks the arrays of a CSR operator (sparse.CSR.CheckStructure,
-// an O(nnz) pass), so that a matrix broken by hand is an error wrapping
-// sparse.ErrShape rather than an index panic inside a product.
-func checkCSR(name string, a linsolve.Operator) error {
-	if c, ok := a.(*sparse.CSR); ok {
-		if err := c.CheckStructure(); err != nil {
-			return fmt.Errorf("krylov: %s: %w", name, err)
-		}
-	}
-	return nil
+	return linsolve.CheckSystem("krylov", name, dst, a, b, s.X0)
 }
 
 // solveState carries what every exit path needs.
@@ -159,15 +79,11 @@ type solveState struct {
 
 // done fills the residual fields from the true residual rnorm, settles the
 // reason and wraps a failure in a *linsolve.ConvergenceError.
-func (st *solveState) done(reason linsolve.Reason, rnorm float64, s *settings) (linsolve.Result, error) {
+func (st *solveState) done(reason linsolve.Reason, rnorm float64, s *linsolve.Resolved) (linsolve.Result, error) {
 	st.res.Residual = rnorm
 	st.res.RelativeResidual = rnorm / st.bnorm
 	if reason.Converged() && rnorm > 0 {
-		if rnorm <= s.relTol*st.bnorm {
-			reason = linsolve.ConvergedRelTol
-		} else {
-			reason = linsolve.ConvergedAbsTol
-		}
+		reason = s.ConvergedReason(rnorm, st.bnorm)
 	}
 	st.res.Reason = reason
 	st.res.Stats.Runtime = time.Since(st.start)
@@ -182,9 +98,9 @@ func (st *solveState) done(reason linsolve.Reason, rnorm float64, s *settings) (
 // residual norm, the target max(RelTol·‖b‖, AbsTol) and the divergence
 // limit; zero is true when b = 0, in which case x is cleared and the
 // caller returns st.done(linsolve.ConvergedAbsTol, 0, s).
-func (st *solveState) begin(x, r []float64, a linsolve.Operator, b []float64, s *settings) (beta, target, divLimit float64, zero bool) {
-	if s.x0 != nil {
-		copy(x, s.x0)
+func (st *solveState) begin(x, r []float64, a linsolve.Operator, b []float64, s *linsolve.Resolved) (beta, target, divLimit float64, zero bool) {
+	if s.X0 != nil {
+		copy(x, s.X0)
 	} else {
 		clear(x)
 	}
@@ -195,10 +111,10 @@ func (st *solveState) begin(x, r []float64, a linsolve.Operator, b []float64, s 
 		return 0, 0, 0, true
 	}
 	beta = trueResidual(r, a, x, b, &st.res)
-	if s.monitor != nil {
-		s.monitor(0, beta)
+	if s.Monitor != nil {
+		s.Monitor(0, beta)
 	}
-	return beta, s.target(st.bnorm), s.divTol * math.Max(st.bnorm, beta), false
+	return beta, s.Target(st.bnorm), s.DivTol * math.Max(st.bnorm, beta), false
 }
 
 // blockMultiplier is an operator that multiplies a block of vectors in
@@ -221,15 +137,8 @@ func mulBlock(a linsolve.Operator, dst, x [][]float64, res *linsolve.Result) {
 
 // trueResidual sets r = b − A·x, counts the product and returns ‖r‖₂.
 func trueResidual(r []float64, a linsolve.Operator, x, b []float64, res *linsolve.Result) float64 {
-	a.MulVecTo(r, x)
 	res.Stats.MatVecs++
-	var rr float64
-	for i, v := range r {
-		d := b[i] - v
-		r[i] = d
-		rr += d * d
-	}
-	return math.Sqrt(rr)
+	return linsolve.TrueResidual(r, a, x, b)
 }
 
 func isBad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }

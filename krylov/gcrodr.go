@@ -154,15 +154,12 @@ func (m *GCRODR) dims(n int) (restart, k int, err error) {
 func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsolve.Settings) (linsolve.Result, error) {
 	st := solveState{name: "GCRODR", start: time.Now()}
 	n := a.Dim()
-	s := resolve(set, n)
+	s, serr := set.Resolve(n)
 	restart, kmax, err := m.dims(n)
 	if err != nil {
 		return linsolve.Result{}, err
 	}
-	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
-		return linsolve.Result{}, err
-	}
-	if err := checkCSR(st.name, a); err != nil {
+	if err := checkInputs(st.name, dst, a, b, &s, serr); err != nil {
 		return linsolve.Result{}, err
 	}
 	sp, err := spaceFor(&m.Space, n)
@@ -183,7 +180,7 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		sp.dim, sp.cuOK = kmax, false
 	}
 	if sp.dim > 0 && beta > target && !isBad(beta) {
-		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.pc) {
+		if !sp.valid || !same(sp.op, a) || !same(sp.pc, s.Preconditioner) {
 			beta = m.rebuild(a, x, r, b, beta, &s, &st.res)
 		} else {
 			// x += M⁻¹·U·Cᵀr, then r = b − A·x.
@@ -203,7 +200,7 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 		}
 	}
 	for {
-		if reason := s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
+		if reason := s.Check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
 			return st.done(reason, beta, &s)
 		}
 		prev := beta
@@ -224,7 +221,7 @@ func (m *GCRODR) Solve(dst []float64, a linsolve.Operator, b []float64, set *lin
 // vectors), projects x on the space (x += M⁻¹·U·Cᵀr, r the residual of x)
 // and returns the new true residual norm; beta, the norm of r, if the
 // space emptied.
-func (m *GCRODR) rebuild(a linsolve.Operator, x, r, b []float64, beta float64, s *settings, res *linsolve.Result) float64 {
+func (m *GCRODR) rebuild(a linsolve.Operator, x, r, b []float64, beta float64, s *linsolve.Resolved, res *linsolve.Result) float64 {
 	m.recomputeC(a, s, res)
 	if m.Space.dim == 0 {
 		return beta
@@ -257,9 +254,9 @@ func grow(v []float64, n int) []float64 {
 }
 
 // applyOp sets w = A·M⁻¹·v.
-func (m *GCRODR) applyOp(w []float64, a linsolve.Operator, v []float64, s *settings, res *linsolve.Result) {
-	if s.pc != nil {
-		s.pc.Apply(m.z, v)
+func (m *GCRODR) applyOp(w []float64, a linsolve.Operator, v []float64, s *linsolve.Resolved, res *linsolve.Result) {
+	if s.Preconditioner != nil {
+		s.Preconditioner.Apply(m.z, v)
 		res.Stats.PrecApplies++
 		v = m.z
 	}
@@ -269,14 +266,14 @@ func (m *GCRODR) applyOp(w []float64, a linsolve.Operator, v []float64, s *setti
 
 // recomputeC sets C = A·M⁻¹·U for a new operator and orthonormalises it,
 // keeping A·M⁻¹·U = C; dependent vectors are dropped.
-func (m *GCRODR) recomputeC(a linsolve.Operator, s *settings, res *linsolve.Result) {
+func (m *GCRODR) recomputeC(a linsolve.Operator, s *linsolve.Resolved, res *linsolve.Result) {
 	sp := m.Space
 	sp.c.resize(sp.u.n, sp.dim)
 	for i := range sp.dim {
 		m.applyOp(sp.c.row(i), a, sp.u.row(i), s, res)
 	}
 	sp.dim = mgsQR(&sp.c, &sp.u, sp.dim, 1e-10)
-	sp.op, sp.pc, sp.valid, sp.cuOK = a, s.pc, true, false
+	sp.op, sp.pc, sp.valid, sp.cuOK = a, s.Preconditioner, true, false
 	m.setNorms()
 }
 
@@ -290,7 +287,7 @@ func (m *GCRODR) setNorms() {
 
 // project does x += M⁻¹·U·Cᵀr (the Galerkin correction in the recycled
 // space).
-func (m *GCRODR) project(x, r []float64, s *settings, res *linsolve.Result) {
+func (m *GCRODR) project(x, r []float64, s *linsolve.Resolved, res *linsolve.Result) {
 	sp := m.Space
 	gam := m.g[:sp.dim]
 	for i := range sp.dim {
@@ -302,9 +299,9 @@ func (m *GCRODR) project(x, r []float64, s *settings, res *linsolve.Result) {
 }
 
 // addPrec sets x += M⁻¹·u.
-func (m *GCRODR) addPrec(x, u []float64, s *settings, res *linsolve.Result) {
-	if s.pc != nil {
-		s.pc.Apply(m.z, u)
+func (m *GCRODR) addPrec(x, u []float64, s *linsolve.Resolved, res *linsolve.Result) {
+	if s.Preconditioner != nil {
+		s.Preconditioner.Apply(m.z, u)
 		res.Stats.PrecApplies++
 		u = m.z
 	}
@@ -314,7 +311,7 @@ func (m *GCRODR) addPrec(x, u []float64, s *settings, res *linsolve.Result) {
 // cycle runs one GCRO-DR cycle from the residual in v[0] (norm beta),
 // updates x and the recycle space, and returns why it stopped early
 // (Iterating after a full cycle or when the estimate met target).
-func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, restart, kmax int, s *settings, res *linsolve.Result) linsolve.Reason {
+func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, restart, kmax int, s *linsolve.Resolved, res *linsolve.Result) linsolve.Reason {
 	sp := m.Space
 	kk := sp.dim
 	steps := restart - kk
@@ -361,8 +358,8 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 		j++
 		res.Iterations++
 		est := math.Abs(m.g[c+1])
-		if s.monitor != nil {
-			s.monitor(res.Iterations, est)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, est)
 		}
 		if isBad(est) {
 			reason = linsolve.DivergedNaN
@@ -373,7 +370,7 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 			vec.Scale(w, 1/hnext)
 			copy(m.v.row(j), w)
 		}
-		if happy || est <= target || res.Iterations >= s.maxIter {
+		if happy || est <= target || res.Iterations >= s.MaxIter {
 			break
 		}
 	}
@@ -407,7 +404,7 @@ func (m *GCRODR) cycle(a linsolve.Operator, x []float64, beta, target float64, r
 // factorization of G this is the standard problem G⁺ŴᵀV̂·z = θ⁻¹·z, and
 // the k values of smallest |θ| are those of largest |θ⁻¹|. Then
 // G·P_k = Q·R, C = Ŵ·Q and U = V̂·P_k·R⁻¹ (so that A·M⁻¹·U = C).
-func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld int) {
+func (m *GCRODR) updateSpace(a linsolve.Operator, s *linsolve.Resolved, kk, j, kmax, ld int) {
 	sp := m.Space
 	t := kk + j
 	n := m.v.n
@@ -577,6 +574,6 @@ func (m *GCRODR) updateSpace(a linsolve.Operator, s *settings, kk, j, kmax, ld i
 	sp.u, m.spare.u = m.spare.u, sp.u
 	sp.c, m.spare.c = m.spare.c, sp.c
 	sp.dim = knew
-	sp.op, sp.pc, sp.valid = a, s.pc, true
+	sp.op, sp.pc, sp.valid = a, s.Preconditioner, true
 	m.setNorms()
 }

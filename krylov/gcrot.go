@@ -63,15 +63,12 @@ func (m *GCROT) dims(n int) (inner, k int, err error) {
 func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsolve.Settings) (linsolve.Result, error) {
 	st := solveState{name: "GCROT", start: time.Now()}
 	n := a.Dim()
-	s := resolve(set, n)
+	s, serr := set.Resolve(n)
 	inner, kmax, err := m.dims(n)
 	if err != nil {
 		return linsolve.Result{}, err
 	}
-	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
-		return linsolve.Result{}, err
-	}
-	if err := checkCSR(st.name, a); err != nil {
+	if err := checkInputs(st.name, dst, a, b, &s, serr); err != nil {
 		return linsolve.Result{}, err
 	}
 	sp, err := spaceFor(&m.Space, n)
@@ -117,7 +114,7 @@ func (m *GCROT) Solve(dst []float64, a linsolve.Operator, b []float64, set *lins
 	}
 	var reason linsolve.Reason
 	for {
-		if reason = s.check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
+		if reason = s.Check(beta, target, divLimit, st.res.Iterations); reason != linsolve.Iterating {
 			break
 		}
 		prev := beta
@@ -203,7 +200,7 @@ func (m *GCROT) keepSolution(a linsolve.Operator, x []float64, kmax int, res *li
 // (I − CCᵀ)·A·M⁻¹ from the residual in v[0], then the outer step: the new
 // pair u = M⁻¹V·y − U·B·y, c = A·u = V·H̄·y (normalised), x += (cᵀr)·u, and
 // the pair joins the space.
-func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, steps, kmax int, s *settings, res *linsolve.Result) linsolve.Reason {
+func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, steps, kmax int, s *linsolve.Resolved, res *linsolve.Result) linsolve.Reason {
 	sp := m.Space
 	kk := sp.dim
 	ld := m.v.k
@@ -224,8 +221,8 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 		vj := m.v.row(j)
 		basis = append(basis, vj)
 		w := m.w
-		if s.pc != nil {
-			s.pc.Apply(m.ux, vj)
+		if s.Preconditioner != nil {
+			s.Preconditioner.Apply(m.ux, vj)
 			res.Stats.PrecApplies++
 			a.MulVecTo(w, m.ux)
 		} else {
@@ -249,8 +246,8 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 		j++
 		res.Iterations++
 		est := math.Abs(m.g[j])
-		if s.monitor != nil {
-			s.monitor(res.Iterations, est)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, est)
 		}
 		if isBad(est) {
 			reason = linsolve.DivergedNaN
@@ -261,7 +258,7 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 			vec.Scale(w, 1/hnext)
 			copy(m.v.row(j), w)
 		}
-		if happy || est <= target || res.Iterations >= s.maxIter {
+		if happy || est <= target || res.Iterations >= s.MaxIter {
 			if happy {
 				hcol[j] = 0 // v_j is not stored: drop it from c = V·H̄·y
 			}
@@ -280,8 +277,8 @@ func (m *GCROT) cycle(a linsolve.Operator, x []float64, beta, target float64, st
 	for i := range j {
 		vec.Axpy(m.w, y[i], m.v.row(i))
 	}
-	if s.pc != nil {
-		s.pc.Apply(ux, m.w)
+	if s.Preconditioner != nil {
+		s.Preconditioner.Apply(ux, m.w)
 		res.Stats.PrecApplies++
 	} else {
 		copy(ux, m.w)

@@ -155,12 +155,12 @@ func (m *RCG) dims() (k, s int, err error) {
 func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsolve.Settings) (linsolve.Result, error) {
 	st := solveState{name: "RCG", start: time.Now()}
 	n := a.Dim()
-	s := resolve(set, n)
+	s, serr := set.Resolve(n)
 	kmax, smax, err := m.dims()
 	if err != nil {
 		return linsolve.Result{}, err
 	}
-	if err := checkInputs(st.name, dst, a, b, &s); err != nil {
+	if err := checkInputs(st.name, dst, a, b, &s, serr); err != nil {
 		return linsolve.Result{}, err
 	}
 	if m.Space == nil {
@@ -174,7 +174,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 	if sp.dim > 0 && sp.u.n != n {
 		return linsolve.Result{}, ErrSpaceSize
 	}
-	if kmax == 0 || (sp.dim > 0 && sp.withPC != (s.pc != nil)) {
+	if kmax == 0 || (sp.dim > 0 && sp.withPC != (s.Preconditioner != nil)) {
 		sp.Reset() // U is orthonormal in another inner product
 	}
 	// A CSR's exported arrays are checked once per operator: the fused
@@ -212,7 +212,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 			vec.MAxpy(x, m.w[:sp.dim], sp.u.vecs(sp.dim))
 			rnorm = trueResidual(m.r, a, x, b, &st.res)
 		}
-		reason := s.check(rnorm, target, divLimit, st.res.Iterations)
+		reason := s.Check(rnorm, target, divLimit, st.res.Iterations)
 		if reason == linsolve.Iterating {
 			var rec int
 			reason, rec = m.iterate(a, csr, x, target, divLimit, &s, &st.res, restart == 0, smax)
@@ -221,7 +221,7 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 			}
 			rnorm = trueResidual(m.r, a, x, b, &st.res)
 			if reason == linsolve.Iterating {
-				if rnorm <= target || restart >= 5 || st.res.Iterations >= s.maxIter {
+				if rnorm <= target || restart >= 5 || st.res.Iterations >= s.MaxIter {
 					reason = linsolve.ConvergedRelTol
 				} else {
 					continue // the recursive residual drifted: restart from the true one
@@ -229,11 +229,11 @@ func (m *RCG) Solve(dst []float64, a linsolve.Operator, b []float64, set *linsol
 			}
 		}
 		if kmax > 0 && stored > 0 && !sp.settled && !isBad(rnorm) && reason != linsolve.DivergedIndefiniteMat && reason != linsolve.DivergedIndefinitePC {
-			m.refresh(a, s.pc != nil, stored, kmax, &st.res)
+			m.refresh(a, s.Preconditioner != nil, stored, kmax, &st.res)
 		}
 		if reason.Converged() && rnorm > target {
 			reason = linsolve.DivergedMaxIter
-			if st.res.Iterations < s.maxIter {
+			if st.res.Iterations < s.MaxIter {
 				reason = linsolve.DivergedBreakdown
 			}
 		}
@@ -329,7 +329,7 @@ func (m *RCG) deflate(mu, v []float64, w *block) {
 // deflation is two products with A·U — one fused with z = M⁻¹r where the
 // preconditioner offers ApplyDots, the other (q = A·p̂ − A·U·c) with the
 // sparse product where vec.MulVecDotSub runs.
-func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *settings, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
+func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *linsolve.Resolved, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
 	k := m.Space.dim
 	m.gamma = grow(m.gamma, k)
 	clear(m.gamma)
@@ -344,11 +344,11 @@ func (m *RCG) iterate(a linsolve.Operator, csr *sparse.CSR, x []float64, target,
 }
 
 // directions is iterate's loop; it leaves x − U·γ in x (see iterate).
-func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *settings, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
+func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, target, divLimit float64, s *linsolve.Resolved, res *linsolve.Result, record bool, smax int) (linsolve.Reason, int) {
 	sp := m.Space
 	k := sp.dim
 	r, z, p, q := m.r, m.z, m.p, m.q
-	if s.pc == nil {
+	if s.Preconditioner == nil {
 		z = r
 	}
 	// Equal lengths let the compiler drop the bounds checks in the loops.
@@ -362,7 +362,7 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 	c := m.c[:k]
 	stored := 0
 	var dp dotsPreconditioner
-	if d, ok := s.pc.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
+	if d, ok := s.Preconditioner.(dotsPreconditioner); ok && k > 0 && d.FusesDots(k) {
 		dp = d
 	}
 	fusedQ := k > 0 && csr != nil && vec.FusedDotsOK(k) && sp.checked == csr
@@ -379,7 +379,7 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 	j := 0
 	m.record(j, smax, z, mu, rho)
 	for {
-		if res.Iterations >= s.maxIter {
+		if res.Iterations >= s.MaxIter {
 			return linsolve.DivergedMaxIter, stored
 		}
 		// q = A·p = A·p̂ − A·U·c and pᵀq = p̂ᵀq (Uᵀq = (A·U)ᵀp = 0).
@@ -413,20 +413,14 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 			stored = j + 1
 		}
 		alpha := rho / pq
-		var rr float64
-		for i, qi := range q {
-			x[i] += alpha * p[i]
-			ri := r[i] - alpha*qi
-			r[i] = ri
-			rr += ri * ri
-		}
+		rr := vec.CGUpdate(x, r, alpha, p, q)
 		for i, ci := range c {
 			gamma[i] += alpha * ci
 		}
 		res.Iterations++
 		rn := math.Sqrt(rr)
-		if s.monitor != nil {
-			s.monitor(res.Iterations, rn)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, rn)
 		}
 		switch {
 		case isBad(rn):
@@ -458,11 +452,11 @@ func (m *RCG) directions(a linsolve.Operator, csr *sparse.CSR, x []float64, targ
 
 // precondition sets z = M⁻¹r (z is r without a preconditioner) and
 // returns rᵀz.
-func (m *RCG) precondition(z, r []float64, s *settings, res *linsolve.Result) (float64, linsolve.Reason) {
-	if s.pc == nil {
+func (m *RCG) precondition(z, r []float64, s *linsolve.Resolved, res *linsolve.Result) (float64, linsolve.Reason) {
+	if s.Preconditioner == nil {
 		return vec.Dot(r, r), linsolve.Iterating
 	}
-	s.pc.Apply(z, r)
+	s.Preconditioner.Apply(z, r)
 	res.Stats.PrecApplies++
 	return checkRZ(vec.Dot(r, z))
 }
@@ -490,7 +484,7 @@ type dotsPreconditioner interface {
 
 // preconditionDeflate sets z = M⁻¹r and mu = E⁻¹(A·U)ᵀz (len(mu) = dim)
 // and returns rᵀz; dp, when not nil, does both products in one kernel.
-func (m *RCG) preconditionDeflate(z, r, mu []float64, dp dotsPreconditioner, s *settings, res *linsolve.Result) (float64, linsolve.Reason) {
+func (m *RCG) preconditionDeflate(z, r, mu []float64, dp dotsPreconditioner, s *linsolve.Resolved, res *linsolve.Result) (float64, linsolve.Reason) {
 	if dp == nil {
 		rz, reason := m.precondition(z, r, s, res)
 		if reason == linsolve.Iterating && len(mu) > 0 {

@@ -37,20 +37,20 @@ func (m *BiCGStab) Solve(dst []float64, a Operator, b []float64, settings *Setti
 	if bnorm == 0 {
 		return zeroRHS(x, start), nil
 	}
-	target := st.tolerance(bnorm)
+	target := st.Target(bnorm)
 	for restart := 0; ; restart++ {
 		r := m.r
-		rnorm := residual(r, a, x, b, restart == 0 && st.x0 == nil, &res)
-		if restart == 0 && st.monitor != nil {
-			st.monitor(0, rnorm)
+		rnorm := residual(r, a, x, b, restart == 0 && st.X0 == nil, &res)
+		if restart == 0 && st.Monitor != nil {
+			st.Monitor(0, rnorm)
 		}
-		divLimit := st.divTol * math.Max(bnorm, rnorm)
+		divLimit := st.DivTol * math.Max(bnorm, rnorm)
 		res.Reason = m.iterate(a, x, rnorm, target, divLimit, &st, &res)
 		if res.Reason == Iterating {
 			res.Reason = ConvergedRelTol
 		}
-		if finish(name, a, x, b, m.t, bnorm, &st, &res) || restart == maxTrueResidualRestarts || res.Iterations >= st.maxIter {
-			return finalize(name, &res, target, st.maxIter, start)
+		if finish(name, a, x, b, m.t, bnorm, &st, &res) || restart == maxTrueResidualRestarts || res.Iterations >= st.MaxIter {
+			return finalize(name, &res, target, st.MaxIter, start)
 		}
 	}
 }
@@ -68,15 +68,15 @@ func (m *BiCGStab) iterate(a Operator, x []float64, rnorm, target, divLimit floa
 	clear(v)
 	rho, alpha, omega := 1.0, 1.0, 1.0
 	apply := func(dst, src []float64) []float64 {
-		if st.pc == nil {
+		if st.Preconditioner == nil {
 			return src
 		}
-		st.pc.Apply(dst, src)
+		st.Preconditioner.Apply(dst, src)
 		res.Stats.PrecApplies++
 		return dst
 	}
 	for {
-		if res.Iterations >= st.maxIter {
+		if res.Iterations >= st.MaxIter {
 			return DivergedMaxIter
 		}
 		rhoNew := dot(rhat, r)
@@ -111,8 +111,8 @@ func (m *BiCGStab) iterate(a Operator, x []float64, rnorm, target, divLimit floa
 		if snorm := math.Sqrt(ss); snorm <= target {
 			axpy(x, alpha, ph)
 			res.Iterations++
-			if st.monitor != nil {
-				st.monitor(res.Iterations, snorm)
+			if st.Monitor != nil {
+				st.Monitor(res.Iterations, snorm)
 			}
 			return Iterating
 		}

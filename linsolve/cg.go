@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/pdekit/pdekit/internal/vec"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -40,7 +41,7 @@ func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (
 		return Result{}, err
 	}
 	m.r, m.p, m.q = resize(m.r, n), resize(m.p, n), resize(m.q, n)
-	if s.pc != nil {
+	if s.Preconditioner != nil {
 		m.z = resize(m.z, n)
 	}
 	r, q, x := m.r, m.q, dst
@@ -51,21 +52,21 @@ func (m *CG) Solve(dst []float64, a Operator, b []float64, settings *Settings) (
 	if bnorm == 0 {
 		return zeroRHS(x, start), nil
 	}
-	target := s.tolerance(bnorm)
+	target := s.Target(bnorm)
 	csr, _ := a.(*sparse.CSR)
 
 	for restart := 0; ; restart++ {
-		rnorm := residual(r, a, x, b, s.x0 == nil && restart == 0, &res)
-		if restart == 0 && s.monitor != nil {
-			s.monitor(0, rnorm)
+		rnorm := residual(r, a, x, b, s.X0 == nil && restart == 0, &res)
+		if restart == 0 && s.Monitor != nil {
+			s.Monitor(0, rnorm)
 		}
-		divLimit := s.divTol * math.Max(bnorm, rnorm)
+		divLimit := s.DivTol * math.Max(bnorm, rnorm)
 		res.Reason = m.iterate(a, csr, x, target, divLimit, rnorm, &s, &res)
 		if res.Reason == Iterating {
 			res.Reason = ConvergedRelTol
 		}
-		if finish(name, a, x, b, q, bnorm, &s, &res) || restart == maxTrueResidualRestarts || res.Iterations >= s.maxIter {
-			return finalize(name, &res, target, s.maxIter, start)
+		if finish(name, a, x, b, q, bnorm, &s, &res) || restart == maxTrueResidualRestarts || res.Iterations >= s.MaxIter {
+			return finalize(name, &res, target, s.MaxIter, start)
 		}
 		res.Reason = Iterating
 	}
@@ -85,12 +86,12 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 		return DivergedNaN
 	}
 	var rz float64
-	if s.pc == nil {
+	if s.Preconditioner == nil {
 		copy(p, r)
 		rz = rnorm * rnorm
 	} else {
 		z := m.z
-		s.pc.Apply(z, r)
+		s.Preconditioner.Apply(z, r)
 		res.Stats.PrecApplies++
 		rz = dot(r, z)
 		if !(rz > 0) {
@@ -102,7 +103,7 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 		copy(p, z)
 	}
 	for {
-		if res.Iterations >= s.maxIter {
+		if res.Iterations >= s.MaxIter {
 			return DivergedMaxIter
 		}
 		var pq float64
@@ -120,17 +121,11 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 			return DivergedIndefiniteMat
 		}
 		alpha := rz / pq
-		var rr float64
-		for i, qi := range q {
-			x[i] += alpha * p[i]
-			ri := r[i] - alpha*qi
-			r[i] = ri
-			rr += ri * ri
-		}
+		rr := vec.CGUpdate(x, r, alpha, p, q)
 		if reason, stop := s.afterStep(res, math.Sqrt(rr), target, divLimit); stop {
 			return reason
 		}
-		if s.pc == nil {
+		if s.Preconditioner == nil {
 			beta := rr / rz
 			rz = rr
 			for i, ri := range r {
@@ -139,7 +134,7 @@ func (m *CG) iterate(a Operator, csr *sparse.CSR, x []float64, target, divLimit,
 			continue
 		}
 		z := m.z[:len(r)]
-		s.pc.Apply(z, r)
+		s.Preconditioner.Apply(z, r)
 		res.Stats.PrecApplies++
 		rzNew := dot(r, z)
 		if !(rzNew > 0) {

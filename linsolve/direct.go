@@ -50,7 +50,7 @@ func (m *Direct) Solve(dst []float64, a Operator, b []float64, settings *Setting
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
 		return Result{}, err
 	}
-	if s.pc != nil {
+	if s.Preconditioner != nil {
 		return Result{}, fmt.Errorf("linsolve: %s takes no preconditioner", name)
 	}
 	csr, ok := a.(*sparse.CSR)
@@ -76,23 +76,23 @@ func (m *Direct) Solve(dst []float64, a Operator, b []float64, settings *Setting
 	m.r, m.d = resize(m.r, n), resize(m.d, n)
 	var res Result
 	m.f.Apply(dst, b)
-	target := s.tolerance(bnorm)
+	target := s.Target(bnorm)
 	for {
-		rn := trueResidual(csr, dst, b, m.r)
+		rn := TrueResidual(m.r, csr, dst, b)
 		res.Stats.MatVecs++
 		res.Residual = rn
 		res.RelativeResidual = rn
 		if bnorm > 0 {
 			res.RelativeResidual = rn / bnorm
 		}
-		if s.monitor != nil {
-			s.monitor(res.Iterations, rn)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, rn)
 		}
 		switch {
 		case isBad(rn):
 			res.Reason = DivergedNaN
 		case res.Iterations >= 1 && rn <= target:
-			res.Reason = s.convergedReason(rn, bnorm)
+			res.Reason = s.ConvergedReason(rn, bnorm)
 		case res.Iterations >= maxSteps:
 			res.Reason = DivergedMaxIter
 		}

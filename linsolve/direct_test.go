@@ -36,7 +36,7 @@ func TestDirect(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.LessOrEqual(t, res.RelativeResidual, 1e-12, name)
 		r := make([]float64, a.Dim())
-		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-12, name)
+		assert.LessOrEqual(t, TrueResidual(r, a, x, b)/norm(b), 1e-12, name)
 		assert.Positive(t, m.FactorNNZ(), name)
 		// The same matrix changed in place: refactored.
 		for i, k := range a.DiagIndex() {
@@ -46,7 +46,7 @@ func TestDirect(t *testing.T) {
 		}
 		_, err = m.Solve(x, a, b, &Settings{RelTol: 1e-12})
 		require.NoError(t, err, name)
-		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-12, name)
+		assert.LessOrEqual(t, TrueResidual(r, a, x, b)/norm(b), 1e-12, name)
 	}
 	a := cases["poisson"]
 	pc, err := NewJacobiPreconditioner(a)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/pdekit/pdekit/internal/vec"
 )
 
 // FCG is the flexible conjugate gradient method of Notay (2000), in the
@@ -74,19 +76,19 @@ func (m *FCG) Solve(dst []float64, a Operator, b []float64, settings *Settings) 
 	if bnorm == 0 {
 		return zeroRHS(x, start), nil
 	}
-	target := s.tolerance(bnorm)
+	target := s.Target(bnorm)
 	for restart := 0; ; restart++ {
-		rnorm := residual(m.r, a, x, b, s.x0 == nil && restart == 0, &res)
-		if restart == 0 && s.monitor != nil {
-			s.monitor(0, rnorm)
+		rnorm := residual(m.r, a, x, b, s.X0 == nil && restart == 0, &res)
+		if restart == 0 && s.Monitor != nil {
+			s.Monitor(0, rnorm)
 		}
-		divLimit := s.divTol * math.Max(bnorm, rnorm)
+		divLimit := s.DivTol * math.Max(bnorm, rnorm)
 		res.Reason = m.iterate(a, x, target, divLimit, rnorm, &s, &res)
 		if res.Reason == Iterating {
 			res.Reason = ConvergedRelTol
 		}
-		if finish(name, a, x, b, m.w, bnorm, &s, &res) || restart == maxTrueResidualRestarts || res.Iterations >= s.maxIter {
-			return finalize(name, &res, target, s.maxIter, start)
+		if finish(name, a, x, b, m.w, bnorm, &s, &res) || restart == maxTrueResidualRestarts || res.Iterations >= s.MaxIter {
+			return finalize(name, &res, target, s.MaxIter, start)
 		}
 		res.Reason = Iterating
 	}
@@ -104,12 +106,12 @@ func (m *FCG) iterate(a Operator, x []float64, target, divLimit, rnorm float64, 
 	}
 	keep := len(m.dirs)
 	for k := 0; ; k++ {
-		if res.Iterations >= s.maxIter {
+		if res.Iterations >= s.MaxIter {
 			return DivergedMaxIter
 		}
-		usePC := s.pc != nil
+		usePC := s.Preconditioner != nil
 		if usePC {
-			s.pc.Apply(z, r)
+			s.Preconditioner.Apply(z, r)
 			res.Stats.PrecApplies++
 			if zn := norm(z); isBad(zn) || zn == 0 {
 				usePC = false
@@ -147,13 +149,7 @@ func (m *FCG) iterate(a Operator, x []float64, target, divLimit, rnorm float64, 
 			res.Stats.Fallbacks++
 		}
 		alpha := dot(p, r) / pap
-		var rr float64
-		for i := range r {
-			x[i] += alpha * p[i]
-			ri := r[i] - alpha*ap[i]
-			r[i] = ri
-			rr += ri * ri
-		}
+		rr := vec.CGUpdate(x, r, alpha, p, ap)
 		if reason, stop := s.afterStep(res, math.Sqrt(rr), target, divLimit); stop {
 			return reason
 		}

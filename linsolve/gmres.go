@@ -72,16 +72,16 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 	if bnorm == 0 {
 		return zeroRHS(x, start), nil
 	}
-	target := s.tolerance(bnorm)
+	target := s.Target(bnorm)
 	divLimit := math.Inf(1)
 	restarts := 0
 	for cycle := 0; ; cycle++ {
 		// r = b − A·x into v[0].
-		beta := residual(m.v[0], a, x, b, cycle == 0 && s.x0 == nil, &res)
+		beta := residual(m.v[0], a, x, b, cycle == 0 && s.X0 == nil, &res)
 		if cycle == 0 {
-			divLimit = s.divTol * math.Max(bnorm, beta)
-			if s.monitor != nil {
-				s.monitor(0, beta)
+			divLimit = s.DivTol * math.Max(bnorm, beta)
+			if s.Monitor != nil {
+				s.Monitor(0, beta)
 			}
 		}
 		var reason Reason
@@ -92,7 +92,7 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 			reason = ConvergedRelTol
 		case beta > divLimit:
 			reason = DivergedDivTol
-		case res.Iterations >= s.maxIter:
+		case res.Iterations >= s.MaxIter:
 			reason = DivergedMaxIter
 		default:
 			reason = m.cycle(a, x, beta, target, restart, &s, &res)
@@ -102,12 +102,12 @@ func (m *GMRES) Solve(dst []float64, a Operator, b []float64, settings *Settings
 		}
 		res.Reason = reason
 		if finish(name, a, x, b, m.w, bnorm, &s, &res) {
-			return finalize(name, &res, target, s.maxIter, start)
+			return finalize(name, &res, target, s.MaxIter, start)
 		}
 		// The estimate met the target but the true residual did not.
 		restarts++
-		if restarts > maxTrueResidualRestarts || res.Iterations >= s.maxIter {
-			return finalize(name, &res, target, s.maxIter, start)
+		if restarts > maxTrueResidualRestarts || res.Iterations >= s.MaxIter {
+			return finalize(name, &res, target, s.MaxIter, start)
 		}
 	}
 }
@@ -125,8 +125,8 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 	for j := 0; j < restart; j++ {
 		// w = A·M⁻¹·v_j.
 		w := m.w
-		if s.pc != nil {
-			s.pc.Apply(m.z, m.v[j])
+		if s.Preconditioner != nil {
+			s.Preconditioner.Apply(m.z, m.v[j])
 			res.Stats.PrecApplies++
 			a.MulVecTo(w, m.z)
 		} else {
@@ -179,8 +179,8 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 		k = j + 1
 		res.Iterations++
 		rnorm := math.Abs(m.g[j+1])
-		if s.monitor != nil {
-			s.monitor(res.Iterations, rnorm)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, rnorm)
 		}
 		if isBad(rnorm) {
 			reason = DivergedNaN
@@ -194,7 +194,7 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 			reason = ConvergedRelTol
 			break
 		}
-		if res.Iterations >= s.maxIter {
+		if res.Iterations >= s.MaxIter {
 			reason = DivergedMaxIter
 			break
 		}
@@ -221,8 +221,8 @@ func (m *GMRES) cycle(a Operator, x []float64, beta, target float64, restart int
 	for i, yi := range y {
 		vec.Axpy(u, yi, m.v[i])
 	}
-	if s.pc != nil {
-		s.pc.Apply(m.z, u)
+	if s.Preconditioner != nil {
+		s.Preconditioner.Apply(m.z, u)
 		res.Stats.PrecApplies++
 		u = m.z
 	}

@@ -55,7 +55,7 @@ func gmresIters(t *testing.T, a *sparse.CSR, pc Preconditioner) (int, error) {
 	res, err := (&GMRES{Restart: 40}).Solve(x, a, b, &Settings{Preconditioner: pc, MaxIter: 2000})
 	if err == nil {
 		r := make([]float64, len(b))
-		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-8)
+		assert.LessOrEqual(t, TrueResidual(r, a, x, b)/norm(b), 1e-8)
 	}
 	return res.Iterations, err
 }

@@ -94,36 +94,88 @@ const (
 // zero: 10·n, but at least 1000.
 func DefaultMaxIter(n int) int { return max(10*n, 1000) }
 
-// settings is a Settings with defaults filled in.
-type settings struct {
-	relTol, absTol, divTol float64
-	maxIter                int
-	x0                     []float64
-	pc                     Preconditioner
-	monitor                Monitor
-	skipSym                bool
-	err                    error // an invalid Settings, reported by checkInputs
+// Resolved is a Settings with every default filled in. Methods written
+// outside this package (package krylov's recycling solvers) take their
+// defaults, stopping tolerances and input checks from Settings.Resolve,
+// Resolved.Check and CheckSystem, so that every Method of pdekit reads
+// Settings the same way.
+type Resolved struct {
+	RelTol, AbsTol, DivTol float64
+	MaxIter                int
+	X0                     []float64
+	Preconditioner         Preconditioner
+	Monitor                Monitor
+	SkipSymmetryCheck      bool
 }
 
-// resolve fills in the defaults of s. An invalid field (negative, NaN or
-// infinite tolerance, negative MaxIter) is recorded in the result's err,
-// which checkInputs returns.
-func resolve(s *Settings, n int) settings {
-	var r settings
+// Resolve returns s with the defaults filled in for a system of n
+// unknowns; a nil s gives every default. A field out of range (see
+// CheckSettings) is returned as an error wrapping ErrSettings, beside the
+// filled-in value.
+func (s *Settings) Resolve(n int) (Resolved, error) {
+	var r Resolved
+	var err error
 	if s != nil {
-		r = settings{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor, s.SkipSymmetryCheck, nil}
-		r.err = CheckSettings(s)
+		r = Resolved{s.RelTol, s.AbsTol, s.DivTol, s.MaxIter, s.X0, s.Preconditioner, s.Monitor, s.SkipSymmetryCheck}
+		err = CheckSettings(s)
 	}
-	if r.relTol == 0 {
-		r.relTol = DefaultRelTol
+	if r.RelTol == 0 {
+		r.RelTol = DefaultRelTol
 	}
-	if r.divTol == 0 {
-		r.divTol = DefaultDivTol
+	if r.DivTol == 0 {
+		r.DivTol = DefaultDivTol
 	}
-	if r.maxIter == 0 {
-		r.maxIter = DefaultMaxIter(n)
+	if r.MaxIter == 0 {
+		r.MaxIter = DefaultMaxIter(n)
 	}
-	return r
+	return r, err
+}
+
+// Target returns the residual norm a solve must reach,
+// max(RelTol·‖b‖, AbsTol), for bnorm = ‖b‖₂.
+func (r *Resolved) Target(bnorm float64) float64 {
+	return math.Max(r.RelTol*bnorm, r.AbsTol)
+}
+
+// ConvergedReason says which tolerance a residual norm rn that met the
+// target satisfies: ConvergedRelTol or ConvergedAbsTol.
+func (r *Resolved) ConvergedReason(rn, bnorm float64) Reason {
+	if rn <= r.RelTol*bnorm {
+		return ConvergedRelTol
+	}
+	return ConvergedAbsTol
+}
+
+// Check applies the stopping tests to a residual norm after iterations
+// iterations: NaN or Inf, the target, the divergence limit and the
+// iteration limit, in that order. It returns Iterating while the solve
+// should go on, ConvergedRelTol when rnorm ≤ target (to be settled by
+// ConvergedReason on the true residual).
+func (r *Resolved) Check(rnorm, target, divLimit float64, iterations int) Reason {
+	switch {
+	case isBad(rnorm):
+		return DivergedNaN
+	case rnorm <= target:
+		return ConvergedRelTol
+	case rnorm > divLimit:
+		return DivergedDivTol
+	case iterations >= r.MaxIter:
+		return DivergedMaxIter
+	}
+	return Iterating
+}
+
+// settings is a Resolved with the error of an invalid Settings, which
+// checkInputs reports.
+type settings struct {
+	Resolved
+	err error
+}
+
+// resolve fills in the defaults of s (Settings.Resolve).
+func resolve(s *Settings, n int) settings {
+	r, err := s.Resolve(n)
+	return settings{r, err}
 }
 
 // Reason says why a solve stopped: positive values mean converged,
@@ -245,7 +297,7 @@ func CheckSettings(s *Settings) error {
 // settings skip the test.
 func checkSymmetric(name string, a Operator, s *settings) error {
 	c, ok := a.(*sparse.CSR)
-	if !ok || s.skipSym {
+	if !ok || s.SkipSymmetryCheck {
 		return nil
 	}
 	if i, j, ok := c.Asymmetry(symmetryTol); !ok {
@@ -331,48 +383,47 @@ type Method interface {
 	Solve(dst []float64, a Operator, b []float64, s *Settings) (Result, error)
 }
 
-// checkInputs validates sizes and finiteness of b and X0, and the arrays
-// of a CSR operator (an O(nnz) pass, a fraction of one product: a matrix
-// broken by hand is an error wrapping sparse.ErrShape, not an index panic
-// inside the first product).
+// checkInputs returns the error of an invalid Settings, or CheckSystem's.
 func checkInputs(name string, dst []float64, a Operator, b []float64, s *settings) error {
 	if s.err != nil {
 		return fmt.Errorf("%s: %w", name, s.err)
 	}
+	return CheckSystem("linsolve", name, dst, a, b, s.X0)
+}
+
+// CheckSystem validates a system before method name of package pkg
+// solves it: a *sparse.CSR operator must be square with well-formed
+// arrays (sparse.CSR.CheckStructure, an O(nnz) pass, a fraction of one
+// product — a matrix broken by hand is an error wrapping sparse.ErrShape,
+// not an index panic inside the first product); b, dst and a non-nil x0
+// must have the operator's length (else an error wrapping ErrDimension);
+// b and x0 must be finite (else an error wrapping sparse.ErrNotFinite).
+func CheckSystem(pkg, name string, dst []float64, a Operator, b, x0 []float64) error {
 	if c, ok := a.(*sparse.CSR); ok {
-		if err := checkShape(name, c); err != nil {
-			return err
+		r, cols := c.Dims()
+		if r != cols {
+			return fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrDimension, name, r, cols)
+		}
+		if err := c.CheckStructure(); err != nil {
+			return fmt.Errorf("%s: %s: %w", pkg, name, err)
 		}
 	}
 	n := a.Dim()
 	if len(b) != n || len(dst) != n {
 		return fmt.Errorf("%w: %s: operator is %d×%d, len(b) = %d, len(dst) = %d", ErrDimension, name, n, n, len(b), len(dst))
 	}
-	if s.x0 != nil && len(s.x0) != n {
-		return fmt.Errorf("%w: %s: len(X0) = %d, want %d", ErrDimension, name, len(s.x0), n)
+	if x0 != nil && len(x0) != n {
+		return fmt.Errorf("%w: %s: len(X0) = %d, want %d", ErrDimension, name, len(x0), n)
 	}
 	if err := sparse.CheckFiniteVec("b", b); err != nil {
-		return fmt.Errorf("linsolve: %s: %w", name, err)
+		return fmt.Errorf("%s: %s: %w", pkg, name, err)
 	}
-	if s.x0 != nil {
-		if err := sparse.CheckFiniteVec("X0", s.x0); err != nil {
-			return fmt.Errorf("linsolve: %s: %w", name, err)
+	if x0 != nil {
+		if err := sparse.CheckFiniteVec("X0", x0); err != nil {
+			return fmt.Errorf("%s: %s: %w", pkg, name, err)
 		}
 	}
 	return nil
-}
-
-// tolerance returns the residual target max(relTol·‖b‖, absTol).
-func (s *settings) tolerance(bnorm float64) float64 {
-	return math.Max(s.relTol*bnorm, s.absTol)
-}
-
-// convergedReason says which tolerance a residual rn satisfies.
-func (s *settings) convergedReason(rn, bnorm float64) Reason {
-	if rn <= s.relTol*bnorm {
-		return ConvergedRelTol
-	}
-	return ConvergedAbsTol
 }
 
 // finish computes the true residual of x into work (len n, overwritten), fills the
@@ -390,8 +441,8 @@ func finish(name string, a Operator, x, b, work []float64, bnorm float64, s *set
 		return true
 	}
 	if res.Reason.Converged() {
-		if res.Residual <= s.tolerance(bnorm) {
-			res.Reason = s.convergedReason(res.Residual, bnorm)
+		if res.Residual <= s.Target(bnorm) {
+			res.Reason = s.ConvergedReason(res.Residual, bnorm)
 			return true
 		}
 		return false
@@ -401,8 +452,8 @@ func finish(name string, a Operator, x, b, work []float64, bnorm float64, s *set
 
 // initX copies X0 (or zeros) into x.
 func initX(x []float64, s *settings) {
-	if s.x0 != nil {
-		copy(x, s.x0)
+	if s.X0 != nil {
+		copy(x, s.X0)
 	} else {
 		clear(x)
 	}
@@ -432,8 +483,9 @@ func finalize(name string, res *Result, target float64, maxIter int, start time.
 	return *res, resultError(name, *res)
 }
 
-// trueResidual sets r = b − A·x and returns ‖r‖₂.
-func trueResidual(a Operator, x, b, r []float64) float64 {
+// TrueResidual sets r = b − A·x and returns ‖r‖₂, the residual every
+// Method checks its convergence on before it returns.
+func TrueResidual(r []float64, a Operator, x, b []float64) float64 {
 	a.MulVecTo(r, x)
 	var rr float64
 	for i, v := range r {
@@ -452,7 +504,7 @@ func residual(r []float64, a Operator, x, b []float64, xZero bool, res *Result) 
 		return norm(r)
 	}
 	res.Stats.MatVecs++
-	return trueResidual(a, x, b, r)
+	return TrueResidual(r, a, x, b)
 }
 
 // zeroRHS handles b = 0, whose solution is x = 0: it clears x and returns
@@ -468,8 +520,8 @@ func zeroRHS(x []float64, start time.Time) Result {
 // recursive residual met the target (to be confirmed on the true one).
 func (s *settings) afterStep(res *Result, rnorm, target, divLimit float64) (reason Reason, stop bool) {
 	res.Iterations++
-	if s.monitor != nil {
-		s.monitor(res.Iterations, rnorm)
+	if s.Monitor != nil {
+		s.Monitor(res.Iterations, rnorm)
 	}
 	switch {
 	case isBad(rnorm):

@@ -268,11 +268,11 @@ func TestDefaultsAreUsed(t *testing.T) {
 	assert.Equal(t, 1000, DefaultMaxIter(10))
 	assert.Equal(t, 20000, DefaultMaxIter(2000))
 	s := resolve(nil, 10)
-	assert.Equal(t, DefaultRelTol, s.relTol)
-	assert.Equal(t, DefaultDivTol, s.divTol)
-	assert.Equal(t, 0.0, s.absTol)
-	assert.Equal(t, 1000, s.maxIter)
-	assert.Nil(t, s.x0)
+	assert.Equal(t, DefaultRelTol, s.RelTol)
+	assert.Equal(t, DefaultDivTol, s.DivTol)
+	assert.Equal(t, 0.0, s.AbsTol)
+	assert.Equal(t, 1000, s.MaxIter)
+	assert.Nil(t, s.X0)
 
 	// A nil Settings solve stops at the default relative tolerance: the
 	// residual just after the stopping iteration is below 1e-8 and the one
@@ -444,7 +444,7 @@ func TestIC0Shift(t *testing.T) {
 		_, err = (&CG{}).Solve(x, a, b, &Settings{Preconditioner: ic})
 		require.NoError(t, err, "seed %d", seed)
 		r := make([]float64, len(b))
-		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-8)
+		assert.LessOrEqual(t, TrueResidual(r, a, x, b)/norm(b), 1e-8)
 	}
 	assert.Greater(t, breakdowns, 5, "the family should break unshifted IC(0)")
 	a := laplaceND([]int{20, 20}, nil)

@@ -701,7 +701,7 @@ func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Sett
 	start := time.Now()
 	n := a.Dim()
 	s := resolve(settings, n)
-	if s.pc != nil {
+	if s.Preconditioner != nil {
 		return Result{}, fmt.Errorf("%w: Multigrid.Solve takes no preconditioner; use the Multigrid as one", ErrSettings)
 	}
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
@@ -715,7 +715,7 @@ func (m *Multigrid) Solve(dst []float64, a Operator, b []float64, settings *Sett
 	x, r := dst, w.corr // the fine level's own vectors are the cycle's work space
 	initX(x, &s)
 	res, err := stationary(name, x, b, &s, start,
-		func() float64 { return trueResidual(a, x, b, r) },
+		func() float64 { return TrueResidual(r, a, x, b) },
 		func() {
 			lw := &w.lv[0]
 			w.forward = true

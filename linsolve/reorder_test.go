@@ -26,7 +26,7 @@ func TestReorderedRCM(t *testing.T) {
 		res, err := meth.Solve(x, a, b, &Settings{Preconditioner: p})
 		require.NoError(t, err, "%s %s %s", m, pc, reorder)
 		r := make([]float64, a.Dim())
-		assert.LessOrEqual(t, trueResidual(a, x, b, r)/norm(b), 1e-8)
+		assert.LessOrEqual(t, TrueResidual(r, a, x, b)/norm(b), 1e-8)
 		return res.Iterations
 	}
 	for _, tc := range []struct{ method, pc string }{{"cg", "ic0"}, {"gmres", "ilu0"}, {"gmres", "ilut"}} {

@@ -87,7 +87,7 @@ func stationaryMatrix(name string, a Operator, omega, maxOmega float64) (*sparse
 func stationarySetup(name string, dst []float64, a *sparse.CSR, b []float64, settings *Settings, r, d *[]float64) (settings, error) {
 	n := a.Dim()
 	s := resolve(settings, n)
-	if s.pc != nil {
+	if s.Preconditioner != nil {
 		return s, fmt.Errorf("%w: %s takes no preconditioner", ErrSettings, name)
 	}
 	if err := checkInputs(name, dst, a, b, &s); err != nil {
@@ -119,7 +119,7 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 	residual func() float64, sweep func()) (Result, error) {
 	var res Result
 	bnorm := norm(b)
-	target := s.tolerance(bnorm)
+	target := s.Target(bnorm)
 	if bnorm == 0 {
 		return zeroRHS(x, start), nil
 	}
@@ -128,20 +128,20 @@ func stationary(name string, x, b []float64, s *settings, start time.Time,
 		rnorm := residual()
 		res.Stats.MatVecs++
 		if res.Iterations == 0 {
-			divLimit = s.divTol * math.Max(bnorm, rnorm)
+			divLimit = s.DivTol * math.Max(bnorm, rnorm)
 		}
-		if s.monitor != nil {
-			s.monitor(res.Iterations, rnorm)
+		if s.Monitor != nil {
+			s.Monitor(res.Iterations, rnorm)
 		}
 		res.Residual = rnorm
 		switch {
 		case isBad(rnorm):
 			res.Reason = DivergedNaN
 		case rnorm <= target:
-			res.Reason = s.convergedReason(rnorm, bnorm)
+			res.Reason = s.ConvergedReason(rnorm, bnorm)
 		case rnorm > divLimit:
 			res.Reason = DivergedDivTol
-		case res.Iterations >= s.maxIter:
+		case res.Iterations >= s.MaxIter:
 			res.Reason = DivergedMaxIter
 		}
 		if res.Reason != Iterating {
@@ -169,7 +169,7 @@ func (m *Jacobi) Solve(dst []float64, a Operator, b []float64, settings *Setting
 	}
 	x, r, d := dst, m.r, m.d
 	return stationary(name, x, b, &s, start,
-		func() float64 { return trueResidual(csr, x, b, r) },
+		func() float64 { return TrueResidual(r, csr, x, b) },
 		func() {
 			for i, ri := range r {
 				x[i] += omega * ri / d[i]
@@ -206,7 +206,7 @@ func (m *SOR) solve(name string, dst []float64, a Operator, b []float64, setting
 	}
 	x, r, d := dst, m.r, m.d
 	return stationary(name, x, b, &s, start,
-		func() float64 { return trueResidual(csr, x, b, r) },
+		func() float64 { return TrueResidual(r, csr, x, b) },
 		func() {
 			sorSweep(csr, d, x, b, omega, false)
 			if symmetric {

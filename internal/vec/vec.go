@@ -76,3 +76,20 @@ func AxpyDot(y []float64, alpha float64, x, z []float64) float64 {
 	}
 	return s
 }
+
+// CGUpdate is the conjugate-gradient step shared by CG, flexible CG and
+// recycled CG: x += alpha·p, r −= alpha·q (q = A·p), in one pass, and
+// returns ‖r‖₂² afterwards.
+func CGUpdate(x, r []float64, alpha float64, p, q []float64) float64 {
+	if len(p) != len(x) || len(q) != len(r) || len(r) != len(x) {
+		panic("vec: length mismatch")
+	}
+	var rr float64
+	for i, qi := range q {
+		x[i] += alpha * p[i]
+		ri := r[i] - alpha*qi
+		r[i] = ri
+		rr += ri * ri
+	}
+	return rr
+}

@@ -57,3 +57,15 @@ func testKernels(t *testing.T) {
 		assert.InDeltaSlice(t, want, y, 1e-14, "z = y, n=%d", n)
 	}
 }
+
+// TestCGUpdate: x and r move by ±alpha times p and q, and the returned
+// value is ‖r‖² of the updated r.
+func TestCGUpdate(t *testing.T) {
+	x, r := []float64{1, 2, 3}, []float64{4, -5, 6}
+	p, q := []float64{1, 0, -1}, []float64{2, 1, 0}
+	rr := CGUpdate(x, r, 0.5, p, q)
+	assert.Equal(t, []float64{1.5, 2, 2.5}, x)
+	assert.Equal(t, []float64{3, -5.5, 6}, r)
+	assert.Equal(t, 9+30.25+36.0, rr)
+	assert.Panics(t, func() { CGUpdate(x, r, 1, p[:2], q) })
+}
