@@ -51,13 +51,13 @@ type Step struct {
 // Steps lists the experiments in the order they run.
 var Steps = []Step{
 	{"poisson", "", nil, []string{"-grid", "32", "-method", "cg,gmres", "-pc", "none,ic0,mg"}},
-	{"relax", "", nil, []string{"-setting", "sor-low-variance", "-instances", "40", "-seeds", "1"}},
-	{"ot", "", nil, []string{"-case", "1d", "-n", "60"}},
-	{"skr", "", nil, []string{"-family", "poisson", "-grid", "20", "-systems", "8", "-rtol", "1e-8", "-pc", "none"}},
+	{"relax", "", nil, []string{"-problem", "sor-low-variance", "-instances", "40", "-seeds", "1"}},
+	{"ot", "", nil, []string{"-problem", "1d", "-n", "60"}},
+	{"skr", "", nil, []string{"-problem", "poisson", "-grid", "20", "-systems", "8", "-rtol", "1e-8", "-pc", "none"}},
 	// The matrices the SKR code actually assembles: GMRES(40) at its cap
 	// against GCRO-DR (BENCHMARKS.md has the 80² and 100² runs).
-	{"skr", "skr-pub", []string{"-family", "darcy-skr-pub", "-grid", "50", "-systems", "50", "-pc", "none", "-solver", "gmres,gcrodr"},
-		[]string{"-family", "darcy-skr-pub", "-grid", "12", "-systems", "4", "-m", "10", "-k", "4", "-solver", "gmres,gcrodr", "-maxiter", "300"}},
+	{"skr", "skr-pub", []string{"-problem", "darcy-skr-pub", "-grid", "50", "-systems", "50", "-pc", "none", "-method", "gmres,gcrodr"},
+		[]string{"-problem", "darcy-skr-pub", "-grid", "12", "-systems", "4", "-m", "10", "-k", "4", "-method", "gmres,gcrodr", "-maxiter", "300"}},
 	{"gp", "", nil, []string{"-problem", "poisson1d-sin100x", "-method", "gp-hm-gm,fd"}},
 	{"neural", "", nil, []string{"-problem", "poisson2d", "-method", "fd,gp-hm"}},
 	{"dcdm", "", []string{"-train", "-full"}, []string{"-grid", "64", "-rhs", "1"}},

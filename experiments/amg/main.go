@@ -3,7 +3,7 @@
 // order), IC(0), plain CG and the sparse direct solver: iterations to a
 // true relative residual of 1e-8, setup and solve seconds, against n.
 //
-// Families (-family, all by default):
+// Families (-problem, all by default):
 //
 //	darcy-perm  −∇·(a∇u) = 1 on N², a = exp(3·g), g a unit-variance GRF,
 //	            unknowns randomly renumbered (contrast up to ~10⁷)
@@ -16,7 +16,7 @@
 //
 //	go run ./experiments/amg                     # quick: n up to ~65k, < 1 min
 //	go run ./experiments/amg -full               # n up to ~10⁶
-//	go run ./experiments/amg -family aniso3d -grid 16,32,64 -export mtx/
+//	go run ./experiments/amg -problem aniso3d -grid 16,32,64 -export mtx/
 //
 // -export DIR writes every system as Matrix Market (A_<family>_<N>.mtx,
 // b_<family>_<N>.mtx) for side-by-side runs with PETSc
@@ -33,7 +33,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pdekit/pdekit/experiments/internal/report"
@@ -90,22 +89,20 @@ type Results struct {
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("amg", stderr)
-	fam := fs.String("family", "", "families, comma separated: "+strings.Join(families, ", ")+" (empty: all)")
-	meth := fs.String("method", "", "methods: "+strings.Join(methods, ", ")+" (empty: all)")
+	fs := report.NewFlags("amg", stderr, "the large sizes (n up to ~10⁶; minutes)")
+	fam := fs.Problem("", "matrix families, comma separated (empty: all)", families, "family")
+	meth := fs.Method("", "methods, comma separated (empty: all)", methods)
 	grid := fs.String("grid", "", "grid sizes N (per dimension), comma separated (empty: the family's defaults)")
-	full := fs.Bool("full", false, "the large sizes (n up to ~10⁶; minutes)")
-	seed := fs.Uint64("seed", 1, "seed of the random fields, graphs and renumberings")
-	cgCap := fs.Int("cg-maxiter", 3000, "iteration cap of plain CG and IC(0)-PCG")
+	seed := fs.Seed(1, "seed of the random fields, graphs and renumberings")
+	cgCap := fs.MaxIter(3000, "iteration cap of plain CG and IC(0)-PCG", "cg-maxiter")
 	directMax := fs.Int("direct-max", 300000, "largest n for the direct solver")
 	export := fs.String("export", "", "write each system as Matrix Market into this directory")
-	noFig := fs.Bool("no-figures", false, "skip the figures")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, export: *export, full: *full, seed: *seed, cgCap: *cgCap, directMax: *directMax, noFigures: *noFig}
+	cfg := config{out: fs.Out, export: *export, full: fs.Full, seed: *seed, cgCap: *cgCap, directMax: *directMax, noFigures: fs.NoFigures}
 	var err error
-	if cfg.families, err = report.Names("family", *fam, families); err != nil {
+	if cfg.families, err = report.Names("problem", *fam, families); err != nil {
 		return cfg, err
 	}
 	if cfg.methods, err = report.Names("method", *meth, methods); err != nil {
@@ -117,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	if cfg.cgCap < 1 || cfg.directMax < 0 {
-		return cfg, fmt.Errorf("-cg-maxiter must be positive and -direct-max non-negative")
+		return cfg, fmt.Errorf("-maxiter must be positive and -direct-max non-negative")
 	}
 	return cfg, nil
 }

@@ -51,7 +51,7 @@ func TestRunTiny(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-family", "frob"}, {"-method", "lsqr"}, {"-grid", "0"}, {"-cg-maxiter", "0"}, {"extra"}} {
+	for _, args := range [][]string{{"-problem", "frob"}, {"-method", "lsqr"}, {"-grid", "0"}, {"-maxiter", "0"}, {"extra"}} {
 		_, err := parseFlags(args, &bytes.Buffer{})
 		assert.Error(t, err, "%v", args)
 	}

@@ -10,7 +10,7 @@
 //	go run ./experiments/dcdm                  # quick: the committed 64² model, grids 64 and 128
 //	go run ./experiments/dcdm -full            # grids 64, 128, 256
 //	go run ./experiments/dcdm -train -full     # retrain (minutes), then measure
-//	go run ./experiments/dcdm -grid 256 -solver cg,dcdm
+//	go run ./experiments/dcdm -grid 256 -method cg,dcdm
 //	go run ./experiments/dcdm -problem darcy           # the Poisson network on unseen Darcy fields
 //	go run ./experiments/dcdm -problem darcy -train    # trained on one Darcy field, tested on others
 //
@@ -115,12 +115,10 @@ func (cfg config) prefix() string {
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("dcdm", stderr)
-	full := fs.Bool("full", false, "test grids 64, 128, 256 (quick: 64, 128)")
-	problem := fs.String("problem", "poisson", "poisson (−Δu) or darcy (−∇·(a∇u), a = exp(GRF): train on one field, test on unseen fields)")
+	fs := report.NewFlags("dcdm", stderr, "test grids 64, 128, 256 (quick: 64, 128)")
+	problem := fs.Problem("poisson", "poisson (−Δu) or darcy (−∇·(a∇u), a = exp(GRF): train on one field, test on unseen fields)", nil)
 	grid := fs.String("grid", "", "comma-separated test grid sides (overrides -full)")
-	solver := fs.String("method", "", "comma-separated methods: "+strings.Join(solverNames, ","))
-	fs.StringVar(solver, "solver", "", "same as -method")
+	solver := fs.Method("", "comma-separated methods", solverNames, "solver")
 	train := fs.Bool("train", false, "train a network instead of using the committed one")
 	noSolve := fs.Bool("no-solve", false, "with -train: only train and save the model")
 	model := fs.String("model", "", "load the network from this file (saved by -train) instead of the committed one")
@@ -136,18 +134,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	batch := fs.Int("batch", 8, "right-hand sides per Adam step")
 	ritz := fs.Int("ritz", 200, "Lanczos steps (Ritz vectors) for the training data")
 	lr := fs.Float64("lr", 1e-3, "Adam learning rate")
-	seed := fs.Uint64("seed", 1, "seed of the initialisation, Lanczos start and samples")
+	seed := fs.Seed(1, "seed of the initialisation, Lanczos start and samples")
 	rtol := fs.Float64("rtol", 1e-6, "relative residual target")
-	maxIt := fs.Int("maxiter", 20000, "iteration limit of every solve")
+	maxIt := fs.MaxIter(20000, "iteration limit of every solve")
 	fs.IntVar(maxIt, "maxit", 20000, "same as -maxiter")
 	rhs := fs.Int("rhs", 3, "unseen right-hand sides per grid (medians over them are reported)")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, problem: *problem, extend: *extend, maxIt: *maxIt, train: *train, noSolve: *noSolve, modelPath: *model,
+	cfg := config{out: fs.Out, full: fs.Full, problem: *problem, extend: *extend, maxIt: *maxIt, train: *train, noSolve: *noSolve, modelPath: *model,
 		trainGrid: *trainGrid, noise: *noise, steps: *steps, batch: *batch,
-		ritz: *ritz, lr: *lr, seed: *seed, rtol: *rtol, rhs: *rhs, noFigures: *noFig}
+		ritz: *ritz, lr: *lr, seed: *seed, rtol: *rtol, rhs: *rhs, noFigures: fs.NoFigures}
 	if !slices.Contains(problemNames, cfg.problem) {
 		return cfg, fmt.Errorf("-problem: unknown problem %q (want poisson or darcy)", cfg.problem)
 	}
@@ -168,7 +165,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			cfg.grids = []int{64, 128, 256}
 		}
 	}
-	if cfg.solvers, err = report.Names("solver", *solver, solverNames); err != nil {
+	if cfg.solvers, err = report.Names("method", *solver, solverNames); err != nil {
 		return cfg, err
 	}
 	if cfg.solvers == nil {

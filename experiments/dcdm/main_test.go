@@ -69,7 +69,7 @@ func TestCommittedModel256(t *testing.T) {
 		t.Skip("256² solves take about a minute")
 	}
 	dir := t.TempDir()
-	runWith(t, dir, "-grid", "64,256", "-solver", "dcdm", "-rhs", "1", "-no-figures")
+	runWith(t, dir, "-grid", "64,256", "-method", "dcdm", "-rhs", "1", "-no-figures")
 	res := readResults(t, dir, "")
 	require.Len(t, res.Runs, 2)
 	its := map[int]float64{}
@@ -88,7 +88,7 @@ func TestCommittedModel256(t *testing.T) {
 // the barely trained network still converges (with fallbacks if needed).
 func TestTrainSmall(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-solver", "cg,dcdm"}
+	args := []string{"-train", "-train-grid", "16", "-steps", "3", "-batch", "2", "-ritz", "20", "-grid", "16", "-rhs", "1", "-method", "cg,dcdm"}
 	runWith(t, dir, args...)
 	res := readResults(t, dir, "")
 	assert.Equal(t, "trained", res.Training.Source)
@@ -108,7 +108,7 @@ func TestTrainSmall(t *testing.T) {
 	m2, err := os.ReadFile(filepath.Join(again, modelFile16))
 	require.NoError(t, err)
 	assert.Equal(t, m1, m2, "retraining with the same flags changed the model")
-	runWith(t, t.TempDir(), "-model", filepath.Join(dir, modelFile16), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-solver", "dcdm", "-no-figures")
+	runWith(t, t.TempDir(), "-model", filepath.Join(dir, modelFile16), "-train-grid", "16", "-grid", "16", "-rhs", "1", "-method", "dcdm", "-no-figures")
 	// Another architecture does not load the file.
 	cfg, err := parseFlags([]string{"-model", filepath.Join(dir, modelFile16), "-channels", "4", "-grid", "16"}, &bytes.Buffer{})
 	require.NoError(t, err)
@@ -122,7 +122,7 @@ const modelFile16 = "model-poisson16.json"
 // on a Darcy field, which writes its own files beside the Poisson ones.
 func TestDarcy(t *testing.T) {
 	dir := t.TempDir()
-	runWith(t, dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-solver", "cg,dcdm")
+	runWith(t, dir, "-problem", "darcy", "-grid", "32", "-rhs", "2", "-method", "cg,dcdm")
 	res := readResults(t, dir, "darcy-")
 	require.Len(t, res.Runs, 2)
 	for _, r := range res.Runs {
@@ -130,7 +130,7 @@ func TestDarcy(t *testing.T) {
 		assert.LessOrEqual(t, r.RelativeResidual, 1e-6, r.Solver)
 	}
 	assert.Equal(t, "poisson", res.Training.Problem)
-	runWith(t, dir, "-problem", "darcy", "-train", "-train-grid", "16", "-steps", "2", "-batch", "2", "-ritz", "10", "-grid", "16", "-rhs", "1", "-solver", "dcdm")
+	runWith(t, dir, "-problem", "darcy", "-train", "-train-grid", "16", "-steps", "2", "-batch", "2", "-ritz", "10", "-grid", "16", "-rhs", "1", "-method", "dcdm")
 	for _, f := range []string{"model-darcy16.json", "darcy-history-16.png", "darcy-training-loss.png"} {
 		_, err := os.Stat(filepath.Join(dir, f))
 		assert.NoError(t, err, f)
@@ -139,7 +139,7 @@ func TestDarcy(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"-solver", "amg"},
+		{"-method", "amg"},
 		{"-grid", "0"},
 		{"-train", "-model", "x.json"},
 		{"-no-solve"},

@@ -58,20 +58,18 @@ type config struct {
 func main() { report.Main("gp", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("gp", stderr)
-	full := fs.Bool("full", false, "every row of the table and every method")
-	prob := fs.String("problem", "", "comma-separated problems (default: the quick subset, or all with -full)")
-	meth := fs.String("method", "", "comma-separated methods: "+strings.Join(methodNames, ","))
+	fs := report.NewFlags("gp", stderr, "every row of the table and every method")
+	prob := fs.Problem("", "comma-separated problems (default: the quick subset, or all with -full)", nil)
+	meth := fs.Method("", "comma-separated methods", methodNames)
 	evals := fs.Int("fit-evals", 0, "solves in the L-BFGS refinement of each fit after the scale scan (0: scan only)")
 	fw := fs.Bool("fit-weights", false, "also fit every component's weight")
 	scaling := fs.Bool("scaling", false, "print the Kronecker-vs-dense timing table over grid sizes instead")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	tp := fs.Int("test-points", 300, "test points per axis for the relative L2 error")
 	gc := fs.Float64("gain-cap", 0, "gp.Settings.GainCap of every solve (0: the default)")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, evals: *evals, fitWeights: *fw, scaling: *scaling, noFigures: *noFig, testPoints: *tp, gainCap: *gc}
+	cfg := config{out: fs.Out, full: fs.Full, evals: *evals, fitWeights: *fw, scaling: *scaling, noFigures: fs.NoFigures, testPoints: *tp, gainCap: *gc}
 	var names []string
 	for _, p := range problems() {
 		names = append(names, p.name)

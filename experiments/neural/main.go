@@ -88,13 +88,11 @@ type config struct {
 func main() { report.Main("neural", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("neural", stderr)
-	full := fs.Bool("full", false, "the measured settings: larger models, more points and steps")
-	prob := fs.String("problem", "", "comma-separated problems: "+strings.Join(problemNames, ","))
-	meth := fs.String("method", "", "comma-separated methods: "+strings.Join(methodNames, ","))
-	seed := fs.Uint64("seed", 1, "seed of initialisations and collocation points")
+	fs := report.NewFlags("neural", stderr, "the measured settings: larger models, more points and steps")
+	prob := fs.Problem("", "comma-separated problems", problemNames)
+	meth := fs.Method("", "comma-separated methods", methodNames)
+	seed := fs.Seed(1, "seed of initialisations and collocation points")
 	seeds := fs.Int("seeds", 1, "run each neural row (pinn, pinn-fourier, pig) at seeds seed, seed+1, … and report the median error and time (the other methods draw nothing at random)")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	scale := fs.Float64("steps", 1, "multiply the Adam and L-BFGS step counts")
 	plain := fs.Bool("plain-loss", false, "1D problems: train on the plain residual instead of the inverse-Laplacian-preconditioned one")
 	grid := fs.Bool("grid-loss", false, "2D problems: collocation on an even m×m grid (m² ≈ -points) and the residual multiplied by the inverse of the discrete operator")
@@ -107,10 +105,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	points := fs.Int("points", 0, "interior collocation points (0: the default)")
 	boundary := fs.String("boundary", "", "how the (zero) Dirichlet data are imposed: loss (a weighted boundary term) or exact (built into the network, u = B(x)·N(x) with a bubble B, neural.HardBoundary); empty: the method's default — exact for the -full 2D PIG, loss otherwise")
 	save := fs.Bool("save", false, "write each neural row's trained parameters to <problem>-<method>.ckpt under -out (neural.LoadFile reads them)")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, full: *full, seed: *seed, seeds: *seeds, noFigures: *noFig, scale: *scale, plainLoss: *plain, gridLoss: *grid, bweight: *bweight, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points, save: *save, boundary: *boundary}
+	cfg := config{out: fs.Out, full: fs.Full, seed: *seed, seeds: *seeds, noFigures: fs.NoFigures, scale: *scale, plainLoss: *plain, gridLoss: *grid, bweight: *bweight, lm: *lm, adam: *adam, lbfgs: *lbfgs, gaussians: *gauss, channels: *chans, points: *points, save: *save, boundary: *boundary}
 	var err error
 	if cfg.problems, err = report.Names("problem", *prob, problemNames); err != nil {
 		return cfg, err

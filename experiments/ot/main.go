@@ -7,8 +7,8 @@
 //
 //	go run ./experiments/ot                    # quick: n = 100, 14×14 images, η = 300, no L1 case
 //	go run ./experiments/ot -full              # n up to 1000, η up to 3000 (long: Sinkhorn is slow there)
-//	go run ./experiments/ot -case random-assignment -n 500 -eta 1200
-//	go run ./experiments/ot -case random-assignment,image-l2 -seeds 5   # medians over 5 instances
+//	go run ./experiments/ot -problem random-assignment -n 500 -eta 1200
+//	go run ./experiments/ot -problem random-assignment,image-l2 -seeds 5   # medians over 5 instances
 //	go run ./experiments/ot -cost C.csv -a a.csv -b b.csv -eta 300
 //
 // Figures (under -out, for the first seed): marginal error against
@@ -63,27 +63,24 @@ type config struct {
 func main() { report.Main("ot", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("ot", stderr)
-	full := fs.Bool("full", false, "n ∈ {100, 250, 500, 1000}, η ∈ {100, 300, 1200, 3000}, 28×28 images")
-	cs := fs.String("problem", "", "comma-separated problems (cases): "+strings.Join(caseNames, ","))
-	fs.StringVar(cs, "case", "", "same as -problem")
+	fs := report.NewFlags("ot", stderr, "n ∈ {100, 250, 500, 1000}, η ∈ {100, 300, 1200, 3000}, 28×28 images")
+	cs := fs.Problem("", "comma-separated problems", caseNames, "case")
 	n := fs.String("n", "", "comma-separated sizes of random-assignment")
 	eta := fs.String("eta", "", "comma-separated η values")
-	solver := fs.String("solver", "", "comma-separated solvers: "+strings.Join(solverNames, ","))
-	seed := fs.Uint64("seed", 0, "seed of the random cases")
+	solver := fs.Method("", "comma-separated methods", solverNames, "solver")
+	seed := fs.Seed(0, "seed of the random cases")
 	seeds := fs.Int("seeds", 1, "random instances per case (seeds seed, seed+1, …); with more than one, a table of medians follows")
 	tol := fs.Float64("tol", 1e-9, "marginal-error target")
-	maxIter := fs.Int("maxiter", 0, "iteration cap of every solver (default 20000, -full 100000)")
+	maxIter := fs.MaxIter(0, "iteration cap of every solver (default 20000, -full 100000)")
 	cost := fs.String("cost", "", "your own problem: cost matrix CSV (n rows of m values); needs -a and -b")
 	aPath := fs.String("a", "", "histogram a, CSV (one row or one column)")
 	bPath := fs.String("b", "", "histogram b, CSV")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, seed: *seed, seeds: *seeds, tol: *tol, maxIter: 20000, imageSide: 14, ns: []int{100},
-		etas: []float64{300}, costPath: *cost, aPath: *aPath, bPath: *bPath, noFigures: *noFig}
-	if *full {
+	cfg := config{out: fs.Out, seed: *seed, seeds: *seeds, tol: *tol, maxIter: 20000, imageSide: 14, ns: []int{100},
+		etas: []float64{300}, costPath: *cost, aPath: *aPath, bPath: *bPath, noFigures: fs.NoFigures}
+	if fs.Full {
 		cfg.maxIter, cfg.imageSide = 100000, 28
 		cfg.ns = []int{100, 250, 500, 1000}
 		cfg.etas = []float64{100, 300, 1200, 3000}
@@ -95,18 +92,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg.maxIter = *maxIter
 	}
 	var err error
-	if cfg.cases, err = report.Names("case", *cs, caseNames); err != nil {
+	if cfg.cases, err = report.Names("problem", *cs, caseNames); err != nil {
 		return cfg, err
 	}
 	if cfg.cases == nil {
 		cfg.cases = caseNames
-		if !*full {
+		if !fs.Full {
 			// The L1 image case is the hard one of the paper (777 SNS
 			// iterations there); it runs with -full or when named.
 			cfg.cases = []string{"random-assignment", "image-l2", "1d", "barycenter"}
 		}
 	}
-	if cfg.solvers, err = report.Names("solver", *solver, solverNames); err != nil {
+	if cfg.solvers, err = report.Names("method", *solver, solverNames); err != nil {
 		return cfg, err
 	}
 	if cfg.solvers == nil {

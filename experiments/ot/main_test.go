@@ -46,7 +46,7 @@ func TestRunTiny(t *testing.T) {
 // the deterministic 1d case, and a median row per case and solver.
 func TestSeeds(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-n", "30", "-eta", "100", "-seeds", "2", "-solver", "sns", "-no-figures"}, &bytes.Buffer{})
+	cfg, err := parseFlags([]string{"-out", dir, "-n", "30", "-eta", "100", "-seeds", "2", "-method", "sns", "-no-figures"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	cfg.imageSide = 6
 	var stdout bytes.Buffer
@@ -125,7 +125,7 @@ func TestUserProblem(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-case", "mnist"}, {"-eta", "0"}, {"-eta", "x"}, {"-solver", "emd"}, {"-cost", "c.csv"}, {"-n", "0"}, {"-tol", "0"}} {
+	for _, args := range [][]string{{"-problem", "mnist"}, {"-eta", "0"}, {"-eta", "x"}, {"-method", "emd"}, {"-cost", "c.csv"}, {"-n", "0"}, {"-tol", "0"}} {
 		_, err := parseFlags(args, &bytes.Buffer{})
 		assert.Error(t, err, "%v", args)
 	}
@@ -135,7 +135,7 @@ func TestBadFlags(t *testing.T) {
 // mass 1 and writes its figures.
 func TestBarycenterCase(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-out", dir, "-case", "barycenter"}, &bytes.Buffer{})
+	cfg, err := parseFlags([]string{"-out", dir, "-problem", "barycenter"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))

@@ -62,25 +62,23 @@ var (
 func main() { report.Main("poisson", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("poisson", stderr)
-	full := fs.Bool("full", false, "run grids up to 1024² (minutes) instead of the quick set up to 256²")
-	seed := fs.Uint64("seed", 1, "seed of the Darcy coefficient field (poisson draws no random numbers)")
-	problem := fs.String("problem", "poisson", "poisson (manufactured solution) or darcy (a = exp(GRF), f = 1)")
+	fs := report.NewFlags("poisson", stderr, "run grids up to 1024² (minutes) instead of the quick set up to 256²")
+	seed := fs.Seed(1, "seed of the Darcy coefficient field (poisson draws no random numbers)")
+	problem := fs.Problem("poisson", "poisson (manufactured solution) or darcy (a = exp(GRF), f = 1)", nil)
 	dim := fs.Int("dim", 2, "space dimension, 2 or 3")
 	grid := fs.String("grid", "", "comma-separated grid sizes N (N^dim interior nodes), e.g. 256,512")
-	method := fs.String("method", "", "comma-separated methods: cg,gmres,bicgstab,jacobi,gs,sor,ssor")
+	method := fs.Method("", "comma-separated methods", linsolve.MethodNames)
 	pc := fs.String("pc", "", "comma-separated preconditioners: none,jacobi,ssor,ic0,ilu0,mg,amg (algebraic multigrid, built from the matrix alone)")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance on the true residual")
 	omega := fs.Float64("omega", 0, "ω for sor/ssor; 0 = Young's optimal value for the grid")
 	restart := fs.Int("restart", 30, "GMRES restart length")
 	repeat := fs.Int("repeat", 1, "solve each case this many times and report the median time")
 	slowMax := fs.Int("slow-max-grid", 64, "largest grid for jacobi, gs and unpreconditioned gmres, whose iterations grow like N²; an explicit -grid lifts it")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{problem: *problem, dim: *dim, seed: *seed, out: *out, rtol: *rtol, omega: *omega, restart: *restart, repeat: *repeat,
-		slowMax: *slowMax, noFigures: *noFig, fieldLimit: 256}
+	cfg := config{problem: *problem, dim: *dim, seed: *seed, out: fs.Out, rtol: *rtol, omega: *omega, restart: *restart, repeat: *repeat,
+		slowMax: *slowMax, noFigures: fs.NoFigures, fieldLimit: 256}
 	if cfg.problem != "poisson" && cfg.problem != "darcy" {
 		return cfg, fmt.Errorf("-problem %q: want poisson or darcy", cfg.problem)
 	}
@@ -93,7 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if cfg.grids == nil {
 		cfg.grids = quickGrids[cfg.dim]
-		if *full {
+		if fs.Full {
 			cfg.grids = fullGrids[cfg.dim]
 		}
 	}

@@ -5,8 +5,8 @@
 //
 //	go run ./experiments/relax              # quick: 500 instances, 2 seeds, 1000 heat steps (~1 min)
 //	go run ./experiments/relax -full        # 5000 instances × 40 seeds, 5000 heat steps (~half an hour)
-//	go run ./experiments/relax -setting sor-high-variance -instances 20000 -seeds 4   # the T = 20000 point
-//	go run ./experiments/relax -setting sor-high-variance -instances 2000 -seeds 8
+//	go run ./experiments/relax -problem sor-high-variance -instances 20000 -seeds 4   # the T = 20000 point
+//	go run ./experiments/relax -problem sor-high-variance -instances 2000 -seeds 8
 //
 // Settings:
 //   - sor-high-variance / sor-low-variance: SOR on A_t = A + c_t·I, A the
@@ -39,7 +39,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -70,19 +69,17 @@ type config struct {
 func main() { report.Main("relax", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("relax", stderr)
-	full := fs.Bool("full", false, "paper size: 5000 instances × 40 seeds, 5000 heat steps (about half an hour)")
-	setting := fs.String("setting", "", "comma-separated settings: "+strings.Join(settingNames, ","))
+	fs := report.NewFlags("relax", stderr, "paper size: 5000 instances × 40 seeds, 5000 heat steps (about half an hour)")
+	setting := fs.Problem("", "comma-separated settings", settingNames, "setting")
 	instances := fs.Int("instances", 0, "SOR sequence length (default 500, -full 5000)")
 	seeds := fs.Int("seeds", 0, "independent sequences (learner runs for heat) (default 2, -full 40)")
-	seed := fs.Uint64("seed", 1, "base seed of every random draw")
+	seed := fs.Seed(1, "base seed of every random draw")
 	heatSteps := fs.Int("heat-steps", 0, "heat time steps (default 1000, -full 5000)")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, seed: *seed, instances: 500, seeds: 2, heatSteps: 1000, heatNX: 50, noFigures: *noFig}
-	if *full {
+	cfg := config{out: fs.Out, seed: *seed, instances: 500, seeds: 2, heatSteps: 1000, heatNX: 50, noFigures: fs.NoFigures}
+	if fs.Full {
 		cfg.instances, cfg.seeds, cfg.heatSteps = 5000, 40, 5000
 	}
 	if *instances < 0 || *seeds < 0 || *heatSteps < 0 {
@@ -102,7 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		cfg.trend = []int{1000, cfg.instances}
 	}
 	var err error
-	if cfg.settings, err = report.Names("setting", *setting, settingNames); err != nil {
+	if cfg.settings, err = report.Names("problem", *setting, settingNames); err != nil {
 		return cfg, err
 	}
 	if cfg.settings == nil {

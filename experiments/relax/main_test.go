@@ -61,7 +61,7 @@ func TestRunTiny(t *testing.T) {
 func TestReproducible(t *testing.T) {
 	one := func() string {
 		dir := t.TempDir()
-		cfg, err := parseFlags([]string{"-out", dir, "-setting", "sor-low-variance", "-instances", "40", "-seeds", "3", "-no-figures"}, &bytes.Buffer{})
+		cfg, err := parseFlags([]string{"-out", dir, "-problem", "sor-low-variance", "-instances", "40", "-seeds", "3", "-no-figures"}, &bytes.Buffer{})
 		require.NoError(t, err)
 		var stdout bytes.Buffer
 		require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
@@ -71,7 +71,7 @@ func TestReproducible(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-setting", "multigrid"}, {"-instances", "-3"}, {"extra"}} {
+	for _, args := range [][]string{{"-problem", "multigrid"}, {"-instances", "-3"}, {"extra"}} {
 		_, err := parseFlags(args, &bytes.Buffer{})
 		assert.Error(t, err, "%v", args)
 	}

@@ -4,7 +4,7 @@
 //
 //	go run ./experiments/skr                  # quick: 50×50 grids, 20 systems, rtol 1e-8, no PC (~20 s)
 //	go run ./experiments/skr -full            # paper size: s ∈ {50, 80, 100}, 100 systems, 3 tolerances, 4 PCs (hours)
-//	go run ./experiments/skr -family darcy-skr -grid 80 -systems 100 -rtol 1e-8 -pc none   # the headline cell
+//	go run ./experiments/skr -problem darcy-skr -grid 80 -systems 100 -rtol 1e-8 -pc none   # the headline cell
 //
 // On the fixed-operator poisson family, CG and RCG also run wrapped in
 // krylov.Projection (Fischer's initial guess from the previous solutions,
@@ -110,35 +110,32 @@ type config struct {
 func main() { report.Main("skr", parseFlags, run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
-	fs, out := report.NewFlags("skr", stderr)
-	full := fs.Bool("full", false, "paper size: grids 50,80,100, 100 systems, rtol 1e-2,1e-5,1e-8, every preconditioner")
-	family := fs.String("family", "", "comma-separated families: "+strings.Join(familyNames, ",")+" (default), or the matrices the SKR code assembles: "+strings.Join(publishedFamilies, ","))
+	fs := report.NewFlags("skr", stderr, "paper size: grids 50,80,100, 100 systems, rtol 1e-2,1e-5,1e-8, every preconditioner")
+	family := fs.Problem("", "comma-separated families: "+strings.Join(familyNames, ",")+" (default), or the matrices the SKR code assembles: "+strings.Join(publishedFamilies, ","), nil, "family")
 	grid := fs.String("grid", "", "comma-separated grid sizes s (s×s interior points) (default 50)")
 	systems := fs.Int("systems", 0, "systems per sequence (default 20, -full 100)")
 	rtol := fs.String("rtol", "", "comma-separated relative tolerances (default 1e-8)")
 	pc := fs.String("pc", "", "comma-separated preconditioners: "+strings.Join(pcNames, ",")+" (ssor is PETSc's SOR; ilu is ILU(0), IC(0) on SPD families)")
-	solver := fs.String("method", "", "comma-separated methods: "+strings.Join(solverNames, ","))
-	fs.StringVar(solver, "solver", "", "same as -method")
+	solver := fs.Method("", "comma-separated methods", solverNames, "solver")
 	m := fs.Int("m", krylov.DefaultRestart, "GMRES / GCRO-DR restart length, GCROT inner length")
 	k := fs.Int("k", krylov.DefaultRecycle, "GCRO-DR recycled vectors, GCROT outer vectors")
 	target := fs.String("target", "sr", "harmonic Ritz vectors GCRO-DR keeps: sr (smallest real part: the same iterations as sm on the positive-real families, fewer on the published indefinite ones: 3–4% on the SKR fields, far fewer at higher -scale) or sm (smallest magnitude, Parks et al. and PETSc/HPDDM's default)")
 	rcgK := fs.Int("rcg-k", -1, "RCG recycled vectors; -1: 40 on the fixed-operator poisson family, where the space settles and a large one pays, 8 on the others, where every system rebuilds A·U")
 	rcgS := fs.Int("rcg-s", -1, "RCG iterations per solve that feed the Ritz refresh; -1: 100 on poisson, 40 on the others")
 	proj := fs.Int("proj", krylov.DefaultProjection, "previous solutions kept by cg-proj and rcg-proj (poisson family)")
-	maxIter := fs.Int("maxiter", 10000, "iteration cap per system")
+	maxIter := fs.MaxIter(10000, "iteration cap per system")
 	repeat := fs.Int("repeat", 1, "timing rounds per cell, every variant once per round (each reports its median)")
-	seed := fs.Uint64("seed", 1, "seed of the families")
+	seed := fs.Seed(1, "seed of the families")
 	scale := fs.Float64("scale", 1, "coefficient contrast: a = exp(scale·GRF(alpha, tau)); larger is harder (1: the SKR generator's fields)")
 	alpha := fs.Float64("alpha", 2.5, "GRF smoothness α of the coefficient fields")
 	tau := fs.Float64("tau", 7, "GRF inverse length scale τ of the coefficient fields")
-	noFig := fs.Bool("no-figures", false, "skip writing figures")
 	export := fs.String("export", "", "write each sequence (A_NNN.mtx, b_NNN.mtx, order.txt) under this directory and solve nothing, for side-by-side runs with other libraries")
-	if err := report.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{out: *out, systems: 20, grids: []int{50}, rtols: []float64{1e-8}, pcs: []string{"none"},
-		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, field: pde.GRF{Alpha: *alpha, Tau: *tau}, scale: *scale, noFigures: *noFig, export: *export}
-	if *full {
+	cfg := config{out: fs.Out, systems: 20, grids: []int{50}, rtols: []float64{1e-8}, pcs: []string{"none"},
+		m: *m, k: *k, rcgK: *rcgK, rcgS: *rcgS, proj: *proj, maxIter: *maxIter, repeat: *repeat, seed: *seed, field: pde.GRF{Alpha: *alpha, Tau: *tau}, scale: *scale, noFigures: fs.NoFigures, export: *export}
+	if fs.Full {
 		cfg.systems, cfg.grids, cfg.rtols, cfg.pcs = 100, []int{50, 80, 100}, []float64{1e-2, 1e-5, 1e-8}, pcNames
 	}
 	if !(*scale > 0 && *alpha > 0 && *tau > 0) || math.IsInf(*scale+*alpha+*tau, 0) {
@@ -155,7 +152,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	cfg.target = *target
 	var err error
-	if cfg.families, err = report.Names("family", *family, slices.Concat(familyNames, publishedFamilies)); err != nil {
+	if cfg.families, err = report.Names("problem", *family, slices.Concat(familyNames, publishedFamilies)); err != nil {
 		return cfg, err
 	}
 	if cfg.families == nil {
@@ -186,7 +183,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	} else if p != nil {
 		cfg.pcs = p
 	}
-	if cfg.solvers, err = report.Names("solver", *solver, solverNames); err != nil {
+	if cfg.solvers, err = report.Names("method", *solver, solverNames); err != nil {
 		return cfg, err
 	}
 	if cfg.solvers == nil {

@@ -58,7 +58,7 @@ func TestRunTiny(t *testing.T) {
 // then needs fewer iterations than with 8 (3.2× against 1.8× fewer than
 // CG at 80², BENCHMARKS.md; 167 against 215 here at 16²).
 func TestRCGDefaults(t *testing.T) {
-	res, _, _ := runIn(t, "-family", "poisson,darcy", "-grid", "16", "-systems", "6", "-pc", "none", "-solver", "cg,rcg", "-no-figures")
+	res, _, _ := runIn(t, "-problem", "poisson,darcy", "-grid", "16", "-systems", "6", "-pc", "none", "-method", "cg,rcg", "-no-figures")
 	its := map[string]int{}
 	for _, r := range res.Runs {
 		if r.Solver != "rcg" || r.Projection > 0 {
@@ -73,7 +73,7 @@ func TestRCGDefaults(t *testing.T) {
 			its["default"] = r.TotalIterations
 		}
 	}
-	res8, _, _ := runIn(t, "-family", "poisson", "-grid", "16", "-systems", "6", "-pc", "none", "-solver", "rcg", "-rcg-k", "8", "-rcg-s", "40", "-no-figures")
+	res8, _, _ := runIn(t, "-problem", "poisson", "-grid", "16", "-systems", "6", "-pc", "none", "-method", "rcg", "-rcg-k", "8", "-rcg-s", "40", "-no-figures")
 	for _, r := range res8.Runs {
 		if r.Projection == 0 && r.WarmStart && r.Sorted {
 			its["8"] = r.TotalIterations
@@ -85,7 +85,7 @@ func TestRCGDefaults(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"-family", "nope"},
+		{"-problem", "nope"},
 		{"-pc", "amg"},
 		{"-rtol", "2"},
 		{"-k", "40", "-m", "40"},
@@ -100,7 +100,7 @@ func TestBadFlags(t *testing.T) {
 
 func TestExport(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := parseFlags([]string{"-export", dir, "-family", "darcy-skr", "-grid", "6", "-systems", "3"}, &bytes.Buffer{})
+	cfg, err := parseFlags([]string{"-export", dir, "-problem", "darcy-skr", "-grid", "6", "-systems", "3"}, &bytes.Buffer{})
 	require.NoError(t, err)
 	var stdout bytes.Buffer
 	require.NoError(t, run(cfg, &stdout, &bytes.Buffer{}))
@@ -121,8 +121,8 @@ func TestExport(t *testing.T) {
 // GCRO-DR(10, 4) converges on every system — so the Table-1 ratios against
 // it are printed as lower bounds.
 func TestPublishedFamily(t *testing.T) {
-	res, stdout, _ := runIn(t, "-family", "darcy-skr-pub", "-grid", "20", "-systems", "5", "-m", "10", "-k", "4",
-		"-solver", "gmres,gcrodr", "-maxiter", "2000", "-no-figures")
+	res, stdout, _ := runIn(t, "-problem", "darcy-skr-pub", "-grid", "20", "-systems", "5", "-m", "10", "-k", "4",
+		"-method", "gmres,gcrodr", "-maxiter", "2000", "-no-figures")
 	require.Len(t, res.Runs, 6)
 	for _, r := range res.Runs {
 		assert.Equal(t, "darcy-skr-pub", r.Family)

@@ -2,7 +2,7 @@
 """Side-by-side reference for experiments/skr: SciPy's GMRES(m) and
 GCROT(m, k) (scipy.sparse.linalg.gcrotmk) with recycled vectors on a sequence exported by pdekit.
 
-    go run ./experiments/skr -family darcy-skr -grid 80 -systems 20 -export /tmp/seq
+    go run ./experiments/skr -problem darcy-skr -grid 80 -systems 20 -export /tmp/seq
     python3 experiments/skr/scipy_ref.py /tmp/seq/darcy-skr-s80 1e-8 3
 
 Prints, for GMRES(40) cold in generation order and GCROT(40, 20) warm in

@@ -179,27 +179,78 @@ func ReadResults(dir, prefix string, v any) error {
 	return json.Unmarshal(raw, v)
 }
 
-// NewFlags returns the flag set of experiment name, writing to stderr,
-// with the -out flag every experiment has (default figures/<name>) and a
-// usage line.
-func NewFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("out", filepath.Join("figures", name), "directory for results.json and figures")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: go run ./experiments/%s [flags]\n", name)
-		fs.PrintDefaults()
-	}
-	return fs, out
+// Flags is an experiment's flag set. NewFlags defines the flags every
+// experiment has — -out (default figures/<name>), -full and -no-figures —
+// and the methods below the ones most have, so that the same thing has the
+// same name in every experiment: -seed, -problem (what is solved), -method
+// (what solves it) and -maxiter.
+type Flags struct {
+	*flag.FlagSet
+	Out       string // -out: directory of results.json and the figures
+	Full      bool   // -full: the large, measured configuration
+	NoFigures bool   // -no-figures: skip drawing
 }
 
-// Parse parses args into fs and rejects positional arguments.
-func Parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+// NewFlags returns the flag set of experiment name, writing to stderr,
+// with a usage line; full says what -full runs.
+func NewFlags(name string, stderr io.Writer, full string) *Flags {
+	f := &Flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.SetOutput(stderr)
+	f.StringVar(&f.Out, "out", filepath.Join("figures", name), "directory for results.json and figures")
+	f.BoolVar(&f.Full, "full", false, full)
+	f.BoolVar(&f.NoFigures, "no-figures", false, "skip writing figures")
+	f.Usage = func() {
+		fmt.Fprintf(stderr, "usage: go run ./experiments/%s [flags]\n", name)
+		f.PrintDefaults()
+	}
+	return f
+}
+
+// Seed defines -seed, the seed of every random draw of the experiment.
+func (f *Flags) Seed(def uint64, usage string) *uint64 {
+	return f.Uint64("seed", def, usage)
+}
+
+// MaxIter defines -maxiter, an iteration cap; aliases are older names
+// of the same flag.
+func (f *Flags) MaxIter(def int, usage string, aliases ...string) *int {
+	p := f.Int("maxiter", def, usage)
+	for _, a := range aliases {
+		f.IntVar(p, a, def, "same as -maxiter")
+	}
+	return p
+}
+
+// Problem defines -problem, a comma-separated choice among allowed (parse
+// it with Names); aliases are older names of the same flag.
+func (f *Flags) Problem(def, usage string, allowed []string, aliases ...string) *string {
+	return f.list("problem", def, usage, allowed, aliases)
+}
+
+// Method defines -method, a comma-separated choice among allowed (parse it
+// with Names); aliases are older names of the same flag.
+func (f *Flags) Method(def, usage string, allowed []string, aliases ...string) *string {
+	return f.list("method", def, usage, allowed, aliases)
+}
+
+func (f *Flags) list(name, def, usage string, allowed, aliases []string) *string {
+	if len(allowed) > 0 {
+		usage += ": " + strings.Join(allowed, ",")
+	}
+	p := f.String(name, def, usage)
+	for _, a := range aliases {
+		f.StringVar(p, a, def, "same as -"+name)
+	}
+	return p
+}
+
+// Parse parses args and rejects positional arguments.
+func (f *Flags) Parse(args []string) error {
+	if err := f.FlagSet.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if f.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", f.Arg(0))
 	}
 	return nil
 }
