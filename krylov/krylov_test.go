@@ -492,6 +492,90 @@ func TestSequence(t *testing.T) {
 	assert.Len(t, rep.Systems, 2)
 }
 
+// TestSequenceTimeSteps: a Crank–Nicolson trajectory as a sequence whose
+// right-hand sides come from the step before (System.RHS) gives, step by
+// step, the trajectory of a plain loop of solves to the solver's
+// tolerance; Each sees every system in order, and its error stops the run.
+func TestSequenceTimeSteps(t *testing.T) {
+	g, err := pde.NewGrid(15, 15)
+	require.NoError(t, err)
+	hs, err := pde.NewHeatStep(g, g.Constant(1), 1e-3, pde.CrankNicolson, nil)
+	require.NoError(t, err)
+	n := hs.LHS.Dim()
+	u0 := randVec(rand.New(rand.NewPCG(3, 3)), n)
+	const steps = 5
+	sys := make([]System, steps)
+	b0 := make([]float64, n)
+	hs.RHSTo(b0, u0, nil, nil)
+	sys[0] = System{A: hs.LHS, B: b0, X0: u0}
+	for k := 1; k < steps; k++ {
+		sys[k] = System{A: hs.LHS, RHS: func(dst, prev []float64) { hs.RHSTo(dst, prev, nil, nil) }}
+	}
+	var seen []int
+	q := Sequence{Method: &linsolve.CG{}, Settings: linsolve.Settings{RelTol: 1e-12},
+		Each: func(i int, x []float64, st SystemStats) error {
+			seen = append(seen, i)
+			assert.LessOrEqual(t, st.RelativeResidual, 1e-12)
+			return nil
+		}}
+	dst := make([][]float64, steps)
+	rep, err := q.Run(sys, nil, dst)
+	require.NoError(t, err)
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, seen)
+	assert.Equal(t, 0, rep.Failed)
+
+	// The same trajectory by hand.
+	u, b := slices.Clone(u0), make([]float64, n)
+	for k := range steps {
+		hs.RHSTo(b, u, nil, nil)
+		next := make([]float64, n)
+		_, err := (&linsolve.CG{}).Solve(next, hs.LHS, b, &linsolve.Settings{RelTol: 1e-12, X0: u})
+		require.NoError(t, err)
+		u = next
+		for i := range u {
+			assert.InDelta(t, u[i], dst[k][i], 1e-9, "step %d", k)
+		}
+	}
+
+	// Each's error stops the run after that system.
+	stop := errors.New("enough")
+	q.Each = func(i int, _ []float64, _ SystemStats) error {
+		if i == 2 {
+			return stop
+		}
+		return nil
+	}
+	rep, err = q.Run(sys, nil, nil)
+	assert.ErrorIs(t, err, stop)
+	assert.Len(t, rep.Systems, 3)
+
+	// A computed right-hand side cannot come first, nor sit beside B; an
+	// X0 of the wrong length or with NaN is refused before any solve.
+	q.Each = nil
+	_, err = q.Run(sys, []int{1, 0, 2, 3, 4}, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	both := slices.Clone(sys)
+	both[1].B = b0
+	_, err = q.Run(both, nil, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	short := slices.Clone(sys)
+	short[0].X0 = u0[:3]
+	_, err = q.Run(short, nil, nil)
+	assert.ErrorIs(t, err, ErrSequence)
+	nanX := slices.Clone(sys)
+	nanX[0].X0 = slices.Clone(u0)
+	nanX[0].X0[4] = math.NaN()
+	rep, err = q.Run(nanX, nil, nil)
+	assert.ErrorIs(t, err, sparse.ErrNotFinite)
+	assert.Empty(t, rep.Systems)
+	// A computed right-hand side with NaN stops before its solve.
+	bad := slices.Clone(sys)
+	bad[2].RHS = func(dst, prev []float64) { dst[0] = math.NaN() }
+	rep, err = q.Run(bad, nil, nil)
+	assert.ErrorIs(t, err, sparse.ErrNotFinite)
+	assert.Len(t, rep.Systems, 2)
+}
+
 // TestProjection: right-hand sides from a 3-dimensional space; after
 // three solves the projected initial guess is the solution (Fischer 1998),
 // so the fourth solve needs no iteration, and a new operator empties the

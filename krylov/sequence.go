@@ -13,10 +13,22 @@ import (
 // System is one linear system A·x = B of a sequence, with the parameters
 // that generated it (the coefficient field, a wavenumber, expansion
 // coefficients), which Sort measures distances on.
+//
+// A time-stepping sequence, whose right-hand side depends on the solution
+// of the step before, gives RHS instead of B: Run calls RHS(b, prev) with
+// the solution of the system solved just before this one and starts the
+// solve from prev.
 type System struct {
 	A      linsolve.Operator
 	B      []float64
 	Params []float64
+	// RHS, if not nil, computes the right-hand side into dst (length n)
+	// from the previous system's solution prev; B must then be nil, and
+	// the system cannot be the first one solved.
+	RHS func(dst, prev []float64)
+	// X0, if not nil, is the initial guess of this system; it takes
+	// precedence over WarmStart and RHS's start.
+	X0 []float64
 }
 
 // Sequence solves a family of systems one after the other with one
@@ -42,6 +54,12 @@ type Sequence struct {
 	// when the matrix changes (by identity), and its time is reported as
 	// setup time.
 	NewPreconditioner func(a *sparse.CSR) (linsolve.Preconditioner, error)
+	// Each, if not nil, is called after every solve with the system's
+	// index, its solution (held by the sequence: copy it to keep it past
+	// the next solve when dst is nil) and its statistics; a non-nil error
+	// stops the run, which returns it wrapped — a caller that needs every
+	// system converged returns st.Reason.Err() for a failed one.
+	Each func(i int, x []float64, st SystemStats) error
 }
 
 // SystemStats records one solve of a sequence.
@@ -79,8 +97,9 @@ var ErrSequence = errors.New("krylov: invalid sequence")
 // system; solution i is written to dst[i] (allocated when nil). A system
 // that fails to converge keeps its partial solution, is counted in
 // Report.Failed and the run goes on; the returned error then wraps the
-// first failure. Input errors (ErrSequence, NaN in b) stop the run before
-// any solve.
+// first failure. Input errors (ErrSequence, NaN in a given b or X0) stop
+// the run before any solve; a right-hand side computed by System.RHS is
+// checked before its own solve.
 func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, error) {
 	if err := checkSequence(systems, order, dst); err != nil {
 		return Report{}, err
@@ -102,7 +121,7 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 		return rep, nil
 	}
 	n := systems[0].A.Dim()
-	var prev []float64
+	var prev, bBuf []float64
 	var pc linsolve.Preconditioner
 	var pcOp linsolve.Operator
 	var firstErr error
@@ -124,9 +143,27 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 			pc, pcOp = p, sys.A
 		}
 		set.Preconditioner = pc
-		set.X0 = nil
-		if q.WarmStart {
+		b := sys.B
+		switch {
+		case sys.X0 != nil:
+			set.X0 = sys.X0
+		case q.WarmStart || sys.RHS != nil:
 			set.X0 = prev
+		default:
+			set.X0 = nil
+		}
+		if sys.RHS != nil {
+			if prev == nil {
+				return rep, fmt.Errorf("%w: system %d computes its right-hand side from the previous solution but is solved first", ErrSequence, i)
+			}
+			if bBuf == nil {
+				bBuf = make([]float64, n)
+			}
+			sys.RHS(bBuf, prev)
+			if err := sparse.CheckFiniteVec(fmt.Sprintf("computed b of system %d", i), bBuf); err != nil {
+				return rep, fmt.Errorf("krylov: %w", err)
+			}
+			b = bBuf
 		}
 		var x []float64
 		if dst != nil && dst[i] != nil {
@@ -135,7 +172,7 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 			x = make([]float64, n)
 		}
 		t0 := time.Now()
-		res, err := q.Method.Solve(x, sys.A, sys.B, &set)
+		res, err := q.Method.Solve(x, sys.A, b, &set)
 		st.Seconds = time.Since(t0).Seconds()
 		var ce *linsolve.ConvergenceError
 		if err != nil && !errors.As(err, &ce) {
@@ -159,6 +196,11 @@ func (q *Sequence) Run(systems []System, order []int, dst [][]float64) (Report, 
 			dst[i] = x
 		}
 		prev = x
+		if q.Each != nil {
+			if err := q.Each(i, x, st); err != nil {
+				return rep, fmt.Errorf("krylov: system %d: %w", i, err)
+			}
+		}
 	}
 	if firstErr != nil {
 		return rep, fmt.Errorf("%d of %d systems did not converge; first: %w", rep.Failed, len(order), firstErr)
@@ -177,11 +219,25 @@ func checkSequence(systems []System, order []int, dst [][]float64) error {
 		if n := systems[0].A.Dim(); s.A.Dim() != n {
 			return fmt.Errorf("%w: system %d is %d×%d, system 0 is %d×%d", ErrSequence, i, s.A.Dim(), s.A.Dim(), n, n)
 		}
-		if len(s.B) != s.A.Dim() {
-			return fmt.Errorf("%w: system %d: len(b) = %d, want %d", ErrSequence, i, len(s.B), s.A.Dim())
+		if s.RHS != nil {
+			if s.B != nil {
+				return fmt.Errorf("%w: system %d has both B and RHS", ErrSequence, i)
+			}
+		} else {
+			if len(s.B) != s.A.Dim() {
+				return fmt.Errorf("%w: system %d: len(b) = %d, want %d", ErrSequence, i, len(s.B), s.A.Dim())
+			}
+			if err := sparse.CheckFiniteVec(fmt.Sprintf("b of system %d", i), s.B); err != nil {
+				return fmt.Errorf("krylov: %w", err)
+			}
 		}
-		if err := sparse.CheckFiniteVec(fmt.Sprintf("b of system %d", i), s.B); err != nil {
-			return fmt.Errorf("krylov: %w", err)
+		if s.X0 != nil {
+			if len(s.X0) != s.A.Dim() {
+				return fmt.Errorf("%w: system %d: len(X0) = %d, want %d", ErrSequence, i, len(s.X0), s.A.Dim())
+			}
+			if err := sparse.CheckFiniteVec(fmt.Sprintf("X0 of system %d", i), s.X0); err != nil {
+				return fmt.Errorf("krylov: %w", err)
+			}
 		}
 		if dst != nil && dst[i] != nil && len(dst[i]) != s.A.Dim() {
 			return fmt.Errorf("%w: solution slot %d has length %d, want %d", ErrSequence, i, len(dst[i]), s.A.Dim())

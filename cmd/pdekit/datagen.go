@@ -105,11 +105,12 @@ type ChunkStats struct {
 }
 
 type datagenConfig struct {
-	m     Manifest
-	out   string
-	shard int
-	of    int
-	quiet bool
+	m       Manifest
+	out     string
+	shard   int
+	of      int
+	quiet   bool
+	maxIter int // 0: the method's default; not in the manifest (it does not change the bytes)
 }
 
 func parseShard(s string) (int, int, error) {
@@ -134,6 +135,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "data", "output directory")
 	chunk := fs.Int("chunk", 0, "samples per file (and per SKR sequence); 0: 256, or fewer so that a chunk's systems fit in about 256 MB (15 at 421²)")
 	rtol := fs.Float64("rtol", 1e-8, "relative residual of every solve")
+	maxIter := fs.Int("maxiter", 0, "iteration cap of every solve; a solve that reaches it stops the run with an error (0: the method's default, max(10n, 1000))")
 	recycle := fs.Bool("recycle", true, "solve with Krylov recycling in SKR order, warm-started: recycled CG, or GCROT(40, 20) for darcy-skr (false: CG or GMRES(40), cold, in index order)")
 	pc := fs.String("pc", "none", "preconditioner of cg, rcg, gmres, gcrot: "+strings.Join(linsolve.PreconditionerNames[:5], ", "))
 	solverFlag := fs.String("method", "auto", "method: "+strings.Join(datagenSolvers, ", ")+" (auto: mg for the symmetric families, gcrot for darcy-skr, or gmres with -recycle=false)")
@@ -145,7 +147,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	// The progress bar redraws one line: only for a terminal.
-	cfg := datagenConfig{out: *out, quiet: *quiet || !isTerminal(stderr)}
+	cfg := datagenConfig{out: *out, quiet: *quiet || !isTerminal(stderr), maxIter: *maxIter}
 	var err error
 	if cfg.shard, cfg.of, err = parseShard(*shard); err != nil {
 		return errUsage{err}
@@ -157,6 +159,8 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{fmt.Errorf("datagen: -grid must be at least 2 (4 for darcy-fno), -n positive and -chunk non-negative")}
 	case !(*rtol > 0 && *rtol < 1):
 		return errUsage{fmt.Errorf("datagen: -rtol must be in (0, 1)")}
+	case *maxIter < 0:
+		return errUsage{fmt.Errorf("datagen: -maxiter must not be negative")}
 	case *family == "heat" && (*steps < 1 || *steps > 100000 || !(*dt > 0) || math.IsInf(*dt, 0)):
 		return errUsage{fmt.Errorf("datagen: heat needs 1 ≤ -steps ≤ 100000 and a positive finite -dt")}
 	case !slices.Contains(linsolve.PreconditionerNames[:5], *pc):
@@ -168,7 +172,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	solver := *solverFlag
 	switch {
 	case !slices.Contains(datagenSolvers, solver):
-		return errUsage{fmt.Errorf("datagen: unknown solver %q (want one of %s)", solver, strings.Join(datagenSolvers, ", "))}
+		return errUsage{fmt.Errorf("datagen: unknown method %q (want one of %s)", solver, strings.Join(datagenSolvers, ", "))}
 	case solver == "auto" && nonsymmetric(*family):
 		solver = map[bool]string{true: "gcrot", false: "gmres"}[*recycle]
 	case solver == "auto":
@@ -176,7 +180,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 	case nonsymmetric(*family) && slices.Contains([]string{"cg", "rcg", "mg", "amg"}, solver):
 		return errUsage{fmt.Errorf("datagen: -solver %s needs a symmetric positive definite family; %s is not symmetric (use gcrot, gmres or direct)", solver, *family)}
 	case *family == "heat" && (solver == "rcg" || solver == "gcrot" || solver == "gmres"):
-		return errUsage{fmt.Errorf("datagen: heat steps one matrix, warm-started from the previous step; use -solver mg, amg, cg or direct")}
+		return errUsage{fmt.Errorf("datagen: heat steps one matrix, warm-started from the previous step; use -method mg, amg, cg or direct")}
 	}
 	if *pc != "none" && slices.Contains([]string{"mg", "amg", "direct"}, solver) {
 		return errUsage{fmt.Errorf("datagen: -solver %s takes no -pc (got %s)", solver, *pc)}
@@ -202,7 +206,7 @@ func datagenCmd(args []string, stdout, stderr io.Writer) error {
 		return errUsage{fmt.Errorf("datagen: -n %d in chunks of %d makes %d chunk files, more than %d; use a larger -chunk", *n, *chunk, cfg.m.Chunks, maxChunks)}
 	}
 	need := datagenMemory(cfg.m)
-	what := fmt.Sprintf("datagen: a chunk of %d %s systems on a %d×%d grid (-solver %s)", cfg.m.count(0), *family, *grid, *grid, solver)
+	what := fmt.Sprintf("datagen: a chunk of %d %s systems on a %d×%d grid (-method %s)", cfg.m.count(0), *family, *grid, *grid, solver)
 	if err := memcheck.Check(what, need); err != nil {
 		return fmt.Errorf("%w; use a smaller -chunk or -grid", err)
 	}
@@ -583,7 +587,7 @@ func generateChunk(cfg datagenConfig, fam *pde.Family, heat *pde.HeatStep, j int
 	for w := range streams {
 		wg.Go(func() {
 			part := order[w*count/streams : (w+1)*count/streams]
-			stats[w] = solveStream(m, fam, heat, part, first, mats, rhs, params, sols, nSol, steps, func() {
+			stats[w] = solveStream(m, cfg.maxIter, fam, heat, part, first, mats, rhs, params, sols, nSol, steps, func() {
 				barMu.Lock()
 				bar.add(1)
 				barMu.Unlock()
@@ -660,7 +664,7 @@ type streamStats struct {
 // the previous one's solution when m.Recycle, into sols, with its own
 // method and preconditioner (the multigrid ones set up once and updated
 // for each new matrix of the same pattern: Multigrid.Update, AMG.Update).
-func solveStream(m Manifest, fam *pde.Family, heat *pde.HeatStep, part []int, first int, mats []*sparse.CSR, rhs, params [][]float64, sols []float64, nSol, steps int, done func()) streamStats {
+func solveStream(m Manifest, maxIter int, fam *pde.Family, heat *pde.HeatStep, part []int, first int, mats []*sparse.CSR, rhs, params [][]float64, sols []float64, nSol, steps int, done func()) streamStats {
 	name := m.Solver // datagen's solver names: the methods', and mg/amg for CG with them
 	if name == "mg" || name == "amg" {
 		name = "cg"
@@ -690,53 +694,50 @@ func solveStream(m Manifest, fam *pde.Family, heat *pde.HeatStep, part []int, fi
 		}
 		return linsolve.NewPreconditioner(m.PC, a, nil)
 	}
-	usePC := m.PC != "none" || m.Solver == "mg" || m.Solver == "amg"
 	var st streamStats
-	var prev []float64
-	var pc linsolve.Preconditioner
-	var pcFor *sparse.CSR
-	rhsBuf := make([]float64, nSol)
-	for _, r := range part {
+	q := krylov.Sequence{
+		Method: method,
 		// The symmetric families are symmetric by construction (pde's
 		// tests); checking every matrix again costs a pass over it.
-		set := &linsolve.Settings{RelTol: m.RTol, SkipSymmetryCheck: !nonsymmetric(m.Family)}
-		if m.Recycle {
-			set.X0 = prev // warm start from the previous system in SKR order
-		}
-		if usePC {
-			if pcFor != mats[r] { // poisson-rhs and heat share one matrix
-				var err error
-				if pc, err = newPC(mats[r]); err != nil {
-					st.err = fmt.Errorf("datagen: sample %d: %w", first+r, err)
-					return st
-				}
-				pcFor = mats[r]
+		Settings:  linsolve.Settings{RelTol: m.RTol, MaxIter: maxIter, SkipSymmetryCheck: !nonsymmetric(m.Family)},
+		WarmStart: m.Recycle, // from the previous system in SKR order
+		Each: func(k int, x []float64, ss krylov.SystemStats) error {
+			r := part[k/steps]
+			if !ss.Reason.Converged() {
+				st.err = fmt.Errorf("datagen: sample %d (%s): %w after %d iterations (relative residual %.3g, %s)",
+					first+r, m.Solver, ss.Reason.Err(), ss.Iterations, ss.RelativeResidual, ss.Reason)
+				return st.err
 			}
-			set.Preconditioner = pc
-		}
-		b := rhs[r]
+			st.iterations += ss.Iterations
+			st.worst = math.Max(st.worst, ss.RelativeResidual)
+			if k%steps == steps-1 {
+				done()
+			}
+			return nil
+		},
+	}
+	if m.PC != "none" || m.Solver == "mg" || m.Solver == "amg" {
+		q.NewPreconditioner = newPC // called again only when the matrix changes
+	}
+	// The stream's systems in solve order, each solution written in place
+	// into sols; a heat trajectory's step t+1 takes its right-hand side
+	// from step t and starts there, step 0 from the initial condition.
+	systems := make([]krylov.System, 0, len(part)*steps)
+	dst := make([][]float64, 0, len(part)*steps)
+	for _, r := range part {
 		for t := range steps {
-			x := sols[(r*steps+t)*nSol : (r*steps+t+1)*nSol]
-			if heat != nil {
-				// Step t+1 of the trajectory, warm-started from step t.
-				if t > 0 {
-					heat.RHSTo(rhsBuf, sols[(r*steps+t-1)*nSol:(r*steps+t)*nSol], nil, nil)
-					b = rhsBuf
-					set.X0 = sols[(r*steps+t-1)*nSol : (r*steps+t)*nSol]
-				} else {
-					set.X0 = params[r]
-				}
+			sys := krylov.System{A: mats[r], B: rhs[r]}
+			if heat != nil && t == 0 {
+				sys.X0 = params[r]
+			} else if heat != nil {
+				sys.B, sys.RHS = nil, func(dst, prev []float64) { heat.RHSTo(dst, prev, nil, nil) }
 			}
-			res, err := method.Solve(x, mats[r], b, set)
-			if err != nil {
-				st.err = fmt.Errorf("datagen: sample %d (%s): %w", first+r, m.Solver, err)
-				return st
-			}
-			st.iterations += res.Iterations
-			st.worst = math.Max(st.worst, res.RelativeResidual)
-			prev = x
+			systems = append(systems, sys)
+			dst = append(dst, sols[(r*steps+t)*nSol:(r*steps+t+1)*nSol])
 		}
-		done()
+	}
+	if _, err := q.Run(systems, nil, dst); err != nil && st.err == nil {
+		st.err = fmt.Errorf("datagen: %s: %w", m.Solver, err)
 	}
 	return st
 }

@@ -231,7 +231,8 @@ func TestDatagenBadInput(t *testing.T) {
 		{[]string{"-n", "9223372036854775807", "-chunk", "1"}, 2, "more than 16777216"},
 		{[]string{"-n", "9223372036854775807"}, 2, "use a larger -chunk"},
 		{[]string{"-pc", "mg"}, 2, "unknown preconditioner"},
-		{[]string{"-solver", "frob"}, 2, "unknown solver"},
+		{[]string{"-solver", "frob"}, 2, "unknown method"},
+		{[]string{"-maxiter", "-1"}, 2, "-maxiter must not be negative"},
 		{[]string{"-solver", "mg", "-pc", "ic0"}, 2, "takes no -pc"},
 		{[]string{"-family", "darcy-skr", "-solver", "cg"}, 2, "not symmetric"},
 		{[]string{"-solver", "rcg"}, 1, "different settings"},
@@ -247,6 +248,16 @@ func TestDatagenBadInput(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(b, now), "%s was changed by a refused run", f)
 	}
+
+	// A solve that reaches -maxiter stops the run with the sample, the
+	// reason and the partial residual; no chunk is written.
+	fresh := t.TempDir()
+	code, _, stderr = pdekit(append(slices.Clone(smallDarcy), "-out", fresh, "-method", "cg", "-maxiter", "2")...)
+	assert.Equal(t, 1, code, stderr)
+	assert.Contains(t, stderr, "DIVERGED_MAX_IT")
+	assert.Regexp(t, `sample \d+ \(cg\): iteration limit reached after 2 iterations`, stderr)
+	npys, _ := filepath.Glob(filepath.Join(fresh, "*.npy"))
+	assert.Empty(t, npys)
 }
 
 // TestNPYHeader: the header is padded to 64 bytes and 1-D shapes keep
@@ -551,7 +562,7 @@ func TestDatagenHeatAndHelmholtz(t *testing.T) {
 	}
 	code, _, stderr = pdekit("datagen", "-family", "heat", "-grid", "10", "-n", "5", "-solver", "gcrot", "-out", t.TempDir())
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "use -solver mg")
+	assert.Contains(t, stderr, "use -method mg")
 	code, _, stderr = pdekit("datagen", "-family", "heat", "-grid", "10", "-n", "5", "-dt", "-1", "-out", t.TempDir())
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-dt")
