@@ -14,28 +14,19 @@
 // training data (from linsolve.Lanczos) and TrainDCDM. A trained CNN
 // plugs into linsolve.FCG through CNN.Preconditioner.
 //
-// # Learned preconditioner: what pdekit changed
+// # Learned preconditioner
 //
-// The paper's network (ReLU, one pooling level, Ritz right-hand sides)
-// trained here to a batch loss near 0.1 but flexible CG stalled with it:
-// the network maps the rough residuals of later iterations to smooth
-// outputs with rᵀM(r) = 0, and a conjugate direction step along such a
-// direction makes no progress. pdekit's default (experiments/dcdm has the
-// measurements) is CNNConfig.Symmetric — a linear network with output
-// Nᵀ(N·x), symmetric positive semidefinite, so the iteration cannot stall
-// — with 4 pooling levels, so that on 64² the coarsest level sees the
-// whole grid. Applied unchanged to a bigger grid, those 4 levels stop
-// short of the whole grid and the iteration count grows about 2× per
-// doubling. CNN.Extend inserts the missing levels, repeating the blocks
-// of one trained level (CNN.ExtendLevel) and keeping the coarsest blocks
-// on the coarsest grid; ChooseExtendLevel picks the level by a score on
-// the new grid, without any gradient step (experiments/dcdm: the
-// residual after 20 flexible-CG iterations on a validation right-hand
-// side). With it the committed 64² network needs 14, 17 and 21
-// iterations on 64², 128² and 256² (repeating the coarsest blocks
-// instead: 25 and 71).
-// CNNConfig.Shared (one block pair on every level) trained too slowly to
-// compete.
+// CNNConfig.Symmetric (the default) makes the network's output Nᵀ(N·x):
+// symmetric positive semidefinite, so flexible CG cannot stall on it —
+// a general network (the DCDM paper's ReLU one) can map the rough
+// residuals of later iterations to outputs with rᵀM(r) = 0. Choose the
+// pooling levels so that the coarsest level sees the whole training grid
+// (4 on 64²). On a larger grid, CNN.Extend inserts the missing levels,
+// repeating the blocks of one trained level (CNN.ExtendLevel), and
+// ChooseExtendLevel picks that level by a score on the new grid without
+// any gradient step (experiments/dcdm scores by the residual after 20
+// flexible-CG iterations on a validation right-hand side).
+// CNNConfig.Shared uses one block pair on every level.
 //
 // # Preconditioned physics-informed losses
 //
@@ -43,33 +34,23 @@
 // before it is squared. With P the inverse of the discretised operator
 // on an even collocation grid (InverseSecondDifference in 1D,
 // InverseGridHelmholtz in 2D) the loss measures ≈ ‖u − u*‖², so smooth
-// and oscillatory errors weigh alike (De Ryck et al. 2024). In 1D it is
-// what lets Fourier-feature PINNs and PIG meet the multiscale bar; in 2D
-// on the Helmholtz case it did not help (experiments/neural -grid-loss:
-// the fixed grid is a weaker sample than random points, see
-// BENCHMARKS.md).
+// and oscillatory errors weigh alike (De Ryck et al. 2024): use it for
+// multiscale problems in 1D. In 2D the fixed grid it needs is a weaker
+// sample than random points.
 //
 // # Levenberg–Marquardt Jacobians and exact boundary data
 //
 // Train's Levenberg–Marquardt stage needs ∂R_i/∂θ for every collocation
-// point i. Instead of one tape per point it records the batch once and
-// runs one backward pass in which values computed from parameters alone
-// (weights, a PIG's centres and scales) are "shared": where an operation
-// on per-point rows consumes a shared value its adjoint is kept per point
-// (one row per point, the outer products a per-point tape would have
-// formed) and carried back to the parameters (psjac.go). On the 3 400 ×
-// 965 Helmholtz PIG Jacobian this takes 0.13 s on two goroutines where
-// per-point tapes took 0.33 s; an operation without a per-point rule
-// (Mean, Apply, the convolutions) makes Train fall back to per-point
-// tapes, and the first Jacobian is checked against them.
-//
-// With the boundary term in the loss, LM trajectories of the Helmholtz
-// PIG that stalled at a few per cent error were carrying a wrong boundary
-// trace (the interior error given that trace was 4·10⁻⁴). HardBoundary
-// removes the boundary from the fit — u = B(x)·N(x) with a bubble B that
-// vanishes on the box (Lagaris et al. 1998; Sukumar and Srivastava 2022)
-// — and the same PIG then reaches 5·10⁻⁶ to 7·10⁻⁵ in under ten minutes
-// (experiments/neural -full, BENCHMARKS.md).
+// point i. It records the batch once and runs one backward pass in which
+// values computed from parameters alone (weights, a PIG's centres and
+// scales) keep per-point adjoints where per-point rows consume them
+// (psjac.go); a model with an operation that has no per-point rule
+// (Mean, Apply, the convolutions) falls back to one tape per point, and
+// the first Jacobian is checked against those tapes. HardBoundary builds
+// zero Dirichlet data into a model — u = B(x)·N(x) with a bubble B that
+// vanishes on the box (Lagaris et al. 1998; Sukumar and Srivastava
+// 2022) — so that no boundary term is fitted: with one in the loss,
+// Levenberg–Marquardt can settle on a wrong boundary trace.
 //
 // # References
 //

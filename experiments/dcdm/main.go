@@ -25,8 +25,7 @@
 // levels, the linear symmetric form Nᵀ(N·x), 400 Adam steps of 8 Ritz
 // right-hand sides); -train reproduces it. The paper's own configuration
 // (ReLU, one level, not symmetric) is `-train -act relu -levels 1
-// -sym=false`: flexible CG stalls with it (see neural's package
-// documentation and BENCHMARKS.md). The test right-hand sides are seeded
+// -sym=false`: flexible CG stalls with it (BENCHMARKS.md). The test right-hand sides are seeded
 // N(0, 1) vectors, independent of the training data.
 //
 // On a grid larger than the training grid the network runs more pooling

@@ -29,7 +29,8 @@
 // the RMS-scaled residual) — and the final parameters are evaluated
 // (the best loss seen, not a test-error checkpoint). -grid-loss
 // collocates 2D rows on an even grid and multiplies the residual by the
-// inverse discrete operator (worse in 2D, see BENCHMARKS.md). -save
+// inverse discrete operator (in 2D it gave larger errors than random
+// points: Helmholtz PINN 5.0e-3 against 2.0e-3 after Adam 1000 + LM 600). -save
 // writes each neural row's parameters. Figures: loss curves per problem,
 // the error field of every GP and neural method in 2D, and the pointwise
 // errors in 1D.
@@ -460,7 +461,7 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 		}
 	}
 	if method == "pig" && len(p.lo) == 2 {
-		// Measured (BENCHMARKS.md, PIG section): 150 Gaussians × 2 channels,
+		// The measured recipe: 150 Gaussians × 2 channels,
 		// a short Adam warm-up, then Levenberg–Marquardt, with the
 		// boundary weighed 1e-3 against the RMS-scaled residual.
 		s.gaussians, s.chans, s.interior = 150, 2, 3000
@@ -469,9 +470,9 @@ func settingsFor(p problem, method string, cfg config) neuralSettings {
 			// The quick run: the same recipe, smaller (about 10 s a row).
 			s.gaussians, s.interior, s.adam, s.lm = 60, 1000, 100, 40
 		}
-		// With the boundary built in, every measured seed
-		// reaches ≤ 1e-4; with the boundary loss most stall on a wrong
-		// boundary trace (BENCHMARKS.md).
+		// With the boundary built in, seeds 1–3 reach 5.7e-6 to 6.8e-5
+		// (BENCHMARKS.md); with the boundary in the loss, two of three
+		// seeds stalled near 2e-2 on a wrong boundary trace.
 		s.exact = p.zeroBC
 	}
 	switch cfg.boundary {

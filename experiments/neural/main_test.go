@@ -164,7 +164,7 @@ func TestBadFlags(t *testing.T) {
 }
 
 // TestPIGSettings: -full gives the 2D PIG the measured Levenberg–Marquardt
-// settings (BENCHMARKS.md, the PIG sections) with the boundary built into
+// settings with the boundary built into
 // the network, the quick run a smaller version of them; the 1D PIG keeps
 // Adam then L-BFGS with the default boundary loss; flags override.
 func TestPIGSettings(t *testing.T) {
