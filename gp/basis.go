@@ -1,7 +1,6 @@
 package gp
 
 import (
-	"errors"
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
@@ -49,7 +48,7 @@ func newBasis1D(x []float64, k *Mixture, eigTol float64) (*basis1D, error) {
 	}
 	var eig mat.EigenSym
 	if !eig.Factorize(kd, true) {
-		return nil, errors.New("gp: eigendecomposition of the kernel matrix failed")
+		return nil, fmt.Errorf("%w: eigendecomposition of the kernel matrix failed", ErrNumerical)
 	}
 	lam := eig.Values(nil)
 	lmax := lam[n-1]

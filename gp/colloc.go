@@ -248,7 +248,7 @@ func (c *colloc) solveLS(g, dn, y0 *mat.Dense, tol float64, maxIter int) (*mat.D
 	yd := y.RawMatrix().Data
 	for i, v := range z {
 		if math.IsNaN(v) {
-			return nil, errors.New("gp: LSQR produced NaN")
+			return nil, fmt.Errorf("%w: LSQR produced NaN", ErrNumerical)
 		}
 		yd[i] = v / scale[i]
 	}
@@ -331,7 +331,7 @@ func newSylvester(m1, m2 *mat.Dense) (*sylvester, error) {
 			work = make([]float64, int(work[0]))
 		}
 		if unconv := impl.Dhseqr(lapack.EigenvaluesAndSchur, lapack.SchurOrig, n, 0, n-1, raw.Data, raw.Stride, wr, wi, zr.Data, zr.Stride, work, len(work)); unconv > 0 {
-			return nil, errors.New("gp: Schur decomposition of the reduced operator did not converge")
+			return nil, fmt.Errorf("%w: Schur decomposition of the reduced operator did not converge", ErrNumerical)
 		}
 		s.z[d], s.t[d] = z, h
 		for i := 0; i < n; {

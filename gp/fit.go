@@ -158,6 +158,10 @@ type FitSettings struct {
 	MaxEvaluations int
 	// Solve is passed to every Solve.
 	Solve *Settings
+	// Monitor, if not nil, is called after every evaluation (one Solve,
+	// scan and refinement alike) with the evaluation count and its
+	// criterion, the validation residual (+Inf for a failed solve).
+	Monitor func(evaluation int, criterion float64)
 }
 
 // FitResult is the outcome of Fit: the best kernels found, the solution
@@ -309,7 +313,7 @@ func Fit(p Problem, init []*Mixture, set *FitSettings) (*FitResult, error) {
 			n += k.Components()
 		}
 	}
-	f := &fitter{p: p, build: build, solve: s.Solve, budget: -1, last: math.Log(1e10),
+	f := &fitter{p: p, build: build, solve: s.Solve, monitor: s.Monitor, budget: -1, last: math.Log(1e10),
 		res: &FitResult{Criterion: math.Inf(1)}}
 	res, eval := f.res, f.eval
 	// Scan the scale multipliers, the same on every axis.
@@ -387,6 +391,7 @@ type fitter struct {
 	solve     *Settings
 	res       *FitResult
 	stop      error
+	monitor   func(int, float64)
 	budget    int // refinement evaluations left; negative while scanning
 	exhausted bool
 	last      float64
@@ -408,17 +413,20 @@ func (f *fitter) eval(x []float64) float64 {
 	}
 	for _, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			f.stop = errors.New("gp: fit stopped: the optimiser produced a NaN or infinite hyperparameter; the best state so far is kept")
+			f.stop = fmt.Errorf("%w: the optimiser produced a NaN or infinite hyperparameter; the best state so far is kept", ErrNumerical)
 			return math.NaN()
 		}
 	}
 	f.res.Evaluations++
 	ks := f.build(x)
 	sol, err := Solve(f.p, ks, f.solve)
-	if err != nil && sol == nil {
-		return math.Log(1e10)
+	c := math.Inf(1)
+	if err == nil || sol != nil {
+		c = sol.ValidationResidual(f.p)
 	}
-	c := sol.ValidationResidual(f.p)
+	if f.monitor != nil {
+		f.monitor(f.res.Evaluations, c)
+	}
 	if math.IsNaN(c) || math.IsInf(c, 0) {
 		return math.Log(1e10)
 	}

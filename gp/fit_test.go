@@ -68,9 +68,16 @@ func TestFit(t *testing.T) {
 	assert.Contains(t, []FitReason{FitConverged, FitIterationLimit, FitBudget}, fr.Reason, fr.Status)
 	assert.NoError(t, fr.Err())
 	assert.Positive(t, fr.Runtime)
-	scan, err := Fit(p, init, &FitSettings{Scan: []float64{1, 4, 16}, MaxIter: -1})
+	var counts []int
+	best := math.Inf(1)
+	scan, err := Fit(p, init, &FitSettings{Scan: []float64{1, 4, 16}, MaxIter: -1,
+		Monitor: func(k int, c float64) { counts = append(counts, k); best = math.Min(best, c) }})
 	require.NoError(t, err)
 	assert.Equal(t, FitScanOnly, scan.Reason)
+	// The monitor saw each of the three scan solves, and the best
+	// criterion it saw is the one returned.
+	assert.Equal(t, []int{1, 2, 3}, counts)
+	assert.Equal(t, scan.Criterion, best)
 	assert.Positive(t, scan.Runtime)
 	stopped := &FitResult{Reason: FitStopped, cause: ErrFit}
 	assert.ErrorIs(t, stopped.Err(), ErrFitStopped)

@@ -32,7 +32,7 @@ type Kron struct {
 // non-square factor or NaN entries.
 func NewKron(factors ...mat.Symmetric) (*Kron, error) {
 	if len(factors) == 0 {
-		return nil, errors.New("gp: Kronecker product of no factors")
+		return nil, fmt.Errorf("%w: Kronecker product of no factors", ErrProblem)
 	}
 	k := &Kron{n: 1}
 	for i, f := range factors {

@@ -119,6 +119,11 @@ func NyquistWarning(k *Mixture, lo, hi float64, n int) string {
 // returned with it holds the last iterate.
 var ErrNewton = errors.New("gp: Newton iteration did not converge")
 
+// ErrNumerical reports a dense factorization that failed or produced NaN
+// (an eigendecomposition, SVD or Schur form of a kernel or collocation
+// matrix), usually from kernel scales far from the data's.
+var ErrNumerical = errors.New("gp: numerical failure")
+
 // axisSystem is the per-axis part of the collocation system: the
 // operator and weighted boundary rows Â = [L·Q; w·Q_ends] with its thin
 // SVD Â = U·Σ·Vᵀ (singular values below rounding dropped), the test map
@@ -163,7 +168,7 @@ func newAxisSystem(bs *basis1D, op Op1D, weight, capFactor float64) (*axisSystem
 	}
 	var svd mat.SVD
 	if !svd.Factorize(as.ahat, mat.SVDThin) {
-		return nil, errors.New("gp: SVD of the collocation matrix failed")
+		return nil, fmt.Errorf("%w: SVD of the collocation matrix failed", ErrNumerical)
 	}
 	sv := svd.Values(nil)
 	// Keep the directions the grid can resolve: an operator gain above
@@ -181,7 +186,7 @@ func newAxisSystem(bs *basis1D, op Op1D, weight, capFactor float64) (*axisSystem
 		}
 	}
 	if len(keep) == 0 {
-		return nil, errors.New("gp: no resolvable direction in the collocation matrix (all operator coefficients zero, or the kernel too rough for the grid)")
+		return nil, fmt.Errorf("%w: no resolvable direction in the collocation matrix (all operator coefficients zero, or the kernel too rough for the grid)", ErrProblem)
 	}
 	k := len(keep)
 	as.k = k
@@ -345,7 +350,7 @@ func Solve(p Problem, kernels []*Mixture, set *Settings) (*Solution, error) {
 	sol.Residual = mat.Norm(res, 2) / math.Max(mat.Norm(rhs, 2), math.SmallestNonzeroFloat64)
 	for _, v := range sol.U {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, errors.New("gp: collocation produced NaN (check the kernel scales)")
+			return nil, fmt.Errorf("%w: collocation produced NaN (check the kernel scales)", ErrNumerical)
 		}
 	}
 	return sol, err

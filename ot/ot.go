@@ -145,6 +145,10 @@ type Settings struct {
 	// Density is the fraction λ of the n·m plan entries kept off the
 	// diagonal blocks of the sparsified Hessian; zero means 2/max(n, m).
 	Density float64
+	// Monitor, if not nil, is called after every iteration with the
+	// iteration count and the marginal error (the entries of
+	// Result.History as they are recorded).
+	Monitor func(iteration int, marginalError float64)
 }
 
 func resolveSettings(p *Settings) (Settings, error) {
@@ -196,6 +200,16 @@ type Result struct {
 	Reason  Reason
 	Runtime time.Duration
 	History []Point
+
+	monitor func(int, float64)
+}
+
+// record appends an entry to the history and reports it to the monitor.
+func (r *Result) record(it int, start time.Time, e float64) {
+	r.History = append(r.History, Point{it, time.Since(start).Seconds(), e})
+	if r.monitor != nil {
+		r.monitor(it, e)
+	}
 }
 
 // Reason tells why an entropic solve stopped, with PETSc's signs as in
@@ -372,7 +386,7 @@ func LogSinkhorn(p *Problem, settings *Settings) (*Result, error) {
 		return nil, err
 	}
 	n, m := p.Dims()
-	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta, monitor: s.Monitor}
 	la, lb := logOf(p.A), logOf(p.B)
 	w := newWork(n, m)
 	return r.finish(start, logSinkhornIters(p, s.Eta, la, lb, r, w, s.MaxIter, s.Tol, start))
@@ -397,7 +411,7 @@ func logSinkhornIters(p *Problem, eta float64, la, lb []float64, r *Result, w *w
 		if r.Iterations > 0 {
 			// Columns are exact after the last column update.
 			r.MarginalError = rowErr
-			r.History = append(r.History, Point{r.Iterations, time.Since(start).Seconds(), rowErr})
+			r.record(r.Iterations, start, rowErr)
 			if math.IsNaN(rowErr) || math.IsInf(rowErr, 0) {
 				return fmt.Errorf("%w: marginal error %v at iteration %d (η = %v)", ErrPrecision, rowErr, r.Iterations, eta)
 			}

@@ -34,11 +34,15 @@ func TestSolversAgree(t *testing.T) {
 		eta float64
 	}{{30, 10}, {50, 100}, {80, 300}} { // Sinkhorn needs > 10⁵ iterations at η = 1200
 		p := randomAssignment(tc.n, 3)
-		s := &Settings{Eta: tc.eta, Tol: 1e-10}
+		var seen []Point
+		s := &Settings{Eta: tc.eta, Tol: 1e-10, Monitor: func(it int, e float64) {
+			seen = append(seen, Point{Iteration: it, MarginalError: e})
+		}}
 		var costs []float64
 		for name, solve := range map[string]func(*Problem, *Settings) (*Result, error){
 			"log": LogSinkhorn, "stabilized": StabilizedSinkhorn, "sns": SinkhornNewtonSparse,
 		} {
+			seen = seen[:0]
 			r, err := solve(p, s)
 			require.NoError(t, err, "%s n=%d η=%v", name, tc.n, tc.eta)
 			assert.Equal(t, ConvergedMarginal, r.Reason, name)
@@ -59,6 +63,12 @@ func TestSolversAgree(t *testing.T) {
 			assert.InDelta(t, e, r.MarginalError, 1e-12, name)
 			costs = append(costs, p.EntropicCost(P, tc.eta))
 			assert.NotEmpty(t, r.History, name)
+			// The monitor saw every entry of the history, in order.
+			require.Len(t, seen, len(r.History), name)
+			for k, h := range r.History {
+				assert.Equal(t, h.Iteration, seen[k].Iteration, name)
+				assert.Equal(t, h.MarginalError, seen[k].MarginalError, name)
+			}
 		}
 		// The entropic problem has one solution: the costs agree to 1e-8.
 		for _, c := range costs[1:] {

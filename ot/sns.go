@@ -32,7 +32,7 @@ func SinkhornNewtonSparse(p *Problem, settings *Settings) (*Result, error) {
 	}
 	n, m := p.Dims()
 	eta := s.Eta
-	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta, monitor: s.Monitor}
 	la, lb := logOf(p.A), logOf(p.B)
 	w := newWork(n, m)
 	done := func(err error) (*Result, error) { return r.finish(start, err) }
@@ -41,7 +41,7 @@ func SinkhornNewtonSparse(p *Problem, settings *Settings) (*Result, error) {
 	// SNS's time on the 28×28 image pair at η = 1200); if it loses
 	// precision, start again in the log domain.
 	iters := min(s.SinkhornIters, s.MaxIter)
-	ws, err := StabilizedSinkhorn(p, &Settings{Eta: eta, Tol: s.Tol, MaxIter: iters})
+	ws, err := StabilizedSinkhorn(p, &Settings{Eta: eta, Tol: s.Tol, MaxIter: iters, Monitor: s.Monitor})
 	if ws != nil && (err == nil || errors.Is(err, ErrMaxIter)) {
 		copy(r.X, ws.X)
 		copy(r.Y, ws.Y)
@@ -85,7 +85,7 @@ func SinkhornNewtonSparse(p *Problem, settings *Settings) (*Result, error) {
 		}
 		r.MarginalError = e
 		if r.NewtonIterations > 0 {
-			r.History = append(r.History, Point{r.Iterations, time.Since(start).Seconds(), e})
+			r.record(r.Iterations, start, e)
 		}
 		if math.IsNaN(e) || math.IsInf(e, 0) {
 			return done(fmt.Errorf("%w: marginal error %v (η = %v)", ErrPrecision, e, eta))

@@ -27,7 +27,7 @@ func StabilizedSinkhorn(p *Problem, settings *Settings) (*Result, error) {
 	}
 	n, m := p.Dims()
 	eta := s.Eta
-	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta}
+	r := &Result{X: make([]float64, n), Y: make([]float64, m), Eta: s.Eta, monitor: s.Monitor}
 	K := make([]float64, n*m)
 	u, v := ones(n), ones(m)
 	kv, ktu := make([]float64, n), make([]float64, m)
@@ -83,7 +83,7 @@ func StabilizedSinkhorn(p *Problem, settings *Settings) (*Result, error) {
 		}
 		if it > 0 {
 			r.MarginalError = e
-			r.History = append(r.History, Point{it, time.Since(start).Seconds(), e})
+			r.record(it, start, e)
 			if math.IsNaN(e) || math.IsInf(e, 0) {
 				return finish(fmt.Errorf("%w: marginal error %v at iteration %d (η = %v)", ErrPrecision, e, it, eta))
 			}
