@@ -520,3 +520,61 @@ func TestAMGPermutationInvariance(t *testing.T) {
 		t.Logf("%s: %d iterations in the natural numbering", name, nat)
 	}
 }
+
+// TestStrengthGraph checks the strength graph against its definition —
+// μ_ij = |a_ij|/√|a_ii·a_jj| kept when μ_ij ≥ θ·min(max_k μ_ik, max_k μ_jk)
+// — on a matrix large enough for the two-block build (its blocks are
+// joined after), with a rough coefficient so that entries are dropped.
+func TestStrengthGraph(t *testing.T) {
+	const N = 200 // 40 000 rows: two blocks
+	require.False(t, serial(N*N))
+	rng := rand.New(rand.NewPCG(8, 8))
+	coef := make([]float64, N*N)
+	for i := range coef {
+		coef[i] = math.Exp(3 * rng.NormFloat64())
+	}
+	a := laplaceND([]int{N, N}, func(i int) float64 { return coef[i] })
+	dinv := a.DiagTo(nil)
+	for i := range dinv {
+		dinv[i] = 1 / dinv[i]
+	}
+	const theta = 0.25
+	s := strength(a, theta, dinv, true)
+	mu := func(i, j int) float64 { return math.Abs(a.At(i, j)) / math.Sqrt(math.Abs(a.At(i, i)*a.At(j, j))) }
+	big := make([]float64, a.Dim())
+	for i := range a.Dim() {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			if j := int(a.ColIdx[k]); j != i {
+				big[i] = math.Max(big[i], mu(i, j))
+			}
+		}
+	}
+	kept, dropped, border := 0, 0, 0
+	for i := range a.Dim() {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := int(a.ColIdx[k])
+			if j == i {
+				continue
+			}
+			m := mu(i, j)
+			want := m >= theta*math.Min(big[i], big[j])*(1+1e-12)
+			if math.Abs(m-theta*math.Min(big[i], big[j])) <= 1e-12*m {
+				// Rounding decides; not a property of the block split.
+				if s.At(i, j) != 0 {
+					border++
+				}
+				continue
+			}
+			got := s.At(i, j) != 0
+			require.Equal(t, want, got, "entry (%d, %d)", i, j)
+			if got {
+				kept++
+				assert.InEpsilon(t, m, s.At(i, j), 1e-12)
+			} else {
+				dropped++
+			}
+		}
+	}
+	assert.Equal(t, kept+border, s.NNZ(), "no entry outside A's off-diagonal pattern")
+	assert.Positive(t, dropped)
+}

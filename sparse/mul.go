@@ -7,16 +7,16 @@ import (
 )
 
 // Mul returns the product a·b as a new CSR matrix, by Gustavson's
-// row-by-row algorithm with a dense accumulator, in two passes: a symbolic
-// one that counts each row's entries, so that the result is allocated at
-// its exact size, and a numeric one that fills it (Gustavson 1978; Davis,
-// Direct Methods for Sparse Linear Systems, SIAM 2006, §2.8). Entries that
-// cancel to zero are kept in the pattern. It panics if the inner
-// dimensions differ.
+// row-by-row algorithm with a dense accumulator, in one pass: each row's
+// columns are gathered as they first appear, sorted, and their values
+// read from the accumulator (Gustavson 1978; Davis, Direct Methods for
+// Sparse Linear Systems, SIAM 2006, §2.8). Entries that cancel to zero
+// are kept in the pattern. It panics if the inner dimensions differ.
 //
-// Products of at least 2·parallelMulRows rows run each pass on row blocks
-// concurrently, one per available CPU (GOMAXPROCS); the result does not
-// depend on the number of blocks.
+// Products of at least 2·parallelMulRows rows run on row blocks
+// concurrently, one per available CPU (GOMAXPROCS), each filling its own
+// arrays, joined afterwards; the result does not depend on the number of
+// blocks.
 func Mul(a, b *CSR) *CSR {
 	if a.cols != b.rows {
 		panic("sparse: dimension mismatch in Mul")
@@ -24,32 +24,21 @@ func Mul(a, b *CSR) *CSR {
 	m, n := a.rows, b.cols
 	workers := max(1, min(runtime.GOMAXPROCS(0), m/parallelMulRows))
 	rp := make([]int, m+1)
-	forBlocks(m, workers, func(lo, hi int) {
-		mark := make([]int32, n)
-		for i := lo; i < hi; i++ {
-			cnt := 0
-			for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-				r := a.ColIdx[k]
-				for _, j := range b.ColIdx[b.RowPtr[r]:b.RowPtr[r+1]] {
-					if mark[j] != int32(i+1) {
-						mark[j] = int32(i + 1)
-						cnt++
-					}
-				}
-			}
-			rp[i+1] = cnt
-		}
-	})
-	for i := range m {
-		rp[i+1] += rp[i]
+	type block struct {
+		ci []int32
+		v  []float64
 	}
-	ci := make([]int32, rp[m])
-	v := make([]float64, rp[m])
-	forBlocks(m, workers, func(lo, hi int) {
+	blocks := make([]block, workers)
+	forBlocksIndexed(m, workers, func(w, lo, hi int) {
 		acc := make([]float64, n)
 		mark := make([]int32, n)
+		// The block's result starts at the size of its rows of a and
+		// grows by append.
+		guess := a.RowPtr[hi] - a.RowPtr[lo]
+		ci := make([]int32, 0, guess)
+		v := make([]float64, 0, guess)
 		for i := lo; i < hi; i++ {
-			p := rp[i]
+			start := len(ci)
 			for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
 				aik := a.Val[k]
 				r := a.ColIdx[k]
@@ -58,19 +47,37 @@ func Mul(a, b *CSR) *CSR {
 					if mark[j] != int32(i+1) {
 						mark[j] = int32(i + 1)
 						acc[j] = 0
-						ci[p] = j
-						p++
+						ci = append(ci, j)
 					}
 					acc[j] += aik * b.Val[t]
 				}
 			}
-			row := ci[rp[i]:rp[i+1]]
+			row := ci[start:]
 			insertionSort(row)
-			for q, j := range row {
-				v[rp[i]+q] = acc[j]
+			for _, j := range row {
+				v = append(v, acc[j])
 			}
+			rp[i+1] = len(ci) // within the block; offset below
 		}
+		blocks[w] = block{ci, v}
 	})
+	ci, v := blocks[0].ci, blocks[0].v
+	if workers > 1 {
+		total := 0
+		for _, bl := range blocks {
+			total += len(bl.ci)
+		}
+		ci, v = make([]int32, 0, total), make([]float64, 0, total)
+		for w, bl := range blocks {
+			lo, hi := w*m/workers, (w+1)*m/workers
+			off := len(ci)
+			for i := lo; i < hi; i++ {
+				rp[i+1] += off
+			}
+			ci = append(ci, bl.ci...)
+			v = append(v, bl.v...)
+		}
+	}
 	return &CSR{rows: m, cols: n, RowPtr: rp, ColIdx: ci, Val: v}
 }
 
@@ -128,17 +135,18 @@ const parallelMulRows = 1 << 16
 // forBlocks calls f on `workers` contiguous row blocks of [0, m), each on
 // its own goroutine when workers > 1, and waits for all.
 func forBlocks(m, workers int, f func(lo, hi int)) {
+	forBlocksIndexed(m, workers, func(_, lo, hi int) { f(lo, hi) })
+}
+
+// forBlocksIndexed is forBlocks with the block's index passed to f.
+func forBlocksIndexed(m, workers int, f func(w, lo, hi int)) {
 	if workers <= 1 {
-		f(0, m)
+		f(0, 0, m)
 		return
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(w*m/workers, (w+1)*m/workers)
-		}()
+		wg.Go(func() { f(w, w*m/workers, (w+1)*m/workers) })
 	}
 	wg.Wait()
 }
