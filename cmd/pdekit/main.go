@@ -320,7 +320,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "%5d residual norm %.6e  ‖r‖/‖b‖ %.6e\n", it, res, res/bnorm)
 		}
 	}
-	res, solveErr := m.Solve(x, a, b, &linsolve.Settings{RelTol: *rtol, AbsTol: *atol, MaxIter: *maxit, Preconditioner: pc, Monitor: mon})
+	res, solveErr := m.Solve(x, a, b, &linsolve.Settings{RelTol: *rtol, AbsTol: *atol, MaxIter: *maxit, Preconditioner: pc, Monitor: mon,
+		SkipSymmetryCheck: symmetryTested(pc)})
 	out := solveResult{Method: *method, Preconditioner: *pcName, N: r, NNZ: a.NNZ(),
 		Iterations: res.Iterations, RelativeResidual: res.RelativeResidual,
 		Seconds: setup + res.Stats.Runtime.Seconds(), SetupSeconds: setup,
@@ -483,4 +484,19 @@ func genCmd(args []string, stderr io.Writer) error {
 		return writeFile(*bPath, func(w io.Writer) error { return sparse.WriteVector(w, p.B) })
 	}
 	return nil
+}
+
+// symmetryTested reports whether building pc tested A's symmetry to CG's
+// tolerance (1e-10) and found it symmetric — AMG (which records the
+// result) and IC(0) (which refuses a nonsymmetric matrix) — so that CG
+// need not test it again (an O(nnz log) pass, 4% of an AMG-PCG solve at
+// 1M unknowns).
+func symmetryTested(pc linsolve.Preconditioner) bool {
+	switch p := pc.(type) {
+	case *linsolve.AMG:
+		return p.Symmetric()
+	case *linsolve.IC0:
+		return true
+	}
+	return false
 }
