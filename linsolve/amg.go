@@ -306,7 +306,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		estimated := make(chan struct{})
 		go func() {
 			defer close(estimated)
-			lmax = powerEstimate(a, lv.dinv, &eigvec)
+			lmax = powerEstimate(a, lv.dinv, &eigvec, nil)
 		}()
 		s := strength(a, o.Theta, lv.dinv, m.symmetric)
 		agg, nAgg := aggregate(s, aggregationOrder(s))
@@ -325,7 +325,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		if o.Filter {
 			lv.keep = strongMask(a, s)
 		}
-		lv.smoothP(t)
+		lv.smoothP(t, nil)
 		var ac *sparse.CSR
 		lv.r, lv.ap, ac = galerkin(a, lv.p)
 		if !o.Filter && lv.keep == nil && density(ac) > 3*density(a) {
@@ -333,7 +333,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 			// this level's prolongator with the filtered matrix instead.
 			if keep := strongMask(a, s); keep != nil {
 				lv.keep, lv.at = keep, nil
-				lv.smoothP(t)
+				lv.smoothP(t, nil)
 				lv.r, lv.ap, ac = galerkin(a, lv.p)
 				m.autoFiltered++
 			}
@@ -344,7 +344,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 	for l := range m.levels {
 		lv := &m.levels[l]
 		if l < len(m.levels)-1 && lv.lmax == 0 {
-			lv.estimate()
+			lv.estimate(nil)
 		}
 	}
 	return m.factorCoarse()
@@ -379,6 +379,16 @@ func (lv *amgLevel) setDiag() {
 	lv.dpos = lv.a.DiagIndex()
 }
 
+// refreshDiag is setDiag on new values of the pattern dpos was found in.
+func (lv *amgLevel) refreshDiag() {
+	for i, k := range lv.dpos {
+		lv.dinv[i] = 0
+		if k >= 0 && lv.a.Val[k] != 0 {
+			lv.dinv[i] = 1 / lv.a.Val[k]
+		}
+	}
+}
+
 // estimate sets lmax to 1.1 times a 15-step power-iteration estimate of
 // ρ(D⁻¹A), capped by the Gershgorin bound. The start vector is random
 // (seeded by n, so the setup is reproducible): a structured start such as
@@ -390,13 +400,15 @@ func (lv *amgLevel) setDiag() {
 // After the first estimate the iteration restarts from the last iterate,
 // which is already rich in the top eigenvectors, with 5 steps: Update's
 // estimates on new values of one pattern.
-func (lv *amgLevel) estimate() {
-	lv.lmax = powerEstimate(lv.a, lv.dinv, &lv.eigvec)
+func (lv *amgLevel) estimate(k *kernels) {
+	lv.lmax = powerEstimate(lv.a, lv.dinv, &lv.eigvec, k)
 }
 
 // powerEstimate is estimate's power iteration for D⁻¹A with dinv = D⁻¹,
 // starting from *vec when it is set and leaving its last iterate there.
-func powerEstimate(a *sparse.CSR, dinv []float64, vec *[]float64) float64 {
+// Its products run on k (on two goroutines for large matrices; the same
+// numbers as one) or on the calling goroutine when k is nil.
+func powerEstimate(a *sparse.CSR, dinv []float64, vec *[]float64, k *kernels) float64 {
 	n := a.Dim()
 	steps := 15
 	v, w := *vec, make([]float64, n)
@@ -424,7 +436,11 @@ func powerEstimate(a *sparse.CSR, dinv []float64, vec *[]float64) float64 {
 			break
 		}
 		scale(v, 1/nv)
-		a.MulVecTo(w, v)
+		if k != nil {
+			k.mulVec(a, w, v)
+		} else {
+			a.MulVecTo(w, v)
+		}
 		for i := range w {
 			w[i] *= dinv[i]
 		}
@@ -518,12 +534,12 @@ func filtered(dst, a *sparse.CSR, keep []bool) (*sparse.CSR, []float64) {
 // level whose unfiltered product filled in), A itself otherwise or when
 // every entry is strong. On the first call it builds at and p; later
 // calls (Update) rewrite their values.
-func (lv *amgLevel) smoothP(t *sparse.CSR) {
+func (lv *amgLevel) smoothP(t *sparse.CSR, k *kernels) {
 	af, dinv, lam := lv.a, lv.dinv, lv.lmax
 	if lv.keep != nil {
 		lv.af, dinv = filtered(lv.af, lv.a, lv.keep)
 		af = lv.af
-		lam = powerEstimate(af, dinv, &lv.eigvecF)
+		lam = powerEstimate(af, dinv, &lv.eigvecF, k)
 	}
 	lv.omegaP = 4 / (3 * lam)
 	if lv.at == nil {
@@ -1030,16 +1046,20 @@ func (m *AMG) Update(a *sparse.CSR) error {
 	}
 	m.levels[0].a = a
 	m.warnings = slices.DeleteFunc(m.warnings, func(w string) bool { return strings.Contains(w, "negative eigenvalues") })
+	// Every pattern is the one built (the diagonal positions, Pᵀ and
+	// the products' patterns are reused), and the power iterations'
+	// products run on two goroutines: about half the setup's time.
+	var k kernels
 	for l := range m.levels {
 		lv := &m.levels[l]
-		lv.setDiag()
+		lv.refreshDiag()
 		lv.lmax = 0
 		if l == len(m.levels)-1 {
 			break
 		}
-		lv.estimate()
-		lv.smoothP(lv.t)
-		lv.r = lv.p.T()
+		lv.estimate(&k)
+		lv.smoothP(lv.t, &k)
+		lv.p.TTo(lv.r)
 		sparse.MulTo(lv.ap, lv.a, lv.p)
 		sparse.MulTo(m.levels[l+1].a, lv.r, lv.ap)
 	}

@@ -244,6 +244,29 @@ func (a *CSR) T() *CSR {
 	return &CSR{rows: a.cols, cols: a.rows, RowPtr: rp, ColIdx: ci, Val: v}
 }
 
+// TTo recomputes the values of dst = aᵀ in place, keeping dst's pattern:
+// dst must have been made by a.T() from a matrix with a's pattern (the
+// transposed restriction of algebraic multigrid on a sequence of matrices
+// with one pattern). It allocates one index per column of a and panics if
+// the dimensions or the pattern differ.
+func (a *CSR) TTo(dst *CSR) {
+	if dst.rows != a.cols || dst.cols != a.rows || len(dst.ColIdx) != len(a.ColIdx) {
+		panic("sparse: dimension mismatch in TTo")
+	}
+	next := slices.Clone(dst.RowPtr[:a.cols])
+	for i := range a.rows {
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := a.ColIdx[k]
+			p := next[j]
+			if p >= dst.RowPtr[j+1] || dst.ColIdx[p] != int32(i) {
+				panic("sparse: TTo: dst does not have the pattern of aᵀ")
+			}
+			dst.Val[p] = a.Val[k]
+			next[j]++
+		}
+	}
+}
+
 // DiagTo stores the main diagonal of a in dst (zero where nothing is
 // stored) and returns dst. A nil dst is allocated; otherwise len(dst) must be
 // min(rows, cols).

@@ -431,6 +431,35 @@ func TestMulTo(t *testing.T) {
 	assert.Panics(t, func() { MulTo(Identity(2), a, a) })
 }
 
+// TestTTo checks that refreshing a transpose's values in place gives
+// exactly what T gives on new values of the same pattern, and that a
+// different pattern panics.
+func TestTTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 3))
+	for _, sz := range [][2]int{{1, 1}, {7, 5}, {30, 40}, {200, 90}} {
+		tr, _ := randomTriplet(rng, sz[0], sz[1], 0.2)
+		a := tr.ToCSR()
+		at := a.T()
+		for k := range a.Val {
+			a.Val[k] = rng.NormFloat64()
+		}
+		at.Val[0] = math.NaN()
+		a.TTo(at)
+		want := a.T()
+		assert.Equal(t, want.RowPtr, at.RowPtr)
+		assert.Equal(t, want.ColIdx, at.ColIdx)
+		assert.Equal(t, want.Val, at.Val, "%v", sz)
+	}
+	// Same sizes and count, other pattern: the diagonal against the
+	// anti-diagonal.
+	anti := NewTriplet(3, 3, 3)
+	for i := range 3 {
+		anti.Append(i, 2-i, 1)
+	}
+	assert.Panics(t, func() { Identity(3).TTo(anti.ToCSR()) })
+	assert.Panics(t, func() { Identity(3).TTo(Identity(2)) })
+}
+
 func TestMul(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	for _, sz := range [][3]int{{1, 1, 1}, {7, 5, 3}, {30, 40, 20}} {
