@@ -370,16 +370,15 @@ func density(a *sparse.CSR) float64 { return float64(a.NNZ()) / float64(max(a.Di
 // prolongator column vanished is left to the coarse solve) and the
 // diagonal positions.
 func (lv *amgLevel) setDiag() {
-	lv.dinv = lv.a.DiagTo(lv.dinv)
-	for i, v := range lv.dinv {
-		if v != 0 {
-			lv.dinv[i] = 1 / v
-		}
-	}
 	lv.dpos = lv.a.DiagIndex()
+	if len(lv.dinv) != len(lv.dpos) {
+		lv.dinv = make([]float64, len(lv.dpos))
+	}
+	lv.refreshDiag()
 }
 
-// refreshDiag is setDiag on new values of the pattern dpos was found in.
+// refreshDiag recomputes dinv from the diagonal positions dpos: setDiag's
+// second half, alone on new values of the pattern dpos was found in.
 func (lv *amgLevel) refreshDiag() {
 	for i, k := range lv.dpos {
 		lv.dinv[i] = 0
@@ -1048,7 +1047,7 @@ func (m *AMG) Update(a *sparse.CSR) error {
 	m.warnings = slices.DeleteFunc(m.warnings, func(w string) bool { return strings.Contains(w, "negative eigenvalues") })
 	// Every pattern is the one built (the diagonal positions, Pᵀ and
 	// the products' patterns are reused), and the power iterations'
-	// products run on two goroutines: about half the setup's time.
+	// products run on two goroutines.
 	var k kernels
 	for l := range m.levels {
 		lv := &m.levels[l]
