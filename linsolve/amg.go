@@ -76,11 +76,17 @@ type AMGSettings struct {
 	// Theta is the strength-of-connection threshold: j is a strong
 	// neighbour of i when μ_ij = |a_ij|/√|a_ii·a_jj| is at least Theta
 	// times the largest μ of row i or of row j (so each row's strongest
-	// connection counts). Zero means
-	// DefaultAMGTheta; a negative value means 0, which makes every nonzero
-	// off-diagonal entry strong (PyAMG's and PETSc GAMG's default). Must be
-	// below 1.
+	// connection counts); classical coarsening uses the signed classical
+	// measure instead (see AMGClassical). Zero means DefaultAMGTheta
+	// (DefaultAMGClassicalTheta with classical coarsening); a negative
+	// value means 0, which makes every nonzero off-diagonal entry strong
+	// (PyAMG's and PETSc GAMG's default). Must be below 1.
 	Theta float64
+	// Coarsening is how coarse levels are built; the zero value is
+	// AMGAggregation (smoothed aggregation). With AMGClassical a zero
+	// Theta means DefaultAMGClassicalTheta, and NearNullSpace and Filter
+	// must be unset.
+	Coarsening AMGCoarsening
 	// Smoother is the relaxation; the zero value is AMGAuto.
 	Smoother AMGSmoother
 	// Sweeps is the number of smoothing steps before and after each
@@ -218,8 +224,16 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: Sweeps = %d (want 0…%d); CoarseSize, MaxLevels and SymmetryTol must not be negative", ErrSettings, o.Sweeps, MaxSmoothingSteps)
 	case o.Smoother < AMGAuto || o.Smoother > AMGJacobi:
 		return nil, fmt.Errorf("%w: AMG: unknown smoother %d", ErrSettings, o.Smoother)
+	case o.Coarsening < AMGAggregation || o.Coarsening > AMGClassical:
+		return nil, fmt.Errorf("%w: AMG: unknown coarsening %d", ErrSettings, o.Coarsening)
+	case o.Coarsening == AMGClassical && (o.NearNullSpace != nil || o.Filter):
+		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
 	}
-	o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
+	if o.Coarsening == AMGClassical {
+		o.Theta = zeroDefault(o.Theta, DefaultAMGClassicalTheta)
+	} else {
+		o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
+	}
 	if o.CoarseSize == 0 {
 		o.CoarseSize = DefaultAMGCoarseSize
 	}
@@ -297,6 +311,15 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 			m.levels = append(m.levels, lv)
 			break
 		}
+		if o.Coarsening == AMGClassical {
+			ac, ok := m.coarsenClassical(&lv)
+			m.levels = append(m.levels, lv)
+			if !ok {
+				break
+			}
+			a = ac
+			continue
+		}
 		// The spectral-radius estimate needs only A and D⁻¹: it runs on
 		// another goroutine while the strength graph, the aggregates and
 		// the tentative prolongator, which are sequential, are built (at
@@ -348,6 +371,31 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		}
 	}
 	return m.factorCoarse()
+}
+
+// coarsenClassical builds level lv's classical prolongator and returns
+// the next level's operator, or false (with a warning) when the splitting
+// stalls and lv is to be the coarsest level.
+func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
+	a := lv.a
+	n := a.Dim()
+	s := classicalStrength(a, m.set.Theta)
+	state := rsSplit(s, s.T())
+	nc := 0
+	for _, st := range state {
+		if st == cPoint {
+			nc++
+		}
+	}
+	if nc == 0 || nc > n*9/10 {
+		m.warnings = append(m.warnings, fmt.Sprintf("coarsening stalled on level %d: %d unknowns, %d C-points (θ = %g); that level is the coarsest (lower Theta to coarsen further)", len(m.levels), n, nc, m.set.Theta))
+		return nil, false
+	}
+	lv.p = classicalInterpolation(a, s, state)
+	lv.aggs, lv.nearNul = nc, 1
+	var ac *sparse.CSR
+	lv.r, lv.ap, ac = galerkin(a, lv.p)
+	return ac, true
 }
 
 // galerkin returns R = Pᵀ, A·P and the coarse operator R·(A·P). The
@@ -1024,7 +1072,8 @@ func addRankOne(inv, x, y *mat.Dense, k int, s float64) {
 // construction is assumed. It returns an error wrapping ErrDimension if the
 // pattern differs, and the errors of NewAMG for bad values; the hierarchy
 // is then unusable until a successful Update. Update must not run
-// concurrently with Apply.
+// concurrently with Apply. A classical hierarchy (AMGClassical) is built
+// again from a: its splitting and weights depend on the values.
 func (m *AMG) Update(a *sparse.CSR) error {
 	const name = "AMG"
 	if err := checkSquare(name, a); err != nil {
@@ -1042,6 +1091,12 @@ func (m *AMG) Update(a *sparse.CSR) error {
 			}
 			return fmt.Errorf("%w: AMG needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, i, i, v)
 		}
+	}
+	if m.set.Coarsening == AMGClassical {
+		// The splitting and the interpolation weights depend on the
+		// values: the hierarchy is built again.
+		m.levels, m.warnings, m.sc, m.cinv = nil, nil, nil, nil
+		return m.build(a, nil)
 	}
 	m.levels[0].a = a
 	m.warnings = slices.DeleteFunc(m.warnings, func(w string) bool { return strings.Contains(w, "negative eigenvalues") })
@@ -1274,8 +1329,13 @@ func (m *AMG) String() string {
 	case m.autoFiltered > 0:
 		filter = fmt.Sprintf(", filtered prolongator smoothing on %d level(s) whose coarse operator filled in", m.autoFiltered)
 	}
-	fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)%s\n",
-		sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
+	if m.set.Coarsening == AMGClassical {
+		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)\n",
+			sym, m.set.Theta, m.smoother, m.sweeps)
+	} else {
+		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)%s\n",
+			sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
+	}
 	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
 	fmt.Fprintf(&sb, "coarsest solve: %s\n", m.coarseKind)
 	fmt.Fprintf(&sb, "%5s %10s %12s %8s\n", "level", "rows", "nonzeros", "nnz/row")

@@ -65,7 +65,7 @@ func main() {
 }
 
 const usage = `usage:
-  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08]
+  pdekit solve -A A.mtx [-b b.mtx] [-method cg] [-pc none] [-rtol 1e-8] [-x x.mtx] [-json] [-grid NxN] [-amg-theta 0.08] [-amg-coarsening classical]
   pdekit solve -A A.mtx -method direct [-ordering nd|md|rcm|natural]
   pdekit compare -A A.mtx [-b b.mtx] [-grid NxN] [-figure convergence.png] [-json]
   pdekit gen -problem poisson|darcy|darcy-skr|convdiff -grid N -A A.mtx [-b b.mtx] [-seed 1]
@@ -233,6 +233,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.25 for strong anisotropy)")
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
+	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	drop := fs.Float64("drop", linsolve.DefaultILUTDropTol, "-pc ilut: drop tolerance τ (multipliers below τ, U entries below τ·mean|a_i| are dropped; 0 keeps all)")
@@ -274,6 +275,10 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return errUsage{err}
 	}
+	amgCo, err := linsolve.ParseAMGCoarsening(*amgCoarsening)
+	if err != nil {
+		return errUsage{err}
+	}
 	if !(*amgTheta >= 0 && *amgTheta < 1) || *amgSweeps < 0 {
 		return errUsage{fmt.Errorf("solve: -amg-theta %v must be in [0, 1) and -amg-sweeps non-negative", *amgTheta)}
 	}
@@ -298,8 +303,11 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if theta == 0 {
 		theta = -1 // AMGSettings' spelling of θ = 0
 	}
+	if amgCo == linsolve.AMGClassical && !flagSet(fs, "amg-theta") {
+		theta = 0 // the classical default
+	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG:  &linsolve.AMGSettings{Theta: theta, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter},
+		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter},
 		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}, Reorder: *pcReorder})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") || strings.Contains(err.Error(), "unknown reordering") {
@@ -499,4 +507,11 @@ func symmetryTested(pc linsolve.Preconditioner) bool {
 		return true
 	}
 	return false
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

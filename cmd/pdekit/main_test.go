@@ -81,6 +81,13 @@ func TestGenAndSolve(t *testing.T) {
 	code, _, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-filter", "-amg-print")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "filtered")
+	// Classical coarsening, with its own θ default (0.25).
+	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-coarsening", "classical", "-amg-print", "-json")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
+	assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-8)
+	assert.Contains(t, errOut, "classical Ruge–Stüben), symmetric matrix, θ = 0.25")
 
 	// The direct solver, each ordering, to the rounding level.
 	for _, o := range []string{"nd", "md", "amd", "rcm", "natural"} {
@@ -165,6 +172,7 @@ func TestCLIErrors(t *testing.T) {
 		"max iterations":     {[]string{"solve", "-A", spd, "-maxiter", "1", "-method", "jacobi", "-rtol", "1e-12"}, 1, "iteration limit"},
 		"bad amg theta":      {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
 		"bad amg smoother":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
+		"bad amg coarsening": {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-coarsening", "pmis"}, 2, "unknown AMG coarsening"},
 		"amg zero diagonal":  {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
 		"mg without grid":    {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
 		"bad grid":           {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},

@@ -1,5 +1,6 @@
 // Command amg measures algebraic multigrid on matrices built to stress it,
-// against geometric multigrid (where the unknowns sit on a grid in grid
+// smoothed aggregation (amg) and classical Ruge–Stüben (amg-rs), against
+// geometric multigrid (where the unknowns sit on a grid in grid
 // order), IC(0), plain CG and the sparse direct solver: iterations to a
 // true relative residual of 1e-8, setup and solve seconds, against n.
 //
@@ -45,7 +46,7 @@ import (
 // families lists the family names; methods the solver rows.
 var (
 	families = []string{"darcy-perm", "aniso3d", "rotated", "checker", "graph"}
-	methods  = []string{"amg", "mg", "ic0", "cg", "direct"}
+	methods  = []string{"amg", "amg-rs", "mg", "ic0", "cg", "direct"}
 )
 
 // Grids (N per dimension) by family: quick and -full.
@@ -183,7 +184,8 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	return plots(cfg.out, res.Runs)
 }
 
-// solve runs method m on sys: CG preconditioned by AMG, geometric MG or
+// solve runs method m on sys: CG preconditioned by AMG (smoothed
+// aggregation, or classical for amg-rs), geometric MG or
 // IC(0), plain CG, or the direct solver.
 func solve(m string, sys system, cgCap int) (Run, error) {
 	n := sys.a.Dim()
@@ -192,9 +194,13 @@ func solve(m string, sys system, cgCap int) (Run, error) {
 	var pc linsolve.Preconditioner
 	var err error
 	switch m {
-	case "amg":
+	case "amg", "amg-rs":
+		var set *linsolve.AMGSettings
+		if m == "amg-rs" {
+			set = &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical}
+		}
 		var amg *linsolve.AMG
-		if amg, err = linsolve.NewAMG(sys.a, nil); err == nil {
+		if amg, err = linsolve.NewAMG(sys.a, set); err == nil {
 			pc = amg
 			r.Levels, r.Complexity = amg.Levels(), amg.OperatorComplexity()
 		}
@@ -251,7 +257,7 @@ func build(fam string, N int, seed uint64) (system, error) {
 		a := aniso3D(N, 100)
 		return system{a: a, b: ones(a.Dim()), dims: []int{N, N, N}}, nil
 	case "rotated":
-		a := rotatedQ1(N, math.Pi/6, 1e-3)
+		a := pde.RotatedQ1(N, math.Pi/6, 1e-3)
 		return system{a: a, b: ones(a.Dim()), dims: []int{N, N}}, nil
 	case "checker":
 		g := pde.MustGrid(N, N)
@@ -298,56 +304,6 @@ func ones(n int) []float64 {
 func permute(a *sparse.CSR, rng *rand.Rand) (*sparse.CSR, []int) {
 	perm := rng.Perm(a.Dim())
 	return sparse.SymPermute(a, perm), perm
-}
-
-// rotatedQ1 assembles −∇·(K∇u) with the constant tensor K = R·diag(1, ε)·Rᵀ,
-// R the rotation by angle, on the unit square with an N×N interior node
-// mesh of bilinear (Q1) elements and zero Dirichlet data: the element
-// stiffness ∫∇φ_i·K∇φ_j is integrated exactly by 2×2 Gauss points. The
-// matrix is SPD with positive off-diagonal entries (no M-matrix).
-func rotatedQ1(N int, angle, eps float64) *sparse.CSR {
-	c, s := math.Cos(angle), math.Sin(angle)
-	kxx, kxy, kyy := c*c+eps*s*s, (1-eps)*c*s, s*s+eps*c*c
-	// Element stiffness on [0, h]², nodes (0,0), (h,0), (0,h), (h,h); in
-	// 2D the factors h⁻² of the gradients and h² of the area cancel.
-	var ke [4][4]float64
-	gp := []float64{0.5 - 0.5/math.Sqrt(3), 0.5 + 0.5/math.Sqrt(3)}
-	for _, xi := range gp {
-		for _, eta := range gp {
-			// Gradients of the bilinear basis in reference coordinates,
-			// scaled by 1/h; the Jacobian determinant h² times the weight ¼.
-			gx := [4]float64{-(1 - eta), 1 - eta, -eta, eta}
-			gy := [4]float64{-(1 - xi), -xi, 1 - xi, xi}
-			for i := range 4 {
-				for j := range 4 {
-					ke[i][j] += 0.25 * (kxx*gx[i]*gx[j] + kxy*(gx[i]*gy[j]+gy[i]*gx[j]) + kyy*gy[i]*gy[j])
-				}
-			}
-		}
-	}
-	t := sparse.NewTriplet(N*N, N*N, 9*N*N)
-	node := func(i, j int) int { // i, j in 0..N+1; −1 on the boundary
-		if i < 1 || i > N || j < 1 || j > N {
-			return -1
-		}
-		return (j-1)*N + (i - 1)
-	}
-	for ei := range N + 1 {
-		for ej := range N + 1 {
-			nodes := [4]int{node(ei, ej), node(ei+1, ej), node(ei, ej+1), node(ei+1, ej+1)}
-			for a, p := range nodes {
-				if p < 0 {
-					continue
-				}
-				for b, q := range nodes {
-					if q >= 0 {
-						t.Append(p, q, ke[a][b])
-					}
-				}
-			}
-		}
-	}
-	return t.ToCSR()
 }
 
 // export writes A and b of one system as Matrix Market files.

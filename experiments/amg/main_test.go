@@ -30,10 +30,10 @@ func TestRunTiny(t *testing.T) {
 		if r.Converged {
 			assert.LessOrEqual(t, r.RelativeResidual, 1e-8, "%+v", r)
 		}
-		if r.Method == "amg" || r.Method == "direct" {
+		if r.Method == "amg" || r.Method == "amg-rs" || r.Method == "direct" {
 			assert.True(t, r.Converged, "%+v", r)
 		}
-		if r.Method == "amg" {
+		if r.Method == "amg" || r.Method == "amg-rs" {
 			assert.LessOrEqual(t, r.Iterations, 25, "%+v", r)
 			if r.N > 300 { // above the default coarsest size
 				assert.Greater(t, r.Levels, 1, "%+v", r)
@@ -42,6 +42,7 @@ func TestRunTiny(t *testing.T) {
 	}
 	for _, f := range families {
 		assert.True(t, seen[f+"/amg"], f)
+		assert.True(t, seen[f+"/amg-rs"], f)
 		assert.FileExists(t, filepath.Join(dir, f+"-iterations.png"))
 		assert.FileExists(t, filepath.Join(dir, "mtx", "A_"+f+"_16.mtx"))
 	}
