@@ -265,14 +265,28 @@ func rsSplit(s, st *sparse.CSR) []int8 {
 // exactly.
 func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 	n := a.Dim()
+	// C-points are numbered in Cuthill–McKee order of the strength graph,
+	// so that the coarse operators keep a narrow band whatever the
+	// numbering of a (a randomly renumbered matrix otherwise passes its
+	// scattered numbering down to every level).
 	cidx := make([]int32, n)
-	nc := 0
-	for i, st := range state {
+	for i := range cidx {
 		cidx[i] = -1
-		if st == cPoint {
+	}
+	nc := 0
+	number := func(i int) {
+		if state[i] == cPoint && cidx[i] < 0 {
 			cidx[i] = int32(nc)
 			nc++
 		}
+	}
+	for _, i := range aggregationOrder(s) {
+		number(i)
+	}
+	// On a nonsymmetric graph the order may miss points that the second
+	// sweep could not reach.
+	for i := range n {
+		number(i)
 	}
 	diag := a.DiagTo(nil)
 	// role[j] = i marks j as a strong C-neighbour of row i (inC) or a
@@ -340,6 +354,7 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 			// the diagonal alone.
 			d = diag[i]
 		}
+		start := len(ci)
 		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
 			j := s.ColIdx[k]
 			if state[j] == cPoint {
@@ -348,6 +363,15 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 					val = append(val, w)
 				}
 			}
+		}
+		// Sort the row by coarse index (insertion sort; rows are short).
+		for q := start + 1; q < len(ci); q++ {
+			c, v := ci[q], val[q]
+			r := q
+			for ; r > start && ci[r-1] > c; r-- {
+				ci[r], val[r] = ci[r-1], val[r-1]
+			}
+			ci[r], val[r] = c, v
 		}
 		rp[i+1] = len(ci)
 	}
