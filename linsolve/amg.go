@@ -116,6 +116,14 @@ type AMGSettings struct {
 	// either way) — because on coefficient jumps across blocks filtering
 	// hurts (a 10⁴ checkerboard on 512²: 144 iterations against 12).
 	Filter bool
+	// KeepNumbering builds the hierarchy in A's numbering even when it is
+	// scattered. By default a matrix whose entries lie far from the
+	// diagonal on average (mean |i − j| above n/16, as in a randomly
+	// numbered mesh or graph) is renumbered by Cuthill–McKee for the
+	// hierarchy and Apply permutes in and out: the setup and the cycles
+	// then work on banded matrices (Darcy 1024², randomly renumbered:
+	// setup + solve 2.7 s in the scattered numbering, 2.0 s renumbered).
+	KeepNumbering bool
 	// SymmetryTol is the relative tolerance of the symmetry test that
 	// picks the smoother and the coarsest solver (sparse.CSR.IsSymmetric);
 	// zero means 1e-10.
@@ -192,6 +200,12 @@ type AMG struct {
 	coarseKind string
 	warnings   []string
 	pool       *workPool[amgWork]
+	// perm[k] is the row of A that the hierarchy numbers k (nil: A's
+	// own numbering); vmap[q] is the position in A.Val of the permuted
+	// matrix's entry q, and a0 the matrix given, for Update.
+	perm []int
+	vmap []int
+	a0   *sparse.CSR
 	// autoFiltered counts the levels whose prolongator was smoothed with
 	// the filtered matrix because the unfiltered Galerkin product filled
 	// in (more than 3× the fine level's entries per row).
@@ -262,6 +276,13 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	if len(b) == 0 {
 		return nil, errors.New("linsolve: AMG: empty near-null space")
 	}
+	m.a0 = a
+	if !o.KeepNumbering && scattered(a) {
+		m.perm = aggregationOrder(a)
+		a, m.vmap = permuteMapped(a, m.perm)
+	}
+	// Symmetry survives the renumbering, and the banded matrix is the
+	// faster one to test (0.15 s against 0.57 s at 1M scattered rows).
 	m.symmetric = a.IsSymmetric(o.SymmetryTol)
 	m.smoother = o.Smoother
 	if m.smoother == AMGAuto {
@@ -277,7 +298,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 			m.sweeps = 1
 		}
 	}
-	d := a.DiagTo(nil)
+	d := m.a0.DiagTo(nil)
 	for i, v := range d {
 		if !(v > 0) {
 			return nil, fmt.Errorf("%w: AMG needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, i, i, v)
@@ -288,6 +309,9 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	bc := make([][]float64, len(b))
 	for k, v := range b {
 		bc[k] = slices.Clone(v)
+		for i, r := range m.perm {
+			bc[k][i] = v[r]
+		}
 	}
 	if err := m.build(a, bc); err != nil {
 		return nil, err
@@ -761,7 +785,9 @@ func aggregate(s *sparse.CSR, order []int) ([]int32, int) {
 // reached by a first such sweep), component by component, so
 // that aggregates grow as a front from one side of the domain whatever
 // the numbering of the unknowns, as lexicographic order does on a grid.
-// Two sweeps of O(nnz) each.
+// Two sweeps of O(nnz) each. It is a permutation for any pattern (a
+// nonsymmetric one included); AMG also renumbers scattered matrices and
+// numbers classical C-points by it.
 func aggregationOrder(s *sparse.CSR) []int {
 	n := s.Dim()
 	order := make([]int, 0, n)
@@ -802,6 +828,13 @@ func aggregationOrder(s *sparse.CSR) []int {
 	for i := range n {
 		if mark[i] == 0 {
 			sweep(sweep(i, 1), 2)
+		}
+	}
+	// On a nonsymmetric graph the second sweep may not reach every node
+	// the first one did: those start sweeps of their own.
+	for i := range n {
+		if mark[i] == 1 {
+			sweep(i, 2)
 		}
 	}
 	return order
@@ -1079,11 +1112,18 @@ func (m *AMG) Update(a *sparse.CSR) error {
 	if err := checkSquare(name, a); err != nil {
 		return err
 	}
-	old := m.levels[0].a
+	old := m.a0
 	if a != old && (!slices.Equal(a.RowPtr, old.RowPtr) || !slices.Equal(a.ColIdx, old.ColIdx)) {
 		return fmt.Errorf("%w: AMG.Update needs the sparsity pattern the hierarchy was built for", ErrDimension)
 	}
 	for i, k := range m.levels[0].dpos {
+		if m.perm != nil {
+			// Row i and entry k of the permuted matrix, in A's terms.
+			i = m.perm[i]
+			if k >= 0 {
+				k = m.vmap[k]
+			}
+		}
 		if k < 0 || !(a.Val[k] > 0) {
 			v := 0.0
 			if k >= 0 {
@@ -1091,6 +1131,15 @@ func (m *AMG) Update(a *sparse.CSR) error {
 			}
 			return fmt.Errorf("%w: AMG needs a positive diagonal, A[%d, %d] = %v", ErrZeroDiagonal, i, i, v)
 		}
+	}
+	m.a0 = a
+	if m.perm != nil {
+		// The permuted matrix is the hierarchy's own: refill its values.
+		pa := m.levels[0].a
+		for q, src := range m.vmap {
+			pa.Val[q] = a.Val[src]
+		}
+		a = pa
 	}
 	if m.set.Coarsening == AMGClassical {
 		// The splitting and the interpolation weights depend on the
@@ -1127,12 +1176,78 @@ type amgWork struct {
 	k            kernels
 }
 
+// scattered reports whether a's entries lie far from the diagonal on
+// average: mean |i − j| above n/16. Natural grid numberings stay far below
+// (5-point 1024²: 512 against 65 536; 7-point 100³: 3 367 against 62 500)
+// and a random numbering far above (about n/3).
+func scattered(a *sparse.CSR) bool {
+	n := a.Dim()
+	if n < 1024 || a.NNZ() == 0 {
+		return false
+	}
+	var s float64
+	for i := range n {
+		for _, j := range a.ColIdx[a.RowPtr[i]:a.RowPtr[i+1]] {
+			s += math.Abs(float64(i - int(j)))
+		}
+	}
+	return s/float64(a.NNZ()) > float64(n)/16
+}
+
+// permuteMapped returns P·A·Pᵀ for the numbering perm (perm[k] the row
+// and column of a placed k-th) and, for each of its entries, the position
+// of the same entry in a.Val.
+func permuteMapped(a *sparse.CSR, perm []int) (*sparse.CSR, []int) {
+	n := a.Dim()
+	pinv := make([]int32, n)
+	for k, r := range perm {
+		pinv[r] = int32(k)
+	}
+	rp := make([]int, n+1)
+	for k, r := range perm {
+		rp[k+1] = rp[k] + a.RowPtr[r+1] - a.RowPtr[r]
+	}
+	ci := make([]int32, rp[n])
+	val := make([]float64, rp[n])
+	vmap := make([]int, rp[n])
+	fill := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			r, q0 := perm[k], rp[k]
+			for q, src := q0, a.RowPtr[r]; src < a.RowPtr[r+1]; q, src = q+1, src+1 {
+				// Insertion by the new column: rows are short.
+				c := pinv[a.ColIdx[src]]
+				h := q
+				for ; h > q0 && ci[h-1] > c; h-- {
+					ci[h], vmap[h] = ci[h-1], vmap[h-1]
+				}
+				ci[h], vmap[h] = c, src
+			}
+			for q := q0; q < rp[k+1]; q++ {
+				val[q] = a.Val[vmap[q]]
+			}
+		}
+	}
+	if serial(n) {
+		fill(0, n)
+	} else {
+		var wg sync.WaitGroup
+		wg.Go(func() { fill(0, n/2) })
+		fill(n/2, n)
+		wg.Wait()
+	}
+	p, err := sparse.NewCSR(n, n, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG renumbering: " + err.Error())
+	}
+	return p, vmap
+}
+
 func (m *AMG) newWork() *amgWork {
 	nl := len(m.levels)
 	w := &amgWork{x: make([][]float64, nl), b: make([][]float64, nl), res: make([][]float64, nl), d: make([][]float64, nl)}
 	for l, lv := range m.levels {
 		n := lv.a.Dim()
-		if l > 0 {
+		if l > 0 || m.perm != nil {
 			w.x[l], w.b[l] = make([]float64, n), make([]float64, n)
 		}
 		w.res[l] = make([]float64, n)
@@ -1146,7 +1261,18 @@ func (m *AMG) newWork() *amgWork {
 // Apply sets dst = M⁻¹·r: one V-cycle for A·x = r from x = 0.
 func (m *AMG) Apply(dst, r []float64) {
 	w := m.pool.get()
-	m.cycle(w, 0, dst, r)
+	if m.perm == nil {
+		m.cycle(w, 0, dst, r)
+	} else {
+		x, b := w.x[0], w.b[0]
+		for k, i := range m.perm {
+			b[k] = r[i]
+		}
+		m.cycle(w, 0, x, b)
+		for k, i := range m.perm {
+			dst[i] = x[k]
+		}
+	}
 	m.pool.put(w)
 }
 
@@ -1337,6 +1463,9 @@ func (m *AMG) String() string {
 			sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
 	}
 	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
+	if m.perm != nil {
+		fmt.Fprintf(&sb, "renumbered by Cuthill–McKee (A's numbering is scattered; KeepNumbering keeps it)\n")
+	}
 	fmt.Fprintf(&sb, "coarsest solve: %s\n", m.coarseKind)
 	fmt.Fprintf(&sb, "%5s %10s %12s %8s\n", "level", "rows", "nonzeros", "nnz/row")
 	for l, lv := range m.levels {

@@ -274,19 +274,11 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 		cidx[i] = -1
 	}
 	nc := 0
-	number := func(i int) {
-		if state[i] == cPoint && cidx[i] < 0 {
+	for _, i := range aggregationOrder(s) {
+		if state[i] == cPoint {
 			cidx[i] = int32(nc)
 			nc++
 		}
-	}
-	for _, i := range aggregationOrder(s) {
-		number(i)
-	}
-	// On a nonsymmetric graph the order may miss points that the second
-	// sweep could not reach.
-	for i := range n {
-		number(i)
 	}
 	diag := a.DiagTo(nil)
 	// role[j] = i marks j as a strong C-neighbour of row i (inC) or a

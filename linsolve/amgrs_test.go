@@ -187,7 +187,7 @@ func TestAMGClassicalUpdateAndErrors(t *testing.T) {
 
 	for _, s := range []AMGSettings{
 		{Coarsening: AMGClassical, Filter: true},
-		{Coarsening: AMGClassical, NearNullSpace: [][]float64{onesRHS(a1.Dim())}},
+		{Coarsening: AMGClassical, NearNullSpace: [][]float64{make([]float64, a1.Dim())}},
 		{Coarsening: 7},
 	} {
 		_, err := NewAMG(a1, &s)
