@@ -148,6 +148,7 @@ type amgLevel struct {
 	dpos    []int       // diagonal positions, for Gauss–Seidel
 	t       *sparse.CSR
 	at, ap  *sparse.CSR
+	atPlan  []int32 // at's positions of A's entries (productPlan)
 	p, r    *sparse.CSR
 	aggs    int
 	omegaP  float64 // prolongator smoothing weight 4/(3λ)
@@ -674,8 +675,69 @@ func (lv *amgLevel) smoothP(t *sparse.CSR, k *kernels) {
 		lv.p = smoothProlongator(nil, t, lv.at, dinv, lv.omegaP)
 		return
 	}
-	sparse.MulTo(lv.at, af, t)
+	if lv.atPlan == nil {
+		lv.atPlan = productPlan(af, t, lv.at)
+	}
+	if lv.atPlan != nil {
+		refillProduct(lv.at, af, t, lv.atPlan)
+	} else {
+		sparse.MulTo(lv.at, af, t)
+	}
 	smoothProlongator(lv.p, t, lv.at, dinv, lv.omegaP)
+}
+
+// productPlan returns, for a T with at most one entry per row (the
+// tentative prolongator of one near-null vector), the position in at =
+// A·T's values of each entry of a's contribution (−1 where T's row is
+// empty), so that refillProduct recomputes at for new values of a by one
+// streaming pass instead of a sparse product. It returns nil when a row
+// of T has several entries.
+func productPlan(a, t, at *sparse.CSR) []int32 {
+	for i := range t.Dim() {
+		if t.RowPtr[i+1]-t.RowPtr[i] > 1 {
+			return nil
+		}
+	}
+	plan := make([]int32, a.NNZ())
+	for i := range a.Dim() {
+		row := at.ColIdx[at.RowPtr[i]:at.RowPtr[i+1]]
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := a.ColIdx[k]
+			plan[k] = -1
+			if t.RowPtr[j+1] > t.RowPtr[j] {
+				q, ok := slices.BinarySearch(row, t.ColIdx[t.RowPtr[j]])
+				if !ok {
+					panic("linsolve: AMG product plan: entry outside A·T's pattern")
+				}
+				plan[k] = int32(at.RowPtr[i] + q)
+			}
+		}
+	}
+	return plan
+}
+
+// refillProduct sets at = A·T by plan (productPlan), on two goroutines
+// for large matrices (rows of at are disjoint between the blocks).
+func refillProduct(at, a, t *sparse.CSR, plan []int32) {
+	fill := func(lo, hi int) {
+		clear(at.Val[at.RowPtr[lo]:at.RowPtr[hi]])
+		for i := lo; i < hi; i++ {
+			for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+				if q := plan[k]; q >= 0 {
+					at.Val[q] += a.Val[k] * t.Val[t.RowPtr[a.ColIdx[k]]]
+				}
+			}
+		}
+	}
+	n := a.Dim()
+	if serial(n) {
+		fill(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { fill(0, n/2) })
+	fill(n/2, n)
+	wg.Wait()
 }
 
 // strength returns the strength-of-connection graph of a: the pairs

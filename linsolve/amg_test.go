@@ -160,6 +160,19 @@ func TestAMGUpdate(t *testing.T) {
 	y0 := make([]float64, len(b))
 	m.Apply(y0, b)
 	require.NoError(t, m.Update(a2))
+	// A·T refilled by its plan is the product itself, to the bit.
+	planned := 0
+	for _, lv := range m.levels[:len(m.levels)-1] {
+		af := lv.a
+		if lv.keep != nil {
+			af = lv.af
+		}
+		if lv.atPlan != nil {
+			planned++
+			assert.Equal(t, sparse.Mul(af, lv.t).Val, lv.at.Val)
+		}
+	}
+	assert.Positive(t, planned)
 	fresh, err := NewAMG(a2, nil)
 	require.NoError(t, err)
 	x1, x2 := make([]float64, a2.Dim()), make([]float64, a2.Dim())

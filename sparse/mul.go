@@ -93,7 +93,7 @@ func MulTo(dst, a, b *CSR) {
 		panic("sparse: dimension mismatch in MulTo")
 	}
 	m, n := a.rows, b.cols
-	workers := max(1, min(runtime.GOMAXPROCS(0), m/parallelMulRows))
+	workers := max(1, min(runtime.GOMAXPROCS(0), m/parallelMulToRows))
 	var bad sync.Once
 	outside := false
 	forBlocks(m, workers, func(lo, hi int) {
@@ -129,8 +129,14 @@ func MulTo(dst, a, b *CSR) {
 }
 
 // parallelMulRows is the number of rows per block below which Mul stays
-// sequential.
-const parallelMulRows = 1 << 16
+// sequential; parallelMulToRows the same for MulTo, whose blocks share
+// dst's arrays and allocate only their position maps, so that smaller
+// blocks pay (AMG's re-setup at 65 536 unknowns: Galerkin products on two
+// blocks from 16 384 rows).
+const (
+	parallelMulRows   = 1 << 16
+	parallelMulToRows = 1 << 13
+)
 
 // forBlocks calls f on `workers` contiguous row blocks of [0, m), each on
 // its own goroutine when workers > 1, and waits for all.
