@@ -389,7 +389,10 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		if o.Filter {
 			lv.keep = strongMask(a, s)
 		}
-		lv.smoothP(t, nil)
+		// Both cores are free again: the filtered matrix's estimate,
+		// if any, runs its products on two goroutines.
+		var k2 kernels
+		lv.smoothP(t, &k2)
 		var r *sparse.CSR
 		if !o.Filter && lv.keep == nil {
 			r = lv.p.T()
@@ -399,7 +402,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 				// the filtered matrix instead.
 				if keep := strongMask(a, s); keep != nil {
 					lv.keep, lv.at = keep, nil
-					lv.smoothP(t, nil)
+					lv.smoothP(t, &k2)
 					r = nil
 					m.autoFiltered++
 				}
@@ -667,6 +670,13 @@ func (lv *amgLevel) smoothP(t *sparse.CSR, k *kernels) {
 	if lv.keep != nil {
 		lv.af, dinv = filtered(lv.af, lv.a, lv.keep)
 		af = lv.af
+		if lv.eigvecF == nil && lv.eigvec != nil {
+			// Start from A's top eigenvector estimate (5 steps, not 15
+			// from a random start): the filtered matrix differs from A in
+			// its weak entries only, and λ sets only the prolongator's
+			// smoothing weight.
+			lv.eigvecF = slices.Clone(lv.eigvec)
+		}
 		lam = powerEstimate(af, dinv, &lv.eigvecF, k)
 	}
 	lv.omegaP = 4 / (3 * lam)
