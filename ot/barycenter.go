@@ -25,6 +25,13 @@ type BarycenterSettings struct {
 	Tol float64
 	// MaxIter bounds the iterations; zero means 10 000.
 	MaxIter int
+	// Anderson, when positive, accelerates the Bregman projections by
+	// Anderson mixing of the last Anderson sweeps' log-scalings (a
+	// multisecant quasi-Newton method for the fixed point of the sweep;
+	// Walker and Ni, SIAM J. Numer. Anal. 49(4), 2011), with a plain
+	// sweep whenever a mixed one does not reduce the fixed-point residual.
+	// Zero means plain sweeps (POT's iterates); at most 20.
+	Anderson int
 }
 
 // BarycenterResult is an entropic Wasserstein barycenter.
@@ -359,8 +366,8 @@ func barycenterSettings(s *BarycenterSettings, nh int) (BarycenterSettings, erro
 	if !(set.Eta > 0) || math.IsInf(set.Eta, 0) {
 		return set, fmt.Errorf("%w: η = %v", ErrEta, set.Eta)
 	}
-	if set.Tol < 0 || math.IsNaN(set.Tol) || set.MaxIter < 0 {
-		return set, fmt.Errorf("%w: Tol = %v, MaxIter = %d", ErrSettings, set.Tol, set.MaxIter)
+	if set.Tol < 0 || math.IsNaN(set.Tol) || set.MaxIter < 0 || set.Anderson < 0 || set.Anderson > 20 {
+		return set, fmt.Errorf("%w: Tol = %v, MaxIter = %d, Anderson = %d (want 0…20)", ErrSettings, set.Tol, set.MaxIter, set.Anderson)
 	}
 	if set.Tol == 0 {
 		set.Tol = 1e-10
@@ -427,10 +434,16 @@ func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*Ba
 		res.Runtime = time.Since(start)
 		return res, err
 	}
+	var acc *anderson
+	var flat []float64
+	if set.Anderson > 0 {
+		acc = newAnderson(nh*n, set.Anderson)
+		flat = make([]float64, nh*n)
+	}
 	it := 1
 	if lk, ok := k.(linearKernel); ok {
 		var done bool
-		if it, done = bregmanLinear(lk, b, logu, p, prev, set, res); done {
+		if it, done = bregmanLinear(lk, b, logu, p, prev, set, acc, res); done {
 			return finish(nil)
 		}
 	}
@@ -454,6 +467,16 @@ func bregman(hists [][]float64, n int, k logKernel, set BarycenterSettings) (*Ba
 		for h := range nh {
 			for i := range logu[h] {
 				logu[h][i] = logp[i] - logKv[h][i]
+			}
+		}
+		if acc != nil {
+			for h := range nh {
+				copy(flat[h*n:], logu[h])
+			}
+			if acc.mix(flat) {
+				for h := range nh {
+					copy(logu[h], flat[h*n:(h+1)*n])
+				}
 			}
 		}
 	}
@@ -489,7 +512,7 @@ const linearRange = 1e250
 // leaves [1/linearRange, linearRange] or could have lost digits to
 // kernelFloor; then it stores the last valid scalings in logu and
 // returns the sweep to continue from.
-func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []float64, set BarycenterSettings, res *BarycenterResult) (int, bool) {
+func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []float64, set BarycenterSettings, acc *anderson, res *BarycenterResult) (int, bool) {
 	nh, n := len(logu), len(p)
 	u := make([]float64, nh*n)
 	for i := range u {
@@ -506,6 +529,7 @@ func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []floa
 	ku := make([]float64, nh*n)
 	v := make([]float64, nh*n)
 	logp := make([]float64, n)
+	lg := make([]float64, nh*n)
 	it := 1
 	for ; it <= set.MaxIter; it++ {
 		k.mul(ku, u, nh) // Kᵀu = K·u, K symmetric
@@ -540,10 +564,24 @@ func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []floa
 			return it, true
 		}
 		for h := range nh {
-			uMax[h] = 0
 			for i, x := range ku[h*n : (h+1)*n] {
 				u[h*n+i] = p[i] / x
-				uMax[h] = math.Max(uMax[h], u[h*n+i])
+			}
+		}
+		if acc != nil {
+			for i, x := range u {
+				lg[i] = math.Log(x)
+			}
+			if acc.mix(lg) {
+				for i, x := range lg {
+					u[i] = math.Exp(x)
+				}
+			}
+		}
+		for h := range nh {
+			uMax[h] = 0
+			for _, x := range u[h*n : (h+1)*n] {
+				uMax[h] = math.Max(uMax[h], x)
 			}
 		}
 	}
@@ -553,4 +591,162 @@ func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []floa
 		}
 	}
 	return it, false
+}
+
+// anderson mixes fixed-point iterates x ← G(x) of the log-scalings
+// (Anderson's type II, in the form of Walker and Ni 2011): with the last
+// m differences ΔF of residuals f = G(x) − x and ΔG of map values, the
+// next iterate is G(x_k) − ΔG·γ, γ minimising ‖f_k − ΔF·γ‖₂ (normal
+// equations, regularised relative to their diagonal). A step whose
+// residual grows past restart times the smallest one seen drops the
+// history and continues with plain sweeps until it is rebuilt.
+type anderson struct {
+	m          int
+	x, g, f    []float64 // current iterate, its image, its residual
+	dF, dG     [][]float64
+	head, cnt  int
+	have       bool
+	best       float64
+	rhs        []float64
+	gamma, tmp []float64
+}
+
+// andersonRestart: how far above the smallest residual norm seen a step's
+// may be before the history is dropped.
+const andersonRestart = 10
+
+func newAnderson(size, m int) *anderson {
+	a := &anderson{m: m, x: make([]float64, size), g: make([]float64, size), f: make([]float64, size),
+		dF: make([][]float64, m), dG: make([][]float64, m), rhs: make([]float64, m),
+		gamma: make([]float64, m), tmp: make([]float64, m*m), best: math.Inf(1)}
+	for i := range a.dF {
+		a.dF[i], a.dG[i] = make([]float64, size), make([]float64, size)
+	}
+	return a // x = 0: the sweeps start from u = 1
+}
+
+// mix receives lg = G(x) for the current iterate x (log-scalings) and
+// replaces it by the mixed iterate, reporting whether it did (false: lg
+// is left as the plain sweep's).
+func (a *anderson) mix(lg []float64) bool {
+	var norm float64
+	dF, dG := a.dF[a.head], a.dG[a.head]
+	for i, g := range lg {
+		f := g - a.x[i]
+		if a.have {
+			dF[i], dG[i] = f-a.f[i], g-a.g[i]
+		}
+		a.f[i], a.g[i] = f, g
+		norm += f * f
+	}
+	if a.have {
+		a.head = (a.head + 1) % a.m
+		a.cnt = min(a.cnt+1, a.m)
+	}
+	a.have = true
+	if math.IsNaN(norm) || norm > andersonRestart*andersonRestart*a.best {
+		a.cnt = 0
+	}
+	a.best = math.Min(a.best, norm)
+	copy(a.x, a.g)
+	if a.cnt == 0 || !a.solve(a.cnt) {
+		return false
+	}
+	var move float64
+	for j := range a.cnt {
+		c, dg := a.gamma[j], a.dG[a.col(j)]
+		for i := range a.x {
+			a.x[i] -= c * dg[i]
+		}
+	}
+	for i, x := range a.x {
+		move = math.Max(move, math.Abs(x-a.g[i]))
+	}
+	if !(move <= andersonMaxMove) {
+		// The mixed scalings would move far from the sweep's (and could
+		// leave the linear domain's range): take the plain sweep and
+		// rebuild the history.
+		copy(a.x, a.g)
+		a.cnt = 0
+		return false
+	}
+	copy(lg, a.x)
+	return true
+}
+
+// andersonMaxMove bounds |log u_mixed − log u_sweep| per entry: a larger
+// correction is not trusted (without a bound, mixing the last 5 or 12
+// sweeps carried the scalings of the 28×28 benchmark out of the linear
+// domain's range, and the slower log domain ran the rest: 283 sweeps and
+// 3.3 s against 313 and 0.14 s unaccelerated; with it, 88–104 sweeps for
+// any depth from 2 to 12).
+const andersonMaxMove = 40.0
+
+// col returns the ring position of the j-th newest stored difference.
+func (a *anderson) col(j int) int { return (a.head - 1 - j + 2*a.m) % a.m }
+
+// solve sets gamma[:mk] from the regularised normal equations
+// (ΔFᵀΔF + δ·I)γ = ΔFᵀf; false if they are singular.
+func (a *anderson) solve(mk int) bool {
+	g, x := a.tmp[:mk*mk], a.gamma[:mk]
+	var diag float64
+	for p := range mk {
+		cp := a.dF[a.col(p)]
+		x[p] = 0
+		for i, v := range cp {
+			x[p] += v * a.f[i]
+		}
+		for q := range p + 1 {
+			cq := a.dF[a.col(q)]
+			var d float64
+			for i, v := range cp {
+				d += v * cq[i]
+			}
+			g[p*mk+q], g[q*mk+p] = d, d
+		}
+		diag = math.Max(diag, g[p*mk+p])
+	}
+	if !(diag > 0) {
+		return false
+	}
+	for p := range mk {
+		g[p*mk+p] += 1e-10 * diag
+	}
+	// Gaussian elimination with partial pivoting on the small system.
+	for c := range mk {
+		piv := c
+		for q := c + 1; q < mk; q++ {
+			if math.Abs(g[q*mk+c]) > math.Abs(g[piv*mk+c]) {
+				piv = q
+			}
+		}
+		if g[piv*mk+c] == 0 {
+			return false
+		}
+		if piv != c {
+			for q := range mk {
+				g[c*mk+q], g[piv*mk+q] = g[piv*mk+q], g[c*mk+q]
+			}
+			x[c], x[piv] = x[piv], x[c]
+		}
+		for q := c + 1; q < mk; q++ {
+			f := g[q*mk+c] / g[c*mk+c]
+			for w := c; w < mk; w++ {
+				g[q*mk+w] -= f * g[c*mk+w]
+			}
+			x[q] -= f * x[c]
+		}
+	}
+	for c := mk - 1; c >= 0; c-- {
+		for w := c + 1; w < mk; w++ {
+			x[c] -= g[c*mk+w] * x[w]
+		}
+		x[c] /= g[c*mk+c]
+	}
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }
