@@ -159,8 +159,9 @@ func TestClassicalSplitting(t *testing.T) {
 
 // TestAMGClassicalUpdateAndErrors: Update rebuilds a classical hierarchy
 // (the splitting depends on the values), so it applies exactly as a fresh
-// one; nonsymmetric convection–diffusion is preconditioned for GMRES;
-// settings that belong to aggregation are refused.
+// one; nonsymmetric convection–diffusion is preconditioned for GMRES; a
+// matrix without strong connections stalls with a warning and a direct
+// coarsest solve; settings that belong to aggregation are refused.
 func TestAMGClassicalUpdateAndErrors(t *testing.T) {
 	a1 := laplaceND([]int{40, 40}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)) })
 	a2 := laplaceND([]int{40, 40}, func(i int) float64 { return math.Exp(2 * math.Cos(float64(i)*0.37)) })
@@ -184,6 +185,26 @@ func TestAMGClassicalUpdateAndErrors(t *testing.T) {
 	res, err := (&GMRES{}).Solve(x, c, onesRHS(c.Dim()), &Settings{Preconditioner: mc})
 	require.NoError(t, err)
 	assert.LessOrEqual(t, res.Iterations, 20)
+
+	// No negative off-diagonal entry, so no strong connection: the
+	// splitting stalls on the finest level, which becomes the coarsest
+	// (solved directly), with a warning — CG still converges at once.
+	pos := sparse.NewTriplet(400, 400, 1200)
+	for i := range 400 {
+		pos.Append(i, i, 4)
+		if i > 0 {
+			pos.Append(i, i-1, 0.5)
+			pos.Append(i-1, i, 0.5)
+		}
+	}
+	pm, err := NewAMG(pos.ToCSR(), set)
+	require.NoError(t, err)
+	assert.Contains(t, pm.String(), "warning: coarsening stalled")
+	assert.Equal(t, 1, pm.Levels())
+	xp := make([]float64, 400)
+	rp, err := (&CG{}).Solve(xp, pos.ToCSR(), onesRHS(400), &Settings{Preconditioner: pm})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, rp.Iterations, 2)
 
 	for _, s := range []AMGSettings{
 		{Coarsening: AMGClassical, Filter: true},
