@@ -110,11 +110,12 @@ type AMGSettings struct {
 	// matrix A_F (the strong entries, the weak ones added to the
 	// diagonal) instead of A, as PyAMG's filtered Jacobi smoothing does.
 	// Without it a level is filtered only when its unfiltered Galerkin
-	// product would fill in — more than 3× the entries per row of the
-	// level above, estimated from a sample of its rows —, as under strong anisotropy (1:1:100 diffusion on 24³:
-	// operator complexity 8.5 unfiltered, 2.0 filtered, 9 CG iterations
-	// either way) — because on coefficient jumps across blocks filtering
-	// hurts (a 10⁴ checkerboard on 512²: 144 iterations against 12).
+	// product would fill in (more than 3× the entries per row of the
+	// level above, estimated from a sample of its rows), as under strong
+	// anisotropy (1:1:100 diffusion on 24³: operator complexity 8.5
+	// unfiltered, 2.0 filtered, 9 CG iterations either way), because on
+	// coefficient jumps across blocks filtering hurts (a 10⁴ checkerboard
+	// on 512²: 144 iterations against 12).
 	Filter bool
 	// KeepNumbering builds the hierarchy in A's numbering even when it is
 	// scattered. By default a matrix whose entries lie far from the
@@ -208,8 +209,8 @@ type AMG struct {
 	vmap []int
 	a0   *sparse.CSR
 	// autoFiltered counts the levels whose prolongator was smoothed with
-	// the filtered matrix because the unfiltered Galerkin product filled
-	// in (more than 3× the fine level's entries per row).
+	// the filtered matrix because the unfiltered Galerkin product would
+	// fill in (more than 3× the fine level's entries per row).
 	autoFiltered int
 }
 
@@ -283,7 +284,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		a, m.vmap = permuteMapped(a, m.perm)
 	}
 	// Symmetry survives the renumbering, and the banded matrix is the
-	// faster one to test (0.15 s against 0.57 s at 1M scattered rows).
+	// faster one to test (the scattered one took 0.57 s at 1M rows).
 	m.symmetric = a.IsSymmetric(o.SymmetryTol)
 	m.smoother = o.Smoother
 	if m.smoother == AMGAuto {
@@ -1272,7 +1273,9 @@ func (m *AMG) Update(a *sparse.CSR) error {
 	if m.set.Coarsening == AMGClassical {
 		// The splitting and the interpolation weights depend on the
 		// values: the hierarchy is built again.
+		// The pool's work vectors fit the old levels: a new pool.
 		m.levels, m.warnings, m.sc, m.cinv = nil, nil, nil, nil
+		m.pool = newWorkPool(m.newWork)
 		return m.build(a, nil)
 	}
 	m.levels[0].a = a
