@@ -252,7 +252,8 @@ func rsSplit(s, st *sparse.CSR) []int8 {
 }
 
 // classicalInterpolation returns the prolongator of the splitting state
-// (C-points numbered in order) for a with strong dependencies s. A C-row
+// (C-points numbered in Cuthill–McKee order of s) for a with strong
+// dependencies s. A C-row
 // is the unit row of its coarse unknown. For an F-point i with strong
 // C-neighbours C_i, strong F-neighbours F_i and the other (weak) entries
 // W_i,
@@ -281,8 +282,8 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 		}
 	}
 	diag := a.DiagTo(nil)
-	// role[j] = i marks j as a strong C-neighbour of row i (inC) or a
-	// strong F-neighbour (inF); num[j] accumulates the numerator.
+	// inC[j] = i marks j as a strong C-neighbour of row i, inF[j] = i as a
+	// strong F-neighbour; num[j] accumulates the numerator.
 	inC := make([]int32, n)
 	inF := make([]int32, n)
 	for i := range n {
