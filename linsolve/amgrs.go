@@ -253,10 +253,9 @@ func rsSplit(s, st *sparse.CSR) []int8 {
 
 // classicalInterpolation returns the prolongator of the splitting state
 // (C-points numbered in Cuthill–McKee order of s) for a with strong
-// dependencies s. A C-row
-// is the unit row of its coarse unknown. For an F-point i with strong
-// C-neighbours C_i, strong F-neighbours F_i and the other (weak) entries
-// W_i,
+// dependencies s. A C-row is the unit row of its coarse unknown. For an
+// F-point i with strong C-neighbours C_i, strong F-neighbours F_i and the
+// other (weak) entries W_i,
 //
 //	w_ij = −(a_ij + Σ_{k∈F_i} a_ik·ā_kj / Σ_{m∈C_i} ā_km) / (a_ii + Σ_{n∈W_i} a_in),
 //
