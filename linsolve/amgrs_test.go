@@ -15,17 +15,7 @@ import (
 // checkerboard returns the 5-point diffusion matrix on an N×N grid with
 // coefficient 1 and contrast on alternate blocks of an 8×8 board.
 func checkerboard(t *testing.T, n int, contrast float64) *sparse.CSR {
-	g := pde.MustGrid(n, n)
-	c := make([]float64, g.Size())
-	for i := range n {
-		for j := range n {
-			c[i*n+j] = 1
-			if (i*8/n+j*8/n)%2 == 1 {
-				c[i*n+j] = contrast
-			}
-		}
-	}
-	a, _, err := pde.Diffusion(g, c, nil)
+	a, _, err := pde.Diffusion(pde.MustGrid(n, n), pde.Checkerboard(n, 8, contrast), nil)
 	require.NoError(t, err)
 	return a
 }
@@ -87,11 +77,7 @@ func TestAMGClassical(t *testing.T) {
 // on zero-row-sum rows (the graph Laplacian) the interpolation reproduces
 // the constant.
 func TestClassicalSplitting(t *testing.T) {
-	rng := rand.New(rand.NewPCG(6, 6))
-	field := make([]float64, 80*80)
-	for i := range field {
-		field[i] = math.Exp(2 * rng.NormFloat64())
-	}
+	field := lognormalField(80*80, 6)
 	mats := map[string]*sparse.CSR{
 		"lognormal 80² permuted": permuted(laplaceND([]int{80, 80}, func(i int) float64 { return field[i] }), 3),
 		"rotated 48²":            pde.RotatedQ1(48, math.Pi/6, 1e-3),

@@ -60,3 +60,23 @@ func RotatedQ1(N int, angle, eps float64) *sparse.CSR {
 	}
 	return t.ToCSR()
 }
+
+// Checkerboard returns the coefficient of an n×n grid (row-major) that is
+// 1 on the white and contrast on the black squares of a blocks×blocks
+// board: the high-contrast test of algebraic multigrid, for Diffusion.
+// It panics if n or blocks is below 1.
+func Checkerboard(n, blocks int, contrast float64) []float64 {
+	if n < 1 || blocks < 1 {
+		panic("pde: Checkerboard needs n, blocks ≥ 1")
+	}
+	c := make([]float64, n*n)
+	for i := range n {
+		for j := range n {
+			c[i*n+j] = 1
+			if (i*blocks/n+j*blocks/n)%2 == 1 {
+				c[i*n+j] = contrast
+			}
+		}
+	}
+	return c
+}

@@ -576,3 +576,10 @@ func TestRotatedQ1(t *testing.T) {
 		assert.Positive(t, floats.Dot(u, au))
 	}
 }
+
+// TestCheckerboard: the corners of the four blocks around the centre of a
+// 2×2 board alternate between 1 and the contrast.
+func TestCheckerboard(t *testing.T) {
+	c := pde.Checkerboard(4, 2, 100)
+	assert.Equal(t, []float64{1, 1, 100, 100, 1, 1, 100, 100, 100, 100, 1, 1, 100, 100, 1, 1}, c)
+}

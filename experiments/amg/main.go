@@ -260,17 +260,7 @@ func build(fam string, N int, seed uint64) (system, error) {
 		a := pde.RotatedQ1(N, math.Pi/6, 1e-3)
 		return system{a: a, b: ones(a.Dim()), dims: []int{N, N}}, nil
 	case "checker":
-		g := pde.MustGrid(N, N)
-		c := make([]float64, g.Size())
-		for i := range N {
-			for j := range N {
-				c[i*N+j] = 1
-				if (i*8/N+j*8/N)%2 == 1 {
-					c[i*N+j] = 1e4
-				}
-			}
-		}
-		a, _, err := pde.Diffusion(g, c, nil)
+		a, _, err := pde.Diffusion(pde.MustGrid(N, N), pde.Checkerboard(N, 8, 1e4), nil)
 		if err != nil {
 			return system{}, err
 		}
