@@ -30,7 +30,7 @@
 //     smoothed aggregation needs many iterations — rotated anisotropy on
 //     finite elements, coefficient jumps of 10⁴ across blocks —
 //     AMGSettings.Coarsening = AMGClassical (Ruge–Stüben) keeps them
-//     at 10–22 up to 10⁶ unknowns, at about twice the setup. IC(0) and
+//     at 11–16 up to 2·10⁶ unknowns, at about twice the setup. IC(0) and
 //     SSOR remain for small systems; IC(0) shifts the diagonal when a pivot
 //     is not positive (IC0.Shift reports the shift), so it never fails on
 //     an SPD matrix. CG stops with DivergedIndefiniteMat if A turns out not
