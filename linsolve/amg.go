@@ -150,6 +150,11 @@ type amgLevel struct {
 	t       *sparse.CSR
 	at, ap  *sparse.CSR
 	atPlan  []int32 // at's positions of A's entries (productPlan)
+	// Classical levels: the strength graph, the C/F splitting and the
+	// coarse numbering, kept for Update.
+	cs      *sparse.CSR
+	state   []int8
+	cidx    []int32
 	p, r    *sparse.CSR
 	aggs    int
 	omegaP  float64 // prolongator smoothing weight 4/(3λ)
@@ -441,7 +446,9 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 		m.warnings = append(m.warnings, fmt.Sprintf("coarsening stalled on level %d: %d unknowns, %d C-points (θ = %g); that level is the coarsest (lower Theta to coarsen further)", len(m.levels), n, nc, m.set.Theta))
 		return nil, false
 	}
-	lv.p = classicalInterpolation(a, s, state)
+	lv.cs, lv.state = s, state
+	lv.cidx, _ = coarseNumbering(s, state)
+	lv.p = classicalInterpolation(a, s, state, lv.cidx, nc)
 	lv.aggs, lv.nearNul = nc, 1
 	var ac *sparse.CSR
 	lv.r, lv.ap, ac = galerkin(a, lv.p, nil)
@@ -1234,8 +1241,9 @@ func addRankOne(inv, x, y *mat.Dense, k int, s float64) {
 // construction is assumed. It returns an error wrapping ErrDimension if the
 // pattern differs, and the errors of NewAMG for bad values; the hierarchy
 // is then unusable until a successful Update. Update must not run
-// concurrently with Apply. A classical hierarchy (AMGClassical) is built
-// again from a: its splitting and weights depend on the values.
+// concurrently with Apply. A classical hierarchy (AMGClassical) keeps its
+// strength graphs and C/F splittings and recomputes the interpolation
+// weights.
 func (m *AMG) Update(a *sparse.CSR) error {
 	const name = "AMG"
 	if err := checkSquare(name, a); err != nil {
@@ -1270,14 +1278,6 @@ func (m *AMG) Update(a *sparse.CSR) error {
 		}
 		a = pa
 	}
-	if m.set.Coarsening == AMGClassical {
-		// The splitting and the interpolation weights depend on the
-		// values: the hierarchy is built again.
-		// The pool's work vectors fit the old levels: a new pool.
-		m.levels, m.warnings, m.sc, m.cinv = nil, nil, nil, nil
-		m.pool = newWorkPool(m.newWork)
-		return m.build(a, nil)
-	}
 	m.levels[0].a = a
 	m.warnings = slices.DeleteFunc(m.warnings, func(w string) bool { return strings.Contains(w, "negative eigenvalues") })
 	// Every pattern is the one built (the diagonal positions, Pᵀ and
@@ -1292,7 +1292,13 @@ func (m *AMG) Update(a *sparse.CSR) error {
 			break
 		}
 		lv.estimate(&k)
-		lv.smoothP(lv.t, &k)
+		if lv.state != nil {
+			// Classical: new weights on the kept splitting; the pattern
+			// is the one built.
+			copy(lv.p.Val, classicalInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs).Val)
+		} else {
+			lv.smoothP(lv.t, &k)
+		}
 		lv.p.TTo(lv.r)
 		sparse.MulTo(lv.ap, lv.a, lv.p)
 		sparse.MulTo(m.levels[l+1].a, lv.r, lv.ap)

@@ -427,6 +427,23 @@ func BenchmarkAMG(b *testing.B) {
 				}
 			}
 		})
+		classical := &AMGSettings{Coarsening: AMGClassical}
+		mc, err := NewAMG(a, classical)
+		require.NoError(b, err)
+		b.Run(fmt.Sprintf("setup-classical/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if _, err := NewAMG(a, classical); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("update-classical/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if err := mc.Update(a2); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		x, r := make([]float64, N*N), onesRHS(N*N)
 		b.Run(fmt.Sprintf("vcycle/n=%d", N*N), func(b *testing.B) {
 			b.ReportAllocs()

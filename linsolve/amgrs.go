@@ -251,25 +251,13 @@ func rsSplit(s, st *sparse.CSR) []int8 {
 	return state
 }
 
-// classicalInterpolation returns the prolongator of the splitting state
-// (C-points numbered in Cuthill–McKee order of s) for a with strong
-// dependencies s. A C-row is the unit row of its coarse unknown. For an
-// F-point i with strong C-neighbours C_i, strong F-neighbours F_i and the
-// other (weak) entries W_i,
-//
-//	w_ij = −(a_ij + Σ_{k∈F_i} a_ik·ā_kj / Σ_{m∈C_i} ā_km) / (a_ii + Σ_{n∈W_i} a_in),
-//
-// ā_kj = a_kj where its sign is opposite to a_kk's, else 0; a strong
-// F-neighbour with no such coupling to C_i is lumped into the diagonal, as
-// is every weak entry. Rows that sum to zero interpolate the constant
-// exactly.
-func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
-	n := a.Dim()
-	// C-points are numbered in Cuthill–McKee order of the strength graph,
-	// so that the coarse operators keep a narrow band whatever the
-	// numbering of a (a randomly renumbered matrix otherwise passes its
-	// scattered numbering down to every level).
-	cidx := make([]int32, n)
+// coarseNumbering numbers the C-points of state in Cuthill–McKee order of
+// the strength graph s (−1 for F-points), so that the coarse operators
+// keep a narrow band whatever the numbering of a (a randomly renumbered
+// matrix otherwise passes its scattered numbering down to every level),
+// and returns the numbers and their count.
+func coarseNumbering(s *sparse.CSR, state []int8) ([]int32, int) {
+	cidx := make([]int32, s.Dim())
 	for i := range cidx {
 		cidx[i] = -1
 	}
@@ -280,6 +268,24 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 			nc++
 		}
 	}
+	return cidx, nc
+}
+
+// classicalInterpolation returns the prolongator of the splitting state,
+// C-point i being coarse unknown cidx[i] of nc, for a with strong
+// dependencies s. A C-row is the unit row of its coarse unknown. For an
+// F-point i with strong C-neighbours C_i, strong F-neighbours F_i and the
+// other (weak) entries W_i,
+//
+//	w_ij = −(a_ij + Σ_{k∈F_i} a_ik·ā_kj / Σ_{m∈C_i} ā_km) / (a_ii + Σ_{n∈W_i} a_in),
+//
+// ā_kj = a_kj where its sign is opposite to a_kk's, else 0; a strong
+// F-neighbour with no such coupling to C_i is lumped into the diagonal, as
+// is every weak entry. Rows that sum to zero interpolate the constant
+// exactly. The pattern depends on s and state alone (a weight that
+// cancels to zero is kept), so AMG.Update can refill P for new values.
+func classicalInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int) *sparse.CSR {
+	n := a.Dim()
 	diag := a.DiagTo(nil)
 	// inC[j] = i marks j as a strong C-neighbour of row i, inF[j] = i as a
 	// strong F-neighbour; num[j] accumulates the numerator.
@@ -350,10 +356,8 @@ func classicalInterpolation(a, s *sparse.CSR, state []int8) *sparse.CSR {
 		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
 			j := s.ColIdx[k]
 			if state[j] == cPoint {
-				if w := -num[j] / d; w != 0 {
-					ci = append(ci, cidx[j])
-					val = append(val, w)
-				}
+				ci = append(ci, cidx[j])
+				val = append(val, -num[j]/d)
 			}
 		}
 		// Sort the row by coarse index (insertion sort; rows are short).
