@@ -351,17 +351,10 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 			a = ac
 			continue
 		}
-		// The spectral-radius estimate needs only A and D⁻¹: it runs on
-		// another goroutine while the strength graph, the aggregates and
-		// the tentative prolongator, which are sequential, are built (at
-		// 1024² it was a sixth of the setup). The result is the same.
-		var lmax float64
-		var eigvec []float64
-		estimated := make(chan struct{})
-		go func() {
-			defer close(estimated)
-			lmax = powerEstimate(a, lv.dinv, &eigvec, nil)
-		}()
+		// The spectral-radius estimate runs while the strength graph,
+		// the aggregates and the tentative prolongator, which are
+		// sequential, are built (at 1024² it was a sixth of the setup).
+		estimated := lv.estimateAside()
 		s := strength(a, o.Theta, lv.dinv, m.symmetric)
 		// Aggregates grow in the numbering's order — lexicographic on a
 		// grid, the order of the aggregates below on coarse levels —
@@ -382,7 +375,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		agg, nAgg := aggregate(s, order)
 		k := len(b)
 		if nAgg == 0 || nAgg*k > n*9/10 {
-			<-estimated
+			estimated()
 			msg := fmt.Sprintf("coarsening stalled on level %d: %d unknowns in %d aggregates (θ = %g)", len(m.levels), n, nAgg, o.Theta)
 			m.warnings = append(m.warnings, msg+"; that level is the coarsest (lower Theta to coarsen further)")
 			m.levels = append(m.levels, lv)
@@ -390,8 +383,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		}
 		t, bNext := tentative(agg, nAgg, b)
 		lv.t, lv.aggs, lv.nearNul = t, nAgg, k
-		<-estimated
-		lv.lmax, lv.eigvec = lmax, eigvec
+		estimated()
 		if o.Filter {
 			lv.keep = strongMask(a, s)
 		}
@@ -437,14 +429,8 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	// The spectral-radius estimate runs beside the strength graph, the
 	// splitting and the interpolation, which are sequential (it was 30%
 	// of the setup's CPU time at 1M unknowns when it ran after them).
-	var lmax float64
-	var eigvec []float64
-	estimated := make(chan struct{})
-	go func() {
-		defer close(estimated)
-		lmax = powerEstimate(a, lv.dinv, &eigvec, nil)
-	}()
-	defer func() { <-estimated }()
+	estimated := lv.estimateAside()
+	defer estimated()
 	s := classicalStrength(a, m.set.Theta)
 	state := rsSplit(s, s.T())
 	nc := 0
@@ -461,8 +447,7 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	lv.cidx, _ = coarseNumbering(s, state)
 	lv.p = classicalInterpolation(a, s, state, lv.cidx, nc)
 	lv.aggs, lv.nearNul = nc, 1
-	<-estimated
-	lv.lmax, lv.eigvec = lmax, eigvec
+	estimated()
 	var ac *sparse.CSR
 	lv.r, lv.ap, ac = galerkin(a, lv.p, nil)
 	return ac, true
@@ -554,6 +539,25 @@ func (lv *amgLevel) refreshDiag() {
 // estimates on new values of one pattern.
 func (lv *amgLevel) estimate(k *kernels) {
 	lv.lmax = powerEstimate(lv.a, lv.dinv, &lv.eigvec, k)
+}
+
+// estimateAside starts estimate's power iteration on another goroutine,
+// its products on that goroutine alone (the setup's sequential steps run
+// beside it; the result is the same), and returns the function that waits
+// for it and stores lmax and eigvec. The function may be called again.
+func (lv *amgLevel) estimateAside() (wait func()) {
+	a, dinv := lv.a, lv.dinv
+	var lmax float64
+	var eigvec []float64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lmax = powerEstimate(a, dinv, &eigvec, nil)
+	}()
+	return func() {
+		<-done
+		lv.lmax, lv.eigvec = lmax, eigvec
+	}
 }
 
 // powerEstimate is estimate's power iteration for D⁻¹A with dinv = D⁻¹,
@@ -760,15 +764,7 @@ func refillProduct(at, a, t *sparse.CSR, plan []int32) {
 			}
 		}
 	}
-	n := a.Dim()
-	if serial(n) {
-		fill(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { fill(0, n/2) })
-	fill(n/2, n)
-	wg.Wait()
+	splitRows(a.Dim(), fill)
 }
 
 // strength returns the strength-of-connection graph of a: the pairs
@@ -1377,14 +1373,7 @@ func permuteMapped(a *sparse.CSR, perm []int) (*sparse.CSR, []int) {
 			}
 		}
 	}
-	if serial(n) {
-		fill(0, n)
-	} else {
-		var wg sync.WaitGroup
-		wg.Go(func() { fill(0, n/2) })
-		fill(n/2, n)
-		wg.Wait()
-	}
+	splitRows(n, fill)
 	p, err := sparse.NewCSR(n, n, rp, ci, val)
 	if err != nil {
 		panic("linsolve: AMG renumbering: " + err.Error())

@@ -147,9 +147,10 @@ func TestClassicalSplitting(t *testing.T) {
 
 // TestAMGClassicalUpdateAndErrors: Update keeps a classical hierarchy's
 // splittings and recomputes the interpolation weights, within one CG
-// iteration of a fresh setup; nonsymmetric convection–diffusion is preconditioned for GMRES; a
-// matrix without strong connections stalls with a warning and a direct
-// coarsest solve; settings that belong to aggregation are refused.
+// iteration of a fresh setup; nonsymmetric convection–diffusion is
+// preconditioned for GMRES; a matrix without strong connections stalls
+// with a warning and a direct coarsest solve; settings that belong to
+// aggregation are refused.
 func TestAMGClassicalUpdateAndErrors(t *testing.T) {
 	a1 := laplaceND([]int{40, 40}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)) })
 	a2 := laplaceND([]int{40, 40}, func(i int) float64 { return math.Exp(2 * math.Cos(float64(i)*0.37)) })

@@ -1,6 +1,8 @@
 package linsolve
 
 import (
+	"sync"
+
 	"github.com/pdekit/pdekit/internal/parallel"
 	"github.com/pdekit/pdekit/sparse"
 )
@@ -42,6 +44,20 @@ type rowTask struct {
 
 // serial reports whether n rows are done on the calling goroutine.
 func serial(n int) bool { return n < parallelRows || parallel.Workers() < 2 }
+
+// splitRows calls f(0, n) on the calling goroutine when n rows are
+// serial, and otherwise f on the two halves of [0, n) on two goroutines,
+// returning when both are done. f must write only its rows' data.
+func splitRows(n int, f func(lo, hi int)) {
+	if serial(n) {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { f(0, n/2) })
+	f(n/2, n)
+	wg.Wait()
+}
 
 func (k *kernels) run(n int) {
 	if serial(n) {
