@@ -532,7 +532,10 @@ func bregmanLinear(k linearKernel, b []float64, logu [][]float64, p, prev []floa
 	ku := make([]float64, nh*n)
 	v := make([]float64, nh*n)
 	logp := make([]float64, n)
-	lg := make([]float64, nh*n)
+	var lg []float64 // the log-scalings Anderson mixes
+	if acc != nil {
+		lg = make([]float64, nh*n)
+	}
 	it := 1
 	for ; it <= set.MaxIter; it++ {
 		k.mul(ku, u, nh) // Kᵀu = K·u, K symmetric
