@@ -68,6 +68,9 @@ const (
 	DefaultAMGTheta      = 0.08
 	DefaultAMGCoarseSize = 300
 	DefaultAMGMaxLevels  = 25
+	// DefaultAMGAggressive: classical coarsening coarsens the finest
+	// level aggressively.
+	DefaultAMGAggressive = 1
 )
 
 // AMGSettings configures NewAMG. A nil *AMGSettings, and every zero field,
@@ -87,6 +90,16 @@ type AMGSettings struct {
 	// Theta means DefaultAMGClassicalTheta, and NearNullSpace and Filter
 	// must be unset.
 	Coarsening AMGCoarsening
+	// Aggressive is the number of finest levels that classical
+	// coarsening coarsens aggressively: a second C/F splitting of the
+	// first one's C-points, two of them strongly connected when at least
+	// two strong paths of length ≤ 2 join them (Stüben's A2), and
+	// multipass interpolation. It lowers the operator complexity (rotated
+	// anisotropy 1024²: 2.3 → 1.66, CG iterations 16 → 13; further
+	// levels cost iterations: 53 at 512² with two). Zero means
+	// DefaultAMGAggressive with AMGClassical; a negative value means
+	// none. It must be zero with AMGAggregation.
+	Aggressive int
 	// Smoother is the relaxation; the zero value is AMGAuto.
 	Smoother AMGSmoother
 	// Sweeps is the number of smoothing steps before and after each
@@ -155,6 +168,7 @@ type amgLevel struct {
 	cs      *sparse.CSR
 	state   []int8
 	cidx    []int32
+	multi   bool // multipass interpolation (an aggressive level)
 	p, r    *sparse.CSR
 	aggs    int
 	omegaP  float64 // prolongator smoothing weight 4/(3λ)
@@ -249,9 +263,14 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: unknown coarsening %d", ErrSettings, o.Coarsening)
 	case o.Coarsening == AMGClassical && (o.NearNullSpace != nil || o.Filter):
 		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
+	case o.Aggressive != 0 && o.Coarsening != AMGClassical:
+		return nil, fmt.Errorf("%w: AMG: Aggressive = %d applies to classical coarsening only", ErrSettings, o.Aggressive)
 	}
 	if o.Coarsening == AMGClassical {
 		o.Theta = zeroDefault(o.Theta, DefaultAMGClassicalTheta)
+		if o.Aggressive == 0 {
+			o.Aggressive = DefaultAMGAggressive
+		}
 	} else {
 		o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
 	}
@@ -432,7 +451,13 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	estimated := lv.estimateAside()
 	defer estimated()
 	s := classicalStrength(a, m.set.Theta)
-	state := rsSplit(s, s.T())
+	aggressive := len(m.levels) < m.set.Aggressive
+	var state []int8
+	if aggressive {
+		state = aggressiveSplit(s, s.T())
+	} else {
+		state = rsSplit(s, s.T())
+	}
 	nc := 0
 	for _, st := range state {
 		if st == cPoint {
@@ -445,12 +470,22 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	}
 	lv.cs, lv.state = s, state
 	lv.cidx, _ = coarseNumbering(s, state)
-	lv.p = classicalInterpolation(a, s, state, lv.cidx, nc)
+	lv.multi = aggressive
 	lv.aggs, lv.nearNul = nc, 1
+	lv.p = lv.interpolation()
 	estimated()
 	var ac *sparse.CSR
 	lv.r, lv.ap, ac = galerkin(a, lv.p, nil)
 	return ac, true
+}
+
+// interpolation returns a classical level's prolongator for its matrix,
+// strength graph and splitting.
+func (lv *amgLevel) interpolation() *sparse.CSR {
+	if lv.multi {
+		return multipassInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs)
+	}
+	return classicalInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs)
 }
 
 // sampledDensity estimates the entries per row of the Galerkin product
@@ -1304,7 +1339,7 @@ func (m *AMG) Update(a *sparse.CSR) error {
 		if lv.state != nil {
 			// Classical: new weights on the kept splitting; the pattern
 			// is the one built.
-			copy(lv.p.Val, classicalInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs).Val)
+			copy(lv.p.Val, lv.interpolation().Val)
 		} else {
 			lv.smoothP(lv.t, &k)
 		}
@@ -1595,8 +1630,12 @@ func (m *AMG) String() string {
 		filter = fmt.Sprintf(", filtered prolongator smoothing on %d level(s) whose coarse operator would fill in", m.autoFiltered)
 	}
 	if m.set.Coarsening == AMGClassical {
-		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)\n",
-			sym, m.set.Theta, m.smoother, m.sweeps)
+		aggressive := ""
+		if k := min(max(m.set.Aggressive, 0), len(m.levels)-1); k > 0 {
+			aggressive = fmt.Sprintf(", aggressive coarsening on %d level(s)", k)
+		}
+		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)%s\n",
+			sym, m.set.Theta, m.smoother, m.sweeps, aggressive)
 	} else {
 		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)%s\n",
 			sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)

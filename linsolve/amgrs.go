@@ -23,9 +23,11 @@ const (
 	// signed classical one: j is a strong neighbour of i when −a_ij is at
 	// least θ times the row's largest −a_ik, so positive couplings are
 	// weak and lumped into the diagonal. It is the more robust choice on
-	// rotated or strongly varying anisotropy, at a higher operator
-	// complexity; it ignores NearNullSpace (the interpolation reproduces
-	// the constant for rows that sum to zero).
+	// rotated or strongly varying anisotropy; by default the finest level
+	// is coarsened aggressively (AMGSettings.Aggressive), which keeps the
+	// operator complexity near smoothed aggregation's. It ignores
+	// NearNullSpace (the interpolation reproduces the constant for rows
+	// that sum to zero).
 	AMGClassical
 )
 

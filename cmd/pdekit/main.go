@@ -234,6 +234,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
+	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (0: the default, 1; -1: none)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	drop := fs.Float64("drop", linsolve.DefaultILUTDropTol, "-pc ilut: drop tolerance τ (multipliers below τ, U entries below τ·mean|a_i| are dropped; 0 keeps all)")
@@ -282,6 +283,9 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if !(*amgTheta >= 0 && *amgTheta < 1) || *amgSweeps < 0 {
 		return errUsage{fmt.Errorf("solve: -amg-theta %v must be in [0, 1) and -amg-sweeps non-negative", *amgTheta)}
 	}
+	if *amgAggressive != 0 && amgCo != linsolve.AMGClassical {
+		return errUsage{errors.New("solve: -amg-aggressive applies to -amg-coarsening classical")}
+	}
 	dims, err := parseGrid(*gridFlag)
 	if err != nil {
 		return errUsage{err}
@@ -307,7 +311,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		theta = 0 // the classical default
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter},
+		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter, Aggressive: *amgAggressive},
 		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}, Reorder: *pcReorder})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") || strings.Contains(err.Error(), "unknown reordering") {

@@ -88,6 +88,11 @@ func TestGenAndSolve(t *testing.T) {
 	assert.LessOrEqual(t, res["iterations"].(float64), 12.0)
 	assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-8)
 	assert.Contains(t, errOut, "classical Ruge–Stüben), symmetric matrix, θ = 0.25")
+	assert.Contains(t, errOut, "aggressive coarsening on 1 level(s)")
+	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-coarsening", "classical", "-amg-aggressive", "-1", "-amg-print")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, errOut, "aggressive")
+	assert.Contains(t, out, "CONVERGED_RTOL")
 
 	// The direct solver, each ordering, to the rounding level.
 	for _, o := range []string{"nd", "md", "amd", "rcm", "natural"} {
@@ -173,6 +178,7 @@ func TestCLIErrors(t *testing.T) {
 		"bad amg theta":      {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
 		"bad amg smoother":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
 		"bad amg coarsening": {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-coarsening", "pmis"}, 2, "unknown AMG coarsening"},
+		"amg aggressive SA":  {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-aggressive", "1"}, 2, "-amg-aggressive applies"},
 		"amg zero diagonal":  {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
 		"mg without grid":    {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},
 		"bad grid":           {[]string{"solve", "-A", spd, "-pc", "mg", "-grid", "2xq"}, 2, "not a positive integer"},
