@@ -8,14 +8,15 @@ import (
 
 // aggressivePaths is the number of strong paths of length ≤ 2 that make
 // two first-stage C-points strongly connected in aggressive coarsening
-// (Stüben 2001, §4.2.3: A2 when 2, A1 when 1). On the rotated anisotropy
-// of experiments/amg (bilinear elements, 512²) A1 gave operator
-// complexity 1.3 and 72 CG iterations, A2 about 1.6 and 10–20.
+// (Stüben 2001: A2 when 2, A1 when 1). A1 coarsens further but converges
+// worse: hypre BoomerAMG on the rotated anisotropy of experiments/amg at
+// 512² measured operator complexity 1.34 and 36 CG iterations with A1,
+// 1.66 and 8 with A2 (this code with A2: 1.66 and 13).
 const aggressivePaths = 2
 
 // aggressiveSplit returns the C/F splitting of aggressive coarsening
-// (Stüben 2001, §4.2.3): a first Ruge–Stüben splitting of the strength
-// graph s (st = sᵀ), then a second one of its C-points alone, two of them
+// (Stüben 2001): a first Ruge–Stüben splitting of the strength graph s
+// (st = sᵀ), then a second one of its C-points alone, two of them
 // strongly connected when joined by at least aggressivePaths strong paths
 // of length one or two (a direct strong connection counts as enough). The
 // first-stage C-points that the second splitting makes F are F; a
@@ -92,7 +93,7 @@ func aggressiveSplit(s, st *sparse.CSR) []int8 {
 }
 
 // multipassInterpolation returns the prolongator of the splitting state
-// by multipass interpolation (Stüben 2001, §A.7.2.2), which reaches
+// by multipass interpolation (Stüben 2001), which reaches
 // F-points with no strong C-neighbour, as aggressive coarsening leaves
 // them. Pass 1 interpolates the F-points with strong C-neighbours
 // directly from them; pass p the F-points strongly connected to points
