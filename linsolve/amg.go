@@ -168,7 +168,7 @@ type amgLevel struct {
 	cs      *sparse.CSR
 	state   []int8
 	cidx    []int32
-	multi   bool // multipass interpolation (an aggressive level)
+	mp      *multipass // an aggressive level's multipass plan
 	p, r    *sparse.CSR
 	aggs    int
 	omegaP  float64 // prolongator smoothing weight 4/(3λ)
@@ -470,7 +470,9 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	}
 	lv.cs, lv.state = s, state
 	lv.cidx, _ = coarseNumbering(s, state)
-	lv.multi = aggressive
+	if aggressive {
+		lv.mp = newMultipass(s, state)
+	}
 	lv.aggs, lv.nearNul = nc, 1
 	lv.p = lv.interpolation()
 	estimated()
@@ -482,8 +484,8 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 // interpolation returns a classical level's prolongator for its matrix,
 // strength graph and splitting.
 func (lv *amgLevel) interpolation() *sparse.CSR {
-	if lv.multi {
-		return multipassInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs)
+	if lv.mp != nil {
+		return multipassInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs, lv.mp)
 	}
 	return classicalInterpolation(lv.a, lv.cs, lv.state, lv.cidx, lv.aggs)
 }
@@ -1339,7 +1341,11 @@ func (m *AMG) Update(a *sparse.CSR) error {
 		if lv.state != nil {
 			// Classical: new weights on the kept splitting; the pattern
 			// is the one built.
-			copy(lv.p.Val, lv.interpolation().Val)
+			if lv.mp != nil {
+				lv.mp.fill(lv.p, lv.a, lv.cs, lv.state, lv.cidx)
+			} else {
+				copy(lv.p.Val, lv.interpolation().Val)
+			}
 		} else {
 			lv.smoothP(lv.t, &k)
 		}

@@ -92,14 +92,70 @@ func aggressiveSplit(s, st *sparse.CSR) []int8 {
 	return state
 }
 
+// multipass is the plan of a multipass interpolation (see
+// multipassInterpolation): the pass of every point (0 for C-points, −1
+// for points no pass reaches) and the reached F-points in pass order.
+// It depends on the strength graph and the splitting alone, so
+// AMG.Update reuses it.
+type multipass struct {
+	pass  []int32
+	order []int32
+}
+
+// newMultipass numbers the passes: pass p takes the F-points strongly
+// connected to a point of an earlier pass.
+func newMultipass(s *sparse.CSR, state []int8) *multipass {
+	n := s.Dim()
+	mp := &multipass{pass: make([]int32, n)}
+	for i, v := range state {
+		mp.pass[i] = -1
+		if v == cPoint {
+			mp.pass[i] = 0
+		}
+	}
+	// frontier holds the F-points not yet reached.
+	frontier := make([]int32, 0, n)
+	for i, v := range state {
+		if v != cPoint {
+			frontier = append(frontier, int32(i))
+		}
+	}
+	for p := int32(1); len(frontier) > 0; p++ {
+		start := len(mp.order)
+		rest := frontier[:0]
+		for _, i := range frontier {
+			reached := false
+			for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
+				if q := mp.pass[s.ColIdx[k]]; q >= 0 && q < p {
+					reached = true
+					break
+				}
+			}
+			if reached {
+				mp.order = append(mp.order, i)
+			} else {
+				rest = append(rest, i)
+			}
+		}
+		if len(mp.order) == start {
+			break
+		}
+		for _, i := range mp.order[start:] {
+			mp.pass[i] = p
+		}
+		frontier = rest
+	}
+	return mp
+}
+
 // multipassInterpolation returns the prolongator of the splitting state
-// by multipass interpolation (Stüben 2001), which reaches
-// F-points with no strong C-neighbour, as aggressive coarsening leaves
-// them. Pass 1 interpolates the F-points with strong C-neighbours
-// directly from them; pass p the F-points strongly connected to points
-// of earlier passes, through those points' interpolation. For F-point i
-// with interpolatory set P_i (its strong C-neighbours in pass 1, its
-// strong neighbours of earlier passes after),
+// by multipass interpolation (Stüben 2001), which reaches F-points with
+// no strong C-neighbour, as aggressive coarsening leaves them. Pass 1
+// interpolates the F-points with strong C-neighbours directly from them;
+// pass p the F-points strongly connected to points of earlier passes,
+// through those points' interpolation. For F-point i with interpolatory
+// set P_i (its strong C-neighbours in pass 1, its strong neighbours of
+// earlier passes after),
 //
 //	w_i = −Σ_{k∈P_i} (α_i or β_i)·a_ik·w_k / a_ii,
 //
@@ -107,80 +163,116 @@ func aggressiveSplit(s, st *sparse.CSR) []int8 {
 // the sum of row i's negative (positive) off-diagonal entries over those
 // in P_i, and positive entries are added to the diagonal where P_i has
 // none. Rows that sum to zero interpolate the constant exactly. A point
-// no pass reaches is left to the smoother (a zero row). As for
-// classicalInterpolation the pattern depends on s and state alone.
-func multipassInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int) *sparse.CSR {
+// no pass reaches is left to the smoother (a zero row). The pattern is
+// built first from mp (the union of the rows of P_i) and the weights
+// filled in by mp.fill, which AMG.Update calls alone.
+func multipassInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int, mp *multipass) *sparse.CSR {
 	n := a.Dim()
-	diag := a.DiagTo(nil)
-	pass := make([]int32, n) // 0 for C-points, −1 while unreached
-	for i, v := range state {
-		pass[i] = -1
-		if v == cPoint {
-			pass[i] = 0
-		}
-	}
-	var order []int32 // F-points in pass order
-	var passEnd []int // order[passEnd[p-1]:passEnd[p]] is pass p's
-	passEnd = append(passEnd, 0)
-	for p := int32(1); ; p++ {
-		start := len(order)
-		for i := range n {
-			if pass[i] >= 0 {
-				continue
-			}
-			for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
-				if q := pass[s.ColIdx[k]]; q >= 0 && q < p {
-					order = append(order, int32(i))
-					break
-				}
-			}
-		}
-		if len(order) == start {
-			break
-		}
-		for _, i := range order[start:] {
-			pass[i] = p
-		}
-		passEnd = append(passEnd, len(order))
-	}
-	// Rows are built in pass order into one buffer; rowAt[i] and rowLen[i]
-	// locate F-point i's row in it.
+	// The pattern, row by row in pass order into one buffer: rowAt[i]
+	// and rowLen[i] locate F-point i's columns in it.
 	rowAt := make([]int, n)
 	rowLen := make([]int32, n)
 	var bc []int32
-	var bv []float64
-	acc := make([]float64, nc)
 	mark := make([]int32, nc)
 	for i := range mark {
 		mark[i] = -1
 	}
-	var cols []int32
-	for _, i32 := range order {
+	for _, i32 := range mp.order {
 		i := int(i32)
-		p := pass[i]
-		var sN, sP, pN, pP float64
-		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
-			if int(a.ColIdx[k]) == i {
+		p := mp.pass[i]
+		start := len(bc)
+		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
+			j := s.ColIdx[k]
+			if q := mp.pass[j]; q < 0 || q >= p {
 				continue
 			}
-			if v := a.Val[k]; v < 0 {
+			if state[j] == cPoint {
+				if c := cidx[j]; mark[c] != i32 {
+					mark[c] = i32
+					bc = append(bc, c)
+				}
+				continue
+			}
+			for _, c := range bc[rowAt[j] : rowAt[j]+int(rowLen[j])] {
+				if mark[c] != i32 {
+					mark[c] = i32
+					bc = append(bc, c)
+				}
+			}
+		}
+		slices.Sort(bc[start:])
+		rowAt[i], rowLen[i] = start, int32(len(bc)-start)
+	}
+	rp := make([]int, n+1)
+	for i := range n {
+		l := int(rowLen[i])
+		if state[i] == cPoint {
+			l = 1
+		}
+		rp[i+1] = rp[i] + l
+	}
+	ci := make([]int32, rp[n])
+	for i := range n {
+		if state[i] == cPoint {
+			ci[rp[i]] = cidx[i]
+			continue
+		}
+		copy(ci[rp[i]:rp[i+1]], bc[rowAt[i]:rowAt[i]+int(rowLen[i])])
+	}
+	pm, err := sparse.NewCSR(n, nc, rp, ci, make([]float64, rp[n]))
+	if err != nil {
+		panic("linsolve: AMG multipass interpolation: " + err.Error())
+	}
+	mp.fill(pm, a, s, state, cidx)
+	return pm
+}
+
+// fill computes the weights of the multipass prolongator p (its pattern
+// built by multipassInterpolation) for the matrix a.
+func (mp *multipass) fill(p, a, s *sparse.CSR, state []int8, cidx []int32) {
+	_, nc := p.Dims()
+	pos := make([]int32, nc) // position in p.Val of row i's coarse column
+	for i, v := range state {
+		if v == cPoint {
+			p.Val[p.RowPtr[i]] = 1
+		}
+	}
+	for _, i32 := range mp.order {
+		i := int(i32)
+		pi := mp.pass[i]
+		row := p.Val[p.RowPtr[i]:p.RowPtr[i+1]]
+		clear(row)
+		for q := p.RowPtr[i]; q < p.RowPtr[i+1]; q++ {
+			pos[p.ColIdx[q]] = int32(q)
+		}
+		var d, sN, sP, pN, pP float64
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			switch v := a.Val[k]; {
+			case int(a.ColIdx[k]) == i:
+				d = v
+			case v < 0:
 				sN += v
-			} else {
+			default:
 				sP += v
 			}
 		}
-		// P_i: the strong neighbours of earlier passes.
-		inP := func(j int32) bool { q := pass[j]; return q >= 0 && q < p }
-		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
-			if j := s.ColIdx[k]; inP(j) {
-				if v := a.Val[findEntry(a, i, j)]; v < 0 {
+		diag := d
+		// Row i of s is a sorted subset of row i of a: walk both.
+		inP := func(j int32) bool { q := mp.pass[j]; return q >= 0 && q < pi }
+		k := a.RowPtr[i]
+		for ks := s.RowPtr[i]; ks < s.RowPtr[i+1]; ks++ {
+			j := s.ColIdx[ks]
+			for a.ColIdx[k] != j {
+				k++
+			}
+			if inP(j) {
+				if v := a.Val[k]; v < 0 {
 					pN += v
 				} else {
 					pP += v
 				}
 			}
 		}
-		d := diag[i]
 		alpha, beta := 0.0, 0.0
 		if pN != 0 {
 			alpha = sN / pN
@@ -192,77 +284,30 @@ func multipassInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int
 		} else {
 			d += sP
 		}
-		if d == 0 || (d > 0) != (diag[i] > 0) {
-			d = diag[i]
+		if d == 0 || (d > 0) != (diag > 0) {
+			d = diag
 		}
-		cols = cols[:0]
-		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
-			j := s.ColIdx[k]
+		k = a.RowPtr[i]
+		for ks := s.RowPtr[i]; ks < s.RowPtr[i+1]; ks++ {
+			j := s.ColIdx[ks]
+			for a.ColIdx[k] != j {
+				k++
+			}
 			if !inP(j) {
 				continue
 			}
-			v := a.Val[findEntry(a, i, j)]
+			v := a.Val[k]
 			f := -alpha * v / d
 			if v > 0 {
 				f = -beta * v / d
 			}
 			if state[j] == cPoint {
-				c := cidx[j]
-				if mark[c] != i32 {
-					mark[c], acc[c] = i32, 0
-					cols = append(cols, c)
-				}
-				acc[c] += f
+				p.Val[pos[cidx[j]]] += f
 				continue
 			}
-			for q := rowAt[j]; q < rowAt[j]+int(rowLen[j]); q++ {
-				c := bc[q]
-				if mark[c] != i32 {
-					mark[c], acc[c] = i32, 0
-					cols = append(cols, c)
-				}
-				acc[c] += f * bv[q]
+			for q := p.RowPtr[j]; q < p.RowPtr[j+1]; q++ {
+				p.Val[pos[p.ColIdx[q]]] += f * p.Val[q]
 			}
 		}
-		slices.Sort(cols)
-		rowAt[i], rowLen[i] = len(bc), int32(len(cols))
-		for _, c := range cols {
-			bc = append(bc, c)
-			bv = append(bv, acc[c])
-		}
 	}
-	rp := make([]int, n+1)
-	for i := range n {
-		l := int(rowLen[i])
-		if state[i] == cPoint {
-			l = 1
-		}
-		rp[i+1] = rp[i] + l
-	}
-	ci := make([]int32, rp[n])
-	val := make([]float64, rp[n])
-	for i := range n {
-		if state[i] == cPoint {
-			ci[rp[i]], val[rp[i]] = cidx[i], 1
-			continue
-		}
-		copy(ci[rp[i]:rp[i+1]], bc[rowAt[i]:rowAt[i]+int(rowLen[i])])
-		copy(val[rp[i]:rp[i+1]], bv[rowAt[i]:rowAt[i]+int(rowLen[i])])
-	}
-	pm, err := sparse.NewCSR(n, nc, rp, ci, val)
-	if err != nil {
-		panic("linsolve: AMG multipass interpolation: " + err.Error())
-	}
-	return pm
-}
-
-// findEntry returns the position of a[i, j] in a.Val (binary search of
-// row i's sorted columns); the entry must exist.
-func findEntry(a *sparse.CSR, i int, j int32) int {
-	lo, hi := a.RowPtr[i], a.RowPtr[i+1]
-	k, ok := slices.BinarySearch(a.ColIdx[lo:hi], j)
-	if !ok {
-		panic("linsolve: AMG: strong connection without a matrix entry")
-	}
-	return lo + k
 }

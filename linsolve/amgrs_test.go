@@ -174,7 +174,7 @@ func TestAggressiveSplitting(t *testing.T) {
 		first := rsSplit(s, s.T())
 		state := aggressiveSplit(s, s.T())
 		cidx, nc := coarseNumbering(s, state)
-		p := multipassInterpolation(a, s, state, cidx, nc)
+		p := multipassInterpolation(a, s, state, cidx, nc, newMultipass(s, state))
 		n1 := 0
 		for i := range n {
 			if first[i] == cPoint {
