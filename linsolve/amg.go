@@ -85,6 +85,10 @@ type AMGSettings struct {
 	// value means 0, which makes every nonzero off-diagonal entry strong
 	// (PyAMG's and PETSc GAMG's default). Must be below 1.
 	Theta float64
+	// Strength is smoothed aggregation's strength-of-connection measure;
+	// the zero value is AMGSymmetricStrength. It must be zero with
+	// AMGClassical.
+	Strength AMGStrength
 	// Coarsening is how coarse levels are built; the zero value is
 	// AMGAggregation (smoothed aggregation). With AMGClassical a zero
 	// Theta means DefaultAMGClassicalTheta, and NearNullSpace and Filter
@@ -263,6 +267,8 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: unknown coarsening %d", ErrSettings, o.Coarsening)
 	case o.Coarsening == AMGClassical && (o.NearNullSpace != nil || o.Filter):
 		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
+	case o.Strength < AMGSymmetricStrength || o.Strength > AMGEvolutionStrength || (o.Strength != AMGSymmetricStrength && o.Coarsening == AMGClassical):
+		return nil, fmt.Errorf("%w: AMG: strength %d is not a smoothed-aggregation measure", ErrSettings, o.Strength)
 	case o.Aggressive != 0 && o.Coarsening != AMGClassical:
 		return nil, fmt.Errorf("%w: AMG: Aggressive = %d applies to classical coarsening only", ErrSettings, o.Aggressive)
 	}
@@ -374,7 +380,18 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		// the aggregates and the tentative prolongator, which are
 		// sequential, are built (at 1024² it was a sixth of the setup).
 		estimated := lv.estimateAside()
-		s := strength(a, o.Theta, lv.dinv, m.symmetric)
+		var s *sparse.CSR
+		if o.Strength == AMGEvolutionStrength {
+			// The evolution measure needs the estimate first.
+			estimated()
+			at := a
+			if !m.symmetric {
+				at = a.T()
+			}
+			s = evolutionStrength(a, at, lv.dinv, lv.lmax)
+		} else {
+			s = strength(a, o.Theta, lv.dinv, m.symmetric)
+		}
 		// Aggregates grow in the numbering's order — lexicographic on a
 		// grid, the order of the aggregates below on coarse levels —
 		// except on a renumbered matrix, where the finest level uses
@@ -1643,8 +1660,12 @@ func (m *AMG) String() string {
 		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)%s\n",
 			sym, m.set.Theta, m.smoother, m.sweeps, aggressive)
 	} else {
-		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, θ = %g, %s smoother (%d), near-null space %d vector(s)%s\n",
-			sym, m.set.Theta, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
+		strength := fmt.Sprintf("θ = %g", m.set.Theta)
+		if m.set.Strength == AMGEvolutionStrength {
+			strength = "evolution strength"
+		}
+		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, %s, %s smoother (%d), near-null space %d vector(s)%s\n",
+			sym, strength, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
 	}
 	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
 	if m.perm != nil {

@@ -110,6 +110,9 @@
 //     56 (1996) 179–196 (AMG); N. Bell, L. N. Olson, J. Schroder, PyAMG,
 //     J. Open Source Softw. 8 (2023) (standard aggregation, the hierarchy
 //     summary).
+//   - L. N. Olson, J. Schroder, R. S. Tuminaro, A new perspective on
+//     strength measures in algebraic multigrid, Numer. Linear Algebra
+//     Appl. 17 (2010) 713–733 (the evolution measure, AMGEvolutionStrength).
 //   - J. W. Ruge, K. Stüben, Algebraic multigrid, in Multigrid Methods,
 //     Frontiers Appl. Math. 3, SIAM 1987, 73–130 (classical coarsening);
 //     K. Stüben, An introduction to algebraic multigrid, appendix A of

@@ -234,6 +234,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
+	amgStrength := fs.String("amg-strength", "symmetric", "-pc amg, aggregation: strength measure symmetric (θ-scaled entries) or evolution (Olson–Schroder–Tuminaro; coefficient jumps)")
 	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (0: the default, 1; -1: none)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
@@ -286,6 +287,13 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if *amgAggressive != 0 && amgCo != linsolve.AMGClassical {
 		return errUsage{errors.New("solve: -amg-aggressive applies to -amg-coarsening classical")}
 	}
+	amgSt, err := linsolve.ParseAMGStrength(*amgStrength)
+	if err != nil {
+		return errUsage{err}
+	}
+	if amgSt != linsolve.AMGSymmetricStrength && amgCo == linsolve.AMGClassical {
+		return errUsage{errors.New("solve: -amg-strength applies to -amg-coarsening aggregation")}
+	}
 	dims, err := parseGrid(*gridFlag)
 	if err != nil {
 		return errUsage{err}
@@ -311,7 +319,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		theta = 0 // the classical default
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
-		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter, Aggressive: *amgAggressive},
+		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter, Aggressive: *amgAggressive, Strength: amgSt},
 		ILUT: &linsolve.ILUTSettings{DropTol: dropTol, Fill: *fill}, Reorder: *pcReorder})
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown preconditioner") || strings.Contains(err.Error(), "unknown reordering") {

@@ -81,6 +81,11 @@ func TestGenAndSolve(t *testing.T) {
 	code, _, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-filter", "-amg-print")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, errOut, "filtered")
+	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-strength", "evolution", "-amg-print", "-json")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.LessOrEqual(t, res["relative_residual"].(float64), 1e-8)
+	assert.Contains(t, errOut, "evolution strength")
 	// Classical coarsening, with its own θ default (0.25).
 	code, out, errOut = pdekit("solve", "-A", A, "-b", b, "-pc", "amg", "-amg-coarsening", "classical", "-amg-print", "-json")
 	require.Equal(t, 0, code, errOut)
@@ -178,6 +183,8 @@ func TestCLIErrors(t *testing.T) {
 		"bad amg theta":      {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-theta", "1"}, 2, "-amg-theta"},
 		"bad amg smoother":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-smoother", "sor"}, 2, "unknown AMG smoother"},
 		"bad amg coarsening": {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-coarsening", "pmis"}, 2, "unknown AMG coarsening"},
+		"bad amg strength":   {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-strength", "ode"}, 2, "unknown AMG strength"},
+		"amg strength RS":    {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-coarsening", "classical", "-amg-strength", "evolution"}, 2, "-amg-strength applies"},
 		"amg aggressive SA":  {[]string{"solve", "-A", spd, "-pc", "amg", "-amg-aggressive", "1"}, 2, "-amg-aggressive applies"},
 		"amg zero diagonal":  {[]string{"solve", "-A", zeroDiag, "-pc", "amg", "-method", "gmres"}, 1, "positive diagonal"},
 		"mg without grid":    {[]string{"solve", "-A", spd, "-pc", "mg"}, 2, "needs -grid"},

@@ -1,5 +1,6 @@
 // Command amg measures algebraic multigrid on matrices built to stress it,
-// smoothed aggregation (amg) and classical Ruge–Stüben (amg-rs), against
+// smoothed aggregation (amg; amg-evo with the evolution strength measure)
+// and classical Ruge–Stüben (amg-rs), against
 // geometric multigrid (where the unknowns sit on a grid in grid
 // order), IC(0), plain CG and the sparse direct solver: iterations to a
 // true relative residual of 1e-8, setup and solve seconds, against n.
@@ -46,7 +47,7 @@ import (
 // families lists the family names; methods the solver rows.
 var (
 	families = []string{"darcy-perm", "aniso3d", "rotated", "checker", "graph"}
-	methods  = []string{"amg", "amg-rs", "mg", "ic0", "cg", "direct"}
+	methods  = []string{"amg", "amg-evo", "amg-rs", "mg", "ic0", "cg", "direct"}
 )
 
 // Grids (N per dimension) by family: quick and -full.
@@ -185,7 +186,8 @@ func run(cfg config, stdout, stderr io.Writer) error {
 }
 
 // solve runs method m on sys: CG preconditioned by AMG (smoothed
-// aggregation, or classical for amg-rs), geometric MG or
+// aggregation, with the evolution measure for amg-evo, or classical for
+// amg-rs), geometric MG or
 // IC(0), plain CG, or the direct solver.
 func solve(m string, sys system, cgCap int) (Run, error) {
 	n := sys.a.Dim()
@@ -194,9 +196,12 @@ func solve(m string, sys system, cgCap int) (Run, error) {
 	var pc linsolve.Preconditioner
 	var err error
 	switch m {
-	case "amg", "amg-rs":
+	case "amg", "amg-evo", "amg-rs":
 		var set *linsolve.AMGSettings
-		if m == "amg-rs" {
+		switch m {
+		case "amg-evo":
+			set = &linsolve.AMGSettings{Strength: linsolve.AMGEvolutionStrength}
+		case "amg-rs":
 			set = &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical}
 		}
 		var amg *linsolve.AMG

@@ -30,7 +30,7 @@ func TestRunTiny(t *testing.T) {
 		if r.Converged {
 			assert.LessOrEqual(t, r.RelativeResidual, 1e-8, "%+v", r)
 		}
-		if r.Method == "amg" || r.Method == "amg-rs" || r.Method == "direct" {
+		if r.Method == "amg" || r.Method == "amg-evo" || r.Method == "amg-rs" || r.Method == "direct" {
 			assert.True(t, r.Converged, "%+v", r)
 		}
 		if r.Method == "amg" || r.Method == "amg-rs" {
@@ -43,6 +43,7 @@ func TestRunTiny(t *testing.T) {
 	for _, f := range families {
 		assert.True(t, seen[f+"/amg"], f)
 		assert.True(t, seen[f+"/amg-rs"], f)
+		assert.True(t, seen[f+"/amg-evo"], f)
 		assert.FileExists(t, filepath.Join(dir, f+"-iterations.png"))
 		assert.FileExists(t, filepath.Join(dir, "mtx", "A_"+f+"_16.mtx"))
 	}
