@@ -21,9 +21,11 @@ const aggressivePaths = 2
 // of length one or two (a direct strong connection counts as enough). The
 // first-stage C-points that the second splitting makes F are F; a
 // first-stage C-point with no connection in the second graph stays C.
-func aggressiveSplit(s, st *sparse.CSR) []int8 {
+// It also returns the first splitting.
+func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
 	n := s.Dim()
-	state := rsSplit(s, st)
+	state = rsSplit(s, st)
+	first = slices.Clone(state)
 	c1 := make([]int32, n) // first-stage C-points numbered, −1 otherwise
 	var nc1 int32
 	for i, v := range state {
@@ -89,7 +91,7 @@ func aggressiveSplit(s, st *sparse.CSR) []int8 {
 			state[i] = fPoint
 		}
 	}
-	return state
+	return state, first
 }
 
 // multipass is the plan of a multipass interpolation (see
@@ -310,4 +312,172 @@ func (mp *multipass) fill(p, a, s *sparse.CSR, state []int8, cidx []int32) {
 			}
 		}
 	}
+}
+
+// extendedInterpolation returns the rows rows of the extended+i
+// interpolation (De Sterck, Falgout, Nolting, Yang 2008) of the splitting
+// state, C-point j being coarse unknown cidx[j] of nc: F-point i
+// interpolates from Ĉ_i, its strong C-neighbours and theirs of its strong
+// F-neighbours, with
+//
+//	w_ij = −(a_ij + Σ_{k∈F_i} a_ik·ā_kj / Σ_{l∈Ĉ_i∪{i}} ā_kl) / ã_ii,
+//	ã_ii = a_ii + Σ_{k∈F_i} a_ik·ā_ki / Σ_{l∈Ĉ_i∪{i}} ā_kl + Σ_{n∈W_i} a_in,
+//
+// F_i its strong F-neighbours, W_i its other neighbours outside Ĉ_i, ā_kl
+// = a_kl where its sign is opposite to a_kk's, else 0; a strong
+// F-neighbour with no such coupling to Ĉ_i ∪ {i} is lumped into the
+// diagonal. A C-point's row is its unit row. The pattern depends on s and
+// state alone.
+func extendedInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int, rows []int32) *sparse.CSR {
+	n := a.Dim()
+	inC := make([]int32, n) // inC[j] = r: j ∈ Ĉ_i of row r
+	inF := make([]int32, n) // inF[j] = r: j a strong F-neighbour of row r
+	for i := range n {
+		inC[i], inF[i] = -1, -1
+	}
+	num := make([]float64, n)
+	diag := a.DiagTo(nil)
+	rp := make([]int, len(rows)+1)
+	var ci []int32
+	var val []float64
+	var hat []int32
+	for r, i32 := range rows {
+		i := int(i32)
+		if state[i] == cPoint {
+			ci = append(ci, cidx[i])
+			val = append(val, 1)
+			rp[r+1] = len(ci)
+			continue
+		}
+		hat = hat[:0]
+		mark := func(j int32) {
+			if inC[j] != i32 {
+				inC[j] = i32
+				num[j] = 0
+				hat = append(hat, j)
+			}
+		}
+		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
+			j := s.ColIdx[k]
+			if state[j] == cPoint {
+				mark(j)
+				continue
+			}
+			inF[j] = i32
+			for kk := s.RowPtr[j]; kk < s.RowPtr[j+1]; kk++ {
+				if h := s.ColIdx[kk]; state[h] == cPoint {
+					mark(h)
+				}
+			}
+		}
+		d := 0.0
+		for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+			j := a.ColIdx[k]
+			v := a.Val[k]
+			switch {
+			case int(j) == i:
+				d += v
+			case inC[j] == i32:
+				num[j] += v
+			case inF[j] == i32:
+				var den, self float64
+				sign := diag[j] > 0
+				for kk := a.RowPtr[j]; kk < a.RowPtr[j+1]; kk++ {
+					l := a.ColIdx[kk]
+					if (a.Val[kk] < 0) != sign || l == j {
+						continue
+					}
+					if inC[l] == i32 {
+						den += a.Val[kk]
+					} else if int(l) == i {
+						self = a.Val[kk]
+						den += self
+					}
+				}
+				if den == 0 {
+					d += v
+					continue
+				}
+				f := v / den
+				for kk := a.RowPtr[j]; kk < a.RowPtr[j+1]; kk++ {
+					l := a.ColIdx[kk]
+					if (a.Val[kk] < 0) != sign || l == j {
+						continue
+					}
+					if inC[l] == i32 {
+						num[l] += f * a.Val[kk]
+					}
+				}
+				d += f * self
+			default:
+				d += v
+			}
+		}
+		if d == 0 || (d > 0) != (diag[i] > 0) {
+			d = diag[i]
+		}
+		for _, j := range hat {
+			ci = append(ci, cidx[j])
+			val = append(val, -num[j]/d)
+		}
+		// Sort the row by coarse index (insertion sort; rows are short).
+		seg := ci[rp[r]:]
+		vs := val[rp[r]:]
+		for q := 1; q < len(seg); q++ {
+			c, v := seg[q], vs[q]
+			t := q
+			for ; t > 0 && seg[t-1] > c; t-- {
+				seg[t], vs[t] = seg[t-1], vs[t-1]
+			}
+			seg[t], vs[t] = c, v
+		}
+		rp[r+1] = len(ci)
+	}
+	p, err := sparse.NewCSR(len(rows), nc, rp, ci, val)
+	if err != nil {
+		panic("linsolve: AMG extended interpolation: " + err.Error())
+	}
+	return p
+}
+
+// twoStage is the two-stage interpolation of an aggressive level (Yang
+// 2010): P = P₁·P₂, P₁ the standard interpolation (classicalInterpolation)
+// from the fine points to the first splitting's C-points, P₂ the identity
+// on the C-points both splittings keep and the extended+i interpolation
+// of A's rows for the first-stage C-points the second makes F (their
+// C-points are two strong connections away). It keeps the first
+// splitting and both factors for AMG.Update.
+type twoStage struct {
+	first  []int8
+	cidx1  []int32
+	nc1    int
+	rows   []int32 // the first-stage C-points by their numbers
+	p1, p2 *sparse.CSR
+}
+
+func newTwoStage(s *sparse.CSR, first []int8) *twoStage {
+	ts := &twoStage{first: first}
+	ts.cidx1, ts.nc1 = coarseNumbering(s, first)
+	ts.rows = make([]int32, ts.nc1)
+	for i, c := range ts.cidx1 {
+		if c >= 0 {
+			ts.rows[c] = int32(i)
+		}
+	}
+	return ts
+}
+
+// interpolation computes both factors for a and returns their product;
+// with dst non-nil (a product of earlier factors) it refills dst.
+func (ts *twoStage) interpolation(dst, a, s *sparse.CSR, state []int8, cidx []int32, nc int) *sparse.CSR {
+	p1 := classicalInterpolation(a, s, ts.first, ts.cidx1, ts.nc1)
+	p2 := extendedInterpolation(a, s, state, cidx, nc, ts.rows)
+	if dst == nil {
+		ts.p1, ts.p2 = p1, p2
+		return sparse.Mul(p1, p2)
+	}
+	copy(ts.p1.Val, p1.Val)
+	copy(ts.p2.Val, p2.Val)
+	sparse.MulTo(dst, ts.p1, ts.p2)
+	return dst
 }

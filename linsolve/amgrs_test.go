@@ -36,23 +36,23 @@ func TestAMGClassical(t *testing.T) {
 	cases := []struct {
 		name      string
 		a         *sparse.CSR
-		bound     [2]int     // iterations: standard, aggressive
-		oc        [2]float64 // operator complexity
+		bound     [3]int     // iterations: standard, aggressive, two aggressive levels
+		oc        [3]float64 // operator complexity
 		singular  bool
 		minLevels int
 	}{
-		{"rotated anisotropy 64²", pde.RotatedQ1(64, math.Pi/6, 1e-3), [2]int{15, 14}, [2]float64{2.6, 1.7}, false, 3},
-		{"rotated anisotropy 128²", pde.RotatedQ1(128, math.Pi/6, 1e-3), [2]int{15, 14}, [2]float64{2.6, 1.7}, false, 3},
+		{"rotated anisotropy 64²", pde.RotatedQ1(64, math.Pi/6, 1e-3), [3]int{15, 14, 15}, [3]float64{2.6, 1.7, 1.6}, false, 3},
+		{"rotated anisotropy 128²", pde.RotatedQ1(128, math.Pi/6, 1e-3), [3]int{15, 14, 15}, [3]float64{2.6, 1.7, 1.6}, false, 3},
 		// The splitting does not depend on the numbering: 14 either way
 		// (11 and 12 aggressively).
-		{"rotated anisotropy 128² permuted", permuted(pde.RotatedQ1(128, math.Pi/6, 1e-3), 9), [2]int{15, 14}, [2]float64{2.6, 1.7}, false, 3},
-		{"checkerboard 10⁴ 128²", checkerboard(t, 128, 1e4), [2]int{12, 16}, [2]float64{3, 2}, false, 3},
-		{"poisson 128² permuted", permuted(laplaceND([]int{128, 128}, nil), 7), [2]int{11, 11}, [2]float64{2.6, 1.7}, false, 3},
+		{"rotated anisotropy 128² permuted", permuted(pde.RotatedQ1(128, math.Pi/6, 1e-3), 9), [3]int{15, 14, 15}, [3]float64{2.6, 1.7, 1.6}, false, 3},
+		{"checkerboard 10⁴ 128²", checkerboard(t, 128, 1e4), [3]int{12, 16, 16}, [3]float64{3, 2, 2}, false, 3},
+		{"poisson 128² permuted", permuted(laplaceND([]int{128, 128}, nil), 7), [3]int{11, 11, 11}, [3]float64{2.6, 1.7, 1.7}, false, 3},
 		// Ruge–Stüben coarsening of a 7-point stencil keeps about half
 		// the points and fills in: operator complexity 3.3; aggressively
 		// 1.6.
-		{"poisson 24³", laplaceND([]int{24, 24, 24}, nil), [2]int{11, 11}, [2]float64{3.5, 1.7}, false, 3},
-		{"graph Laplacian", g, [2]int{11, 17}, [2]float64{1.6, 1.1}, true, 2},
+		{"poisson 24³", laplaceND([]int{24, 24, 24}, nil), [3]int{11, 11, 11}, [3]float64{3.5, 1.7, 1.7}, false, 3},
+		{"graph Laplacian", g, [3]int{11, 17, 17}, [3]float64{1.6, 1.1, 1.1}, true, 2},
 	}
 	for _, tc := range cases {
 		n := tc.a.Dim()
@@ -69,8 +69,8 @@ func TestAMGClassical(t *testing.T) {
 				b[i] -= mean
 			}
 		}
-		for v, aggressive := range []int{-1, 0} {
-			name := tc.name + [2]string{", standard", ", aggressive"}[v]
+		for v, aggressive := range []int{-1, 0, 2} {
+			name := tc.name + [3]string{", standard", ", aggressive", ", two aggressive levels"}[v]
 			m := checkAMGPCG(t, name, tc.a, &AMGSettings{Coarsening: AMGClassical, Aggressive: aggressive}, b, tc.bound[v])
 			assert.GreaterOrEqual(t, m.Levels(), tc.minLevels, name)
 			assert.LessOrEqual(t, m.OperatorComplexity(), tc.oc[v], name)
@@ -171,47 +171,64 @@ func TestAggressiveSplitting(t *testing.T) {
 	for name, a := range mats {
 		n := a.Dim()
 		s := classicalStrength(a, DefaultAMGClassicalTheta)
-		first := rsSplit(s, s.T())
-		state := aggressiveSplit(s, s.T())
+		state, first := aggressiveSplit(s, s.T())
+		require.Equal(t, rsSplit(s, s.T()), first, name)
 		cidx, nc := coarseNumbering(s, state)
-		p := multipassInterpolation(a, s, state, cidx, nc, newMultipass(s, state))
 		n1 := 0
 		for i := range n {
 			if first[i] == cPoint {
 				n1++
 			}
+			require.NotEqual(t, undecided, state[i])
 			if state[i] == cPoint {
 				require.Equal(t, cPoint, first[i], "%s: C-point %d not a first-stage C-point", name, i)
-				require.Equal(t, 1, p.RowPtr[i+1]-p.RowPtr[i], "%s: C-row %d", name, i)
-				assert.Equal(t, 1.0, p.Val[p.RowPtr[i]])
-				continue
-			}
-			require.Equal(t, fPoint, state[i])
-			if s.RowPtr[i+1] > s.RowPtr[i] {
-				assert.Greater(t, p.RowPtr[i+1]-p.RowPtr[i], 0, "%s: F-point %d not interpolated", name, i)
 			}
 		}
 		assert.Less(t, float64(nc), 0.6*float64(n1), name)
 		if name == "poisson 64²" {
 			assert.InDelta(t, 0.25, float64(nc)/float64(n), 0.03)
 		}
-		ones := make([]float64, nc)
-		for i := range ones {
-			ones[i] = 1
-		}
-		pe := make([]float64, n)
-		p.MulVecTo(pe, ones)
-		checked := 0
-		for i, v := range pe {
-			if name == "graph Laplacian" && (s.RowPtr[i+1] > s.RowPtr[i] || state[i] == cPoint) {
-				assert.InDelta(t, 1, v, 1e-12, "%s: (P·1)_%d", name, i)
-				checked++
-			}
-		}
-		if name == "graph Laplacian" {
-			assert.Greater(t, checked, n/2, name)
+		// Multipass interpolation (the finest aggressive level) and the
+		// two-stage one (the levels below) of the same splitting.
+		zeroSum := name == "graph Laplacian"
+		p := multipassInterpolation(a, s, state, cidx, nc, newMultipass(s, state))
+		checkUnitAndConstant(t, name+", multipass", s, state, p, zeroSum)
+		p2 := newTwoStage(s, first).interpolation(nil, a, s, state, cidx, nc)
+		checkUnitAndConstant(t, name+", two-stage", s, state, p2, zeroSum)
+	}
+}
+
+// checkUnitAndConstant checks a prolongator of the splitting state: unit
+// C-rows, an interpolated row for every F-point with a strong dependency,
+// and, when every row of a sums to zero, P·1 = 1.
+func checkUnitAndConstant(t *testing.T, name string, s *sparse.CSR, state []int8, p *sparse.CSR, zeroSum bool) {
+	t.Helper()
+	n, nc := p.Dims()
+	for i := range n {
+		if state[i] == cPoint {
+			require.Equal(t, 1, p.RowPtr[i+1]-p.RowPtr[i], "%s: C-row %d", name, i)
+			assert.Equal(t, 1.0, p.Val[p.RowPtr[i]])
+		} else if s.RowPtr[i+1] > s.RowPtr[i] {
+			assert.Greater(t, p.RowPtr[i+1]-p.RowPtr[i], 0, "%s: F-point %d not interpolated", name, i)
 		}
 	}
+	if !zeroSum {
+		return
+	}
+	ones := make([]float64, nc)
+	for i := range ones {
+		ones[i] = 1
+	}
+	pe := make([]float64, n)
+	p.MulVecTo(pe, ones)
+	checked := 0
+	for i, v := range pe {
+		if s.RowPtr[i+1] > s.RowPtr[i] || state[i] == cPoint {
+			assert.InDelta(t, 1, v, 1e-12, "%s: (P·1)_%d", name, i)
+			checked++
+		}
+	}
+	assert.Greater(t, checked, n/2, name)
 }
 
 // TestAMGClassicalUpdateAndErrors: Update keeps a classical hierarchy's
@@ -223,7 +240,7 @@ func TestAggressiveSplitting(t *testing.T) {
 func TestAMGClassicalUpdateAndErrors(t *testing.T) {
 	a1 := laplaceND([]int{40, 40}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)) })
 	a2 := laplaceND([]int{40, 40}, func(i int) float64 { return math.Exp(2 * math.Cos(float64(i)*0.37)) })
-	for _, aggressive := range []int{-1, 0} {
+	for _, aggressive := range []int{-1, 0, 2} {
 		set := &AMGSettings{Coarsening: AMGClassical, Aggressive: aggressive}
 		m, err := NewAMG(a1, set)
 		require.NoError(t, err)
