@@ -110,6 +110,12 @@
 //     56 (1996) 179–196 (AMG); N. Bell, L. N. Olson, J. Schroder, PyAMG,
 //     J. Open Source Softw. 8 (2023) (standard aggregation, the hierarchy
 //     summary).
+//   - H. De Sterck, R. D. Falgout, J. W. Nolting, U. M. Yang, Distance-two
+//     interpolation for parallel algebraic multigrid, Numer. Linear
+//     Algebra Appl. 15 (2008) 115–139 (extended+i interpolation); U. M.
+//     Yang, On long-range interpolation operators for aggressive
+//     coarsening, Numer. Linear Algebra Appl. 17 (2010) 453–472
+//     (two-stage interpolation).
 //   - L. N. Olson, J. Schroder, R. S. Tuminaro, A new perspective on
 //     strength measures in algebraic multigrid, Numer. Linear Algebra
 //     Appl. 17 (2010) 713–733 (the evolution measure, AMGEvolutionStrength).
