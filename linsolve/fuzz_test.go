@@ -9,8 +9,8 @@ import (
 
 // FuzzPreconditioners feeds arbitrary Matrix Market input (at most 40
 // rows) to every preconditioner constructor and, where one is built, to
-// Apply and to a short GMRES solve: bad matrices must give errors, never
-// panics.
+// Apply and to a short GMRES solve, and to AMG with every coarsening and
+// its Update: bad matrices must give errors, never panics.
 func FuzzPreconditioners(f *testing.F) {
 	f.Add("%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n1 1 4\n2 1 -1\n2 2 4\n3 2 -1\n3 3 4\n")
 	f.Add("%%MatrixMarket matrix coordinate real general\n3 3 4\n1 2 1\n2 1 1\n3 3 2\n2 3 -1\n")
@@ -42,6 +42,25 @@ func FuzzPreconditioners(f *testing.F) {
 				pc.Apply(dst, r)
 				x := make([]float64, n)
 				(&GMRES{Restart: 10}).Solve(x, a, r, &Settings{Preconditioner: pc, MaxIter: 30})
+			}
+		}
+		// Every AMG coarsening down to two unknowns, so that the
+		// small inputs reach the strength graphs, splittings and
+		// interpolations.
+		for _, set := range []AMGSettings{
+			{CoarseSize: 2},
+			{CoarseSize: 2, Strength: AMGEvolutionStrength},
+			{CoarseSize: 2, Coarsening: AMGClassical, Aggressive: 3},
+			{CoarseSize: 2, Coarsening: AMGClassical, Aggressive: -1},
+		} {
+			m, err := NewAMG(a, &set)
+			if err != nil {
+				continue
+			}
+			dst := make([]float64, n)
+			m.Apply(dst, r)
+			if err := m.Update(a); err == nil {
+				m.Apply(dst, r)
 			}
 		}
 		(&Direct{}).Solve(make([]float64, n), a, r, nil)
