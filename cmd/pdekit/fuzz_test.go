@@ -48,6 +48,7 @@ func FuzzCLI(f *testing.F) {
 		"solve -A @A -pc mg -grid 4x4", "solve -A @A -pc mg -grid 16", "solve -A @A -pc mg -grid 2x8",
 		"solve -A @A -pc mg -grid 4x4x1", "solve -A @A -pc mg -grid 0x0", "solve -A @A -pc mg -grid 9999999999x9999999999",
 		"solve -A @A -pc amg -amg-theta 0.99 -amg-sweeps 1000", "solve -A @A -pc amg -amg-sweeps -3 -amg-print",
+		"solve -A @A -pc amg -amg-coarsening classical -amg-aggressive 2000000000", "solve -A @Z -pc amg -amg-strength evolution -method gmres",
 		"solve -A @A -method direct -ordering md", "solve -A @N -method direct -ordering rcm -json",
 		"solve -A @Z -method gmres -pc ilut", "solve -A @Z -method direct", "solve -A @Z -method sor -omega 3",
 		"solve -A @A -method ssor -omega 1.99999", "solve -A @A -method fcg -maxit -1", "solve -A @N",
