@@ -39,11 +39,13 @@ type compareRow struct {
 // compareCandidates lists the method × preconditioner pairs compare runs:
 // the Krylov methods that fit the matrix (CG and its preconditioners for
 // a symmetric matrix, GMRES and BiCGStab for any) and the direct solve.
-// "amg-rs" is AMG with classical (Ruge–Stüben) coarsening.
+// "amg-evo" is smoothed-aggregation AMG with the evolution strength
+// measure, "amg-rs" AMG with classical (Ruge–Stüben) coarsening and
+// "amg-rs2" the same with two aggressively coarsened levels.
 func compareCandidates(symmetric, grid bool) [][2]string {
 	var c [][2]string
 	if symmetric {
-		pcs := []string{"none", "jacobi", "ssor", "ic0", "amg", "amg-rs"}
+		pcs := []string{"none", "jacobi", "ssor", "ic0", "amg", "amg-evo", "amg-rs", "amg-rs2"}
 		if grid {
 			pcs = append(pcs, "mg")
 		}
@@ -176,8 +178,13 @@ func compareOne(a *sparse.CSR, b []float64, method, pcName string, dims []int, r
 	}
 	opts := &linsolve.PreconditionerOptions{Grid: dims}
 	name := pcName
-	if pcName == "amg-rs" {
+	switch pcName {
+	case "amg-evo":
+		name, opts.AMG = "amg", &linsolve.AMGSettings{Strength: linsolve.AMGEvolutionStrength}
+	case "amg-rs":
 		name, opts.AMG = "amg", &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical}
+	case "amg-rs2":
+		name, opts.AMG = "amg", &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical, Aggressive: 2}
 	}
 	t0 := time.Now()
 	pc, err := linsolve.NewPreconditioner(name, a, opts)

@@ -70,7 +70,7 @@ func TestCompare(t *testing.T) {
 			pcs[r.Preconditioner] = true
 		}
 	}
-	assert.Equal(t, map[string]bool{"none": true, "jacobi": true, "ssor": true, "ic0": true, "amg": true, "amg-rs": true, "mg": true}, pcs)
+	assert.Equal(t, map[string]bool{"none": true, "jacobi": true, "ssor": true, "ic0": true, "amg": true, "amg-evo": true, "amg-rs": true, "amg-rs2": true, "mg": true}, pcs)
 	st, err := os.Stat(fig)
 	require.NoError(t, err)
 	assert.Positive(t, st.Size())
