@@ -21,8 +21,36 @@ const aggressivePaths = 2
 // of length one or two (a direct strong connection counts as enough). The
 // first-stage C-points that the second splitting makes F are F; a
 // first-stage C-point with no connection in the second graph stays C.
-// It also returns the first splitting.
+// Where the strong couplings form lines (1:1:100 anisotropy in 3D) two
+// first-stage C-points are joined by one path only, A2 connects none of
+// them and nothing is removed: when more than half the first-stage
+// C-points have no second-stage connection, the second splitting uses
+// one path (A1) instead (aniso 100³: operator complexity 3.53 → 2.54,
+// or 1.81 with two aggressive levels). It also returns the first
+// splitting.
 func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
+	state, first, lone := aggressiveSplitPaths(s, st, aggressivePaths)
+	if nc := countC(first); 2*lone > nc {
+		state, first, _ = aggressiveSplitPaths(s, st, 1)
+	}
+	return state, first
+}
+
+// countC returns the number of C-points of state.
+func countC(state []int8) int {
+	c := 0
+	for _, v := range state {
+		if v == cPoint {
+			c++
+		}
+	}
+	return c
+}
+
+// aggressiveSplitPaths is aggressiveSplit with paths strong paths
+// required; it also returns the number of first-stage C-points with no
+// second-stage connection.
+func aggressiveSplitPaths(s, st *sparse.CSR, paths int32) (state, first []int8, nlone int) {
 	n := s.Dim()
 	state = rsSplit(s, st)
 	first = slices.Clone(state)
@@ -55,7 +83,7 @@ func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
 		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
 			m := int(s.ColIdx[k])
 			if jj := c1[m]; jj >= 0 {
-				add(jj, aggressivePaths)
+				add(jj, paths)
 				continue
 			}
 			for kk := s.RowPtr[m]; kk < s.RowPtr[m+1]; kk++ {
@@ -66,7 +94,7 @@ func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
 		}
 		start := len(ci)
 		for _, j := range touched {
-			if cnt[j] >= aggressivePaths {
+			if cnt[j] >= paths {
 				ci = append(ci, j)
 			}
 			cnt[j] = 0
@@ -87,11 +115,14 @@ func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
 			continue
 		}
 		lone := s2.RowPtr[ii+1] == s2.RowPtr[ii] && st2.RowPtr[ii+1] == st2.RowPtr[ii]
+		if lone {
+			nlone++
+		}
 		if state2[ii] != cPoint && !lone {
 			state[i] = fPoint
 		}
 	}
-	return state, first
+	return state, first, nlone
 }
 
 // multipass is the plan of a multipass interpolation (see

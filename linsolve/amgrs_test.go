@@ -52,6 +52,9 @@ func TestAMGClassical(t *testing.T) {
 		// the points and fills in: operator complexity 3.3; aggressively
 		// 1.6.
 		{"poisson 24³", laplaceND([]int{24, 24, 24}, nil), [3]int{11, 11, 11}, [3]float64{3.5, 1.7, 1.7}, false, 3},
+		// Line-like strong couplings: the aggressive split falls back to
+		// one path (A1).
+		{"aniso 1:1:100 24³", aniso3D(24, 100), [3]int{10, 15, 17}, [3]float64{3.3, 2.3, 1.7}, false, 3},
 		{"graph Laplacian", g, [3]int{11, 17, 17}, [3]float64{1.6, 1.1, 1.1}, true, 2},
 	}
 	for _, tc := range cases {
@@ -158,7 +161,8 @@ func TestClassicalSplitting(t *testing.T) {
 // interpolation against their definitions: the C-points are first-stage
 // C-points, far fewer of them (5-point Poisson: a quarter of the points
 // against a half), every F-point with a strong dependency is interpolated
-// (a non-empty row: the passes reach it), C-rows are unit rows, and where
+// (a non-empty row: the passes reach it) — also where the strong couplings
+// form lines and A2 alone would remove no C-point —, C-rows are unit rows, and where
 // every row sums to zero (the graph Laplacian) the interpolation
 // reproduces the constant (near a Dirichlet boundary it need not: a row
 // interpolated through a boundary row inherits its deficit).
@@ -167,6 +171,9 @@ func TestAggressiveSplitting(t *testing.T) {
 		"poisson 64²":     laplaceND([]int{64, 64}, nil),
 		"rotated 48²":     pde.RotatedQ1(48, math.Pi/6, 1e-3),
 		"graph Laplacian": pde.GraphLaplacian(2000, 0.05, rand.New(rand.NewPCG(2, 2))),
+		// Strong couplings along lines only: two first-stage C-points
+		// are joined by one path, and the split falls back to A1.
+		"aniso 1:1:100 12³": aniso3D(12, 100),
 	}
 	for name, a := range mats {
 		n := a.Dim()
