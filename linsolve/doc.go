@@ -30,7 +30,7 @@
 //     smoothed aggregation needs many iterations — rotated anisotropy on
 //     finite elements, coefficient jumps of 10⁴ across blocks —
 //     AMGSettings.Coarsening = AMGClassical (Ruge–Stüben, the finest level
-//     coarsened aggressively) keeps them at 8–19 up to 2·10⁶ unknowns, at
+//     coarsened aggressively) keeps them at 9–19 up to 2·10⁶ unknowns, at
 //     an operator complexity of 1.6–1.7 in 2D. IC(0) and
 //     SSOR remain for small systems; IC(0) shifts the diagonal when a pivot
 //     is not positive (IC0.Shift reports the shift), so it never fails on
