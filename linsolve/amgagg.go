@@ -29,31 +29,21 @@ const aggressivePaths = 2
 // or 1.81 with two aggressive levels). It also returns the first
 // splitting.
 func aggressiveSplit(s, st *sparse.CSR) (state, first []int8) {
-	state, first, lone := aggressiveSplitPaths(s, st, aggressivePaths)
-	if nc := countC(first); 2*lone > nc {
-		state, first, _ = aggressiveSplitPaths(s, st, 1)
+	first = rsSplit(s, st)
+	state, lone, nc1 := secondSplit(s, first, aggressivePaths)
+	if 2*lone > nc1 {
+		state, _, _ = secondSplit(s, first, 1)
 	}
 	return state, first
 }
 
-// countC returns the number of C-points of state.
-func countC(state []int8) int {
-	c := 0
-	for _, v := range state {
-		if v == cPoint {
-			c++
-		}
-	}
-	return c
-}
-
-// aggressiveSplitPaths is aggressiveSplit with paths strong paths
-// required; it also returns the number of first-stage C-points with no
-// second-stage connection.
-func aggressiveSplitPaths(s, st *sparse.CSR, paths int32) (state, first []int8, nlone int) {
+// secondSplit returns the splitting of aggressive coarsening that keeps
+// those first-stage C-points that the second Ruge–Stüben splitting, over
+// paths strong paths, makes C, with the number of first-stage C-points
+// and of those with no second-stage connection.
+func secondSplit(s *sparse.CSR, first []int8, paths int32) (state []int8, nlone, nc int) {
 	n := s.Dim()
-	state = rsSplit(s, st)
-	first = slices.Clone(state)
+	state = slices.Clone(first)
 	c1 := make([]int32, n) // first-stage C-points numbered, −1 otherwise
 	var nc1 int32
 	for i, v := range state {
@@ -122,7 +112,7 @@ func aggressiveSplitPaths(s, st *sparse.CSR, paths int32) (state, first []int8, 
 			state[i] = fPoint
 		}
 	}
-	return state, first, nlone
+	return state, nlone, int(nc1)
 }
 
 // multipass is the plan of a multipass interpolation (see
