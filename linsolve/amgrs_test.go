@@ -157,6 +157,36 @@ func TestClassicalSplitting(t *testing.T) {
 	}
 }
 
+// TestAMGPositiveMassHint: smoothed aggregation of the rotated
+// anisotropy (positive entries carry 14% of the off-diagonal mass) says
+// in its summary that classical coarsening suits the matrix; the
+// checkerboard (an M-matrix), classical coarsening and a user near-null
+// space get no such hint.
+func TestAMGPositiveMassHint(t *testing.T) {
+	rot := pde.RotatedQ1(32, math.Pi/6, 1e-3)
+	assert.InDelta(t, 0.14, positiveMass(rot), 0.01)
+	m, err := NewAMG(rot, nil)
+	require.NoError(t, err)
+	require.Len(t, m.Warnings(), 1)
+	assert.Contains(t, m.String(), "classical coarsening (AMGClassical")
+	ones := make([]float64, rot.Dim())
+	for i := range ones {
+		ones[i] = 1
+	}
+	for _, c := range []struct {
+		a *sparse.CSR
+		s *AMGSettings
+	}{
+		{checkerboard(t, 32, 1e4), nil},
+		{rot, &AMGSettings{Coarsening: AMGClassical}},
+		{rot, &AMGSettings{NearNullSpace: [][]float64{ones}}},
+	} {
+		m, err := NewAMG(c.a, c.s)
+		require.NoError(t, err)
+		assert.Empty(t, m.Warnings())
+	}
+}
+
 // TestAggressiveSplitting checks aggressive coarsening and multipass
 // interpolation against their definitions: the C-points are first-stage
 // C-points, far fewer of them (5-point Poisson: a quarter of the points
