@@ -327,8 +327,14 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if amg, ok := pc.(*linsolve.AMG); ok && *amgPrint {
-		fmt.Fprint(stderr, amg)
+	if amg, ok := pc.(*linsolve.AMG); ok {
+		if *amgPrint {
+			fmt.Fprint(stderr, amg) // warnings included
+		} else {
+			for _, w := range amg.Warnings() {
+				fmt.Fprintf(stderr, "pdekit: amg: warning: %s\n", w)
+			}
+		}
 	}
 	setup := time.Since(t0).Seconds()
 	x := make([]float64, r)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pdekit/pdekit/pde"
 	"github.com/pdekit/pdekit/sparse"
 )
 
@@ -98,6 +100,18 @@ func TestGenAndSolve(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.NotContains(t, errOut, "aggressive")
 	assert.Contains(t, out, "CONVERGED_RTOL")
+	assert.NotContains(t, errOut, "warning")
+	// AMG's warnings reach stderr without -amg-print: smoothed
+	// aggregation of rotated anisotropy suggests classical coarsening.
+	rot := filepath.Join(dir, "rot.mtx")
+	f, err := os.Create(rot)
+	require.NoError(t, err)
+	require.NoError(t, sparse.WriteMatrixMarket(f, pde.RotatedQ1(24, math.Pi/6, 1e-3), false))
+	require.NoError(t, f.Close())
+	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "CONVERGED_RTOL")
+	assert.Contains(t, errOut, "pdekit: amg: warning: positive off-diagonal entries")
 
 	// The direct solver, each ordering, to the rounding level.
 	for _, o := range []string{"nd", "md", "amd", "rcm", "natural"} {
