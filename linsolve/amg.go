@@ -68,9 +68,6 @@ const (
 	DefaultAMGTheta      = 0.08
 	DefaultAMGCoarseSize = 300
 	DefaultAMGMaxLevels  = 25
-	// DefaultAMGAggressive: classical coarsening coarsens the finest
-	// level aggressively.
-	DefaultAMGAggressive = 1
 )
 
 // AMGSettings configures NewAMG. A nil *AMGSettings, and every zero field,
@@ -97,16 +94,19 @@ type AMGSettings struct {
 	// Aggressive is the number of finest levels that classical
 	// coarsening coarsens aggressively: a second C/F splitting of the
 	// first one's C-points, two of them strongly connected when at least
-	// two strong paths of length ≤ 2 join them (Stüben's A2), with
-	// multipass interpolation on the finest level and two-stage
-	// interpolation (standard to the first splitting's C-points, then
-	// extended+i) on the levels below. It lowers the operator complexity:
-	// on the rotated anisotropy of experiments/amg at 1024², 2.26 with
-	// none (16 CG iterations), 1.66 with one (13), 1.49 with two (14;
-	// 14 from 256² to 1448²); on the graph Laplacian a second level costs
-	// iterations (512²: 19 → 36). Zero means DefaultAMGAggressive with
-	// AMGClassical; a negative value means none. It must be zero with
-	// AMGAggregation.
+	// two strong paths of length ≤ 2 join them (Stüben's A2; one path
+	// where that connects too few), with multipass interpolation on the
+	// finest level and two-stage interpolation (standard to the first
+	// splitting's C-points, then extended+i) on the levels below. It
+	// lowers the operator complexity: on the rotated anisotropy of
+	// experiments/amg at 1024², 2.26 with none (16 CG iterations), 1.66
+	// with one (13), 1.49 with two (14; 14 from 256² to 1448²). It costs
+	// convergence where the interpolation across strong coefficient jumps
+	// matters: the 10⁴ checkerboard needs 11 iterations without, 16 with
+	// one; a lognormal field of variance 5 on 96² 10–11 without, 18–26
+	// with one (depending on the numbering), 26–30 with two; the graph
+	// Laplacian at 512² 11, 19, 36. Zero, the default, means none, as in
+	// hypre and PyAMG; it must be zero with AMGAggregation.
 	Aggressive int
 	// Smoother is the relaxation; the zero value is AMGAuto.
 	Smoother AMGSmoother
@@ -274,14 +274,11 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
 	case o.Strength < AMGSymmetricStrength || o.Strength > AMGEvolutionStrength || (o.Strength != AMGSymmetricStrength && o.Coarsening == AMGClassical):
 		return nil, fmt.Errorf("%w: AMG: strength %d is not a smoothed-aggregation measure", ErrSettings, o.Strength)
-	case o.Aggressive != 0 && o.Coarsening != AMGClassical:
-		return nil, fmt.Errorf("%w: AMG: Aggressive = %d applies to classical coarsening only", ErrSettings, o.Aggressive)
+	case o.Aggressive < 0 || (o.Aggressive != 0 && o.Coarsening != AMGClassical):
+		return nil, fmt.Errorf("%w: AMG: Aggressive = %d (want ≥ 0; it applies to classical coarsening only)", ErrSettings, o.Aggressive)
 	}
 	if o.Coarsening == AMGClassical {
 		o.Theta = zeroDefault(o.Theta, DefaultAMGClassicalTheta)
-		if o.Aggressive == 0 {
-			o.Aggressive = DefaultAMGAggressive
-		}
 	} else {
 		o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
 	}
@@ -1407,7 +1404,7 @@ func (m *AMG) Update(a *sparse.CSR) error {
 			case lv.mp != nil:
 				lv.mp.fill(lv.p, lv.a, lv.cs, lv.state, lv.cidx)
 			default:
-				copy(lv.p.Val, lv.interpolation().Val)
+				classicalWeights(lv.p, lv.a, lv.cs, lv.state, lv.cidx)
 			}
 		} else {
 			lv.smoothP(lv.t, &k)
@@ -1703,7 +1700,7 @@ func (m *AMG) String() string {
 	}
 	if m.set.Coarsening == AMGClassical {
 		aggressive := ""
-		if k := min(max(m.set.Aggressive, 0), len(m.levels)-1); k > 0 {
+		if k := min(m.set.Aggressive, len(m.levels)-1); k > 0 {
 			aggressive = fmt.Sprintf(", aggressive coarsening on %d level(s)", k)
 		}
 		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)%s\n",

@@ -491,13 +491,12 @@ func newTwoStage(s *sparse.CSR, first []int8) *twoStage {
 // interpolation computes both factors for a and returns their product;
 // with dst non-nil (a product of earlier factors) it refills dst.
 func (ts *twoStage) interpolation(dst, a, s *sparse.CSR, state []int8, cidx []int32, nc int) *sparse.CSR {
-	p1 := classicalInterpolation(a, s, ts.first, ts.cidx1, ts.nc1)
 	p2 := extendedInterpolation(a, s, state, cidx, nc, ts.rows)
 	if dst == nil {
-		ts.p1, ts.p2 = p1, p2
-		return sparse.Mul(p1, p2)
+		ts.p1, ts.p2 = classicalInterpolation(a, s, ts.first, ts.cidx1, ts.nc1), p2
+		return sparse.Mul(ts.p1, p2)
 	}
-	copy(ts.p1.Val, p1.Val)
+	classicalWeights(ts.p1, a, s, ts.first, ts.cidx1)
 	copy(ts.p2.Val, p2.Val)
 	sparse.MulTo(dst, ts.p1, ts.p2)
 	return dst

@@ -51,7 +51,7 @@ func FuzzPreconditioners(f *testing.F) {
 			{CoarseSize: 2},
 			{CoarseSize: 2, Strength: AMGEvolutionStrength},
 			{CoarseSize: 2, Coarsening: AMGClassical, Aggressive: 3},
-			{CoarseSize: 2, Coarsening: AMGClassical, Aggressive: -1},
+			{CoarseSize: 2, Coarsening: AMGClassical},
 		} {
 			m, err := NewAMG(a, &set)
 			if err != nil {

@@ -235,7 +235,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
 	amgStrength := fs.String("amg-strength", "symmetric", "-pc amg, aggregation: strength measure symmetric (θ-scaled entries) or evolution (Olson–Schroder–Tuminaro; coefficient jumps)")
-	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (0: the default, 1; -1: none)")
+	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (default 0: none; 2 suits rotated anisotropy)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
 	drop := fs.Float64("drop", linsolve.DefaultILUTDropTol, "-pc ilut: drop tolerance τ (multipliers below τ, U entries below τ·mean|a_i| are dropped; 0 keeps all)")
@@ -284,8 +284,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if !(*amgTheta >= 0 && *amgTheta < 1) || *amgSweeps < 0 {
 		return errUsage{fmt.Errorf("solve: -amg-theta %v must be in [0, 1) and -amg-sweeps non-negative", *amgTheta)}
 	}
-	if *amgAggressive != 0 && amgCo != linsolve.AMGClassical {
-		return errUsage{errors.New("solve: -amg-aggressive applies to -amg-coarsening classical")}
+	if *amgAggressive < 0 || (*amgAggressive != 0 && amgCo != linsolve.AMGClassical) {
+		return errUsage{errors.New("solve: -amg-aggressive must be ≥ 0 and applies to -amg-coarsening classical")}
 	}
 	amgSt, err := linsolve.ParseAMGStrength(*amgStrength)
 	if err != nil {

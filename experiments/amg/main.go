@@ -1,6 +1,7 @@
 // Command amg measures algebraic multigrid on matrices built to stress it,
 // smoothed aggregation (amg; amg-evo with the evolution strength measure)
-// and classical Ruge–Stüben (amg-rs), against
+// and classical Ruge–Stüben (amg-rs; amg-rs1 and amg-rs2 with one or two
+// aggressively coarsened levels), against
 // geometric multigrid (where the unknowns sit on a grid in grid
 // order), IC(0), plain CG and the sparse direct solver: iterations to a
 // true relative residual of 1e-8, setup and solve seconds, against n.
@@ -47,7 +48,7 @@ import (
 // families lists the family names; methods the solver rows.
 var (
 	families = []string{"darcy-perm", "aniso3d", "rotated", "checker", "graph"}
-	methods  = []string{"amg", "amg-evo", "amg-rs", "mg", "ic0", "cg", "direct"}
+	methods  = []string{"amg", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2", "mg", "ic0", "cg", "direct"}
 )
 
 // Grids (N per dimension) by family: quick and -full.
@@ -187,7 +188,8 @@ func run(cfg config, stdout, stderr io.Writer) error {
 
 // solve runs method m on sys: CG preconditioned by AMG (smoothed
 // aggregation, with the evolution measure for amg-evo, or classical for
-// amg-rs), geometric MG or
+// amg-rs, aggressively on one or two levels for amg-rs1, amg-rs2),
+// geometric MG or
 // IC(0), plain CG, or the direct solver.
 func solve(m string, sys system, cgCap int) (Run, error) {
 	n := sys.a.Dim()
@@ -196,13 +198,14 @@ func solve(m string, sys system, cgCap int) (Run, error) {
 	var pc linsolve.Preconditioner
 	var err error
 	switch m {
-	case "amg", "amg-evo", "amg-rs":
+	case "amg", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2":
 		var set *linsolve.AMGSettings
 		switch m {
 		case "amg-evo":
 			set = &linsolve.AMGSettings{Strength: linsolve.AMGEvolutionStrength}
-		case "amg-rs":
-			set = &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical}
+		case "amg-rs", "amg-rs1", "amg-rs2":
+			levels := map[string]int{"amg-rs": 0, "amg-rs1": 1, "amg-rs2": 2}[m]
+			set = &linsolve.AMGSettings{Coarsening: linsolve.AMGClassical, Aggressive: levels}
 		}
 		var amg *linsolve.AMG
 		if amg, err = linsolve.NewAMG(sys.a, set); err == nil {
