@@ -223,29 +223,11 @@ func multipassInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int
 				}
 			}
 		}
-		slices.Sort(bc[start:])
 		rowAt[i], rowLen[i] = start, int32(len(bc)-start)
 	}
-	rp := make([]int, n+1)
-	for i := range n {
-		l := int(rowLen[i])
-		if state[i] == cPoint {
-			l = 1
-		}
-		rp[i+1] = rp[i] + l
-	}
-	ci := make([]int32, rp[n])
-	for i := range n {
-		if state[i] == cPoint {
-			ci[rp[i]] = cidx[i]
-			continue
-		}
-		copy(ci[rp[i]:rp[i+1]], bc[rowAt[i]:rowAt[i]+int(rowLen[i])])
-	}
-	pm, err := sparse.NewCSR(n, nc, rp, ci, make([]float64, rp[n]))
-	if err != nil {
-		panic("linsolve: AMG multipass interpolation: " + err.Error())
-	}
+	pm := prolongatorPattern(state, cidx, nc, func(ci []int32, i int) []int32 {
+		return append(ci, bc[rowAt[i]:rowAt[i]+int(rowLen[i])]...)
+	})
 	mp.fill(pm, a, s, state, cidx)
 	return pm
 }
@@ -437,20 +419,11 @@ func extendedInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int,
 		if d == 0 || (d > 0) != (diag[i] > 0) {
 			d = diag[i]
 		}
+		// The row in increasing coarse index.
+		slices.SortFunc(hat, func(x, y int32) int { return int(cidx[x] - cidx[y]) })
 		for _, j := range hat {
 			ci = append(ci, cidx[j])
 			val = append(val, -num[j]/d)
-		}
-		// Sort the row by coarse index (insertion sort; rows are short).
-		seg := ci[rp[r]:]
-		vs := val[rp[r]:]
-		for q := 1; q < len(seg); q++ {
-			c, v := seg[q], vs[q]
-			t := q
-			for ; t > 0 && seg[t-1] > c; t-- {
-				seg[t], vs[t] = seg[t-1], vs[t-1]
-			}
-			seg[t], vs[t] = c, v
 		}
 		rp[r+1] = len(ci)
 	}

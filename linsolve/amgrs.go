@@ -287,42 +287,40 @@ func coarseNumbering(s *sparse.CSR, state []int8) ([]int32, int) {
 // exactly. The pattern depends on s and state alone (a weight that
 // cancels to zero is kept), so AMG.Update can refill P for new values.
 func classicalInterpolation(a, s *sparse.CSR, state []int8, cidx []int32, nc int) *sparse.CSR {
-	n := a.Dim()
-	// The pattern: a C-row is its coarse unknown, an F-row its strong
-	// C-neighbours' in increasing order.
-	rp := make([]int, n+1)
-	for i := range n {
-		l := 1
-		if state[i] != cPoint {
-			l = 0
-			for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
-				if state[s.ColIdx[k]] == cPoint {
-					l++
-				}
-			}
-		}
-		rp[i+1] = rp[i] + l
-	}
-	ci := make([]int32, rp[n])
-	for i := range n {
-		if state[i] == cPoint {
-			ci[rp[i]] = cidx[i]
-			continue
-		}
-		q := rp[i]
+	// An F-row's pattern: its strong C-neighbours.
+	p := prolongatorPattern(state, cidx, nc, func(ci []int32, i int) []int32 {
 		for k := s.RowPtr[i]; k < s.RowPtr[i+1]; k++ {
 			if j := s.ColIdx[k]; state[j] == cPoint {
-				ci[q] = cidx[j]
-				q++
+				ci = append(ci, cidx[j])
 			}
 		}
-		slices.Sort(ci[rp[i]:rp[i+1]])
-	}
-	p, err := sparse.NewCSR(n, nc, rp, ci, make([]float64, rp[n]))
-	if err != nil {
-		panic("linsolve: AMG classical interpolation: " + err.Error())
-	}
+		return ci
+	})
 	classicalWeights(p, a, s, state, cidx)
+	return p
+}
+
+// prolongatorPattern returns a prolongator pattern of the splitting
+// state with zero values: a C-point's row is its coarse unknown cidx[i]
+// of nc, an F-point's the coarse unknowns fRow appends to ci for it,
+// sorted.
+func prolongatorPattern(state []int8, cidx []int32, nc int, fRow func(ci []int32, i int) []int32) *sparse.CSR {
+	n := len(state)
+	rp := make([]int, n+1)
+	ci := make([]int32, 0, n)
+	for i := range n {
+		if state[i] == cPoint {
+			ci = append(ci, cidx[i])
+		} else {
+			ci = fRow(ci, i)
+			slices.Sort(ci[rp[i]:])
+		}
+		rp[i+1] = len(ci)
+	}
+	p, err := sparse.NewCSR(n, nc, rp, ci, make([]float64, len(ci)))
+	if err != nil {
+		panic("linsolve: AMG interpolation pattern: " + err.Error())
+	}
 	return p
 }
 
