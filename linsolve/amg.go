@@ -83,8 +83,8 @@ type AMGSettings struct {
 	// (PyAMG's and PETSc GAMG's default). Must be below 1.
 	Theta float64
 	// Strength is smoothed aggregation's strength-of-connection measure;
-	// the zero value is AMGSymmetricStrength. It must be zero with
-	// AMGClassical.
+	// the zero value is AMGAutoStrength (symmetric on the finest level,
+	// evolution below). It must be zero with AMGClassical.
 	Strength AMGStrength
 	// Coarsening is how coarse levels are built; the zero value is
 	// AMGAggregation (smoothed aggregation). With AMGClassical a zero
@@ -240,6 +240,12 @@ type AMG struct {
 	// the filtered matrix because the unfiltered Galerkin product would
 	// fill in (more than 3× the fine level's entries per row).
 	autoFiltered int
+	// contrast is the largest ratio of neighbouring diagonal entries of
+	// the finest level, measured for AMGAutoStrength; coarseEvolution
+	// says whether it exceeded evolutionContrast, so that the coarse
+	// levels use the evolution measure.
+	contrast        float64
+	coarseEvolution bool
 }
 
 var _ Preconditioner = (*AMG)(nil)
@@ -272,8 +278,10 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: unknown coarsening %d", ErrSettings, o.Coarsening)
 	case o.Coarsening == AMGClassical && (o.NearNullSpace != nil || o.Filter):
 		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
-	case o.Strength < AMGSymmetricStrength || o.Strength > AMGEvolutionStrength || (o.Strength != AMGSymmetricStrength && o.Coarsening == AMGClassical):
-		return nil, fmt.Errorf("%w: AMG: strength %d is not a smoothed-aggregation measure", ErrSettings, o.Strength)
+	case o.Strength < AMGAutoStrength || o.Strength > AMGEvolutionStrength:
+		return nil, fmt.Errorf("%w: AMG: unknown strength measure %d", ErrSettings, o.Strength)
+	case o.Strength != AMGAutoStrength && o.Coarsening == AMGClassical:
+		return nil, fmt.Errorf("%w: AMG: strength %v is a smoothed-aggregation measure; classical coarsening uses its own (leave Strength zero)", ErrSettings, o.Strength)
 	case o.Aggressive < 0 || (o.Aggressive != 0 && o.Coarsening != AMGClassical):
 		return nil, fmt.Errorf("%w: AMG: Aggressive = %d (want ≥ 0; it applies to classical coarsening only)", ErrSettings, o.Aggressive)
 	}
@@ -318,6 +326,10 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	// Symmetry survives the renumbering, and the banded matrix is the
 	// faster one to test (the scattered one took 0.57 s at 1M rows).
 	m.symmetric = a.IsSymmetric(o.SymmetryTol)
+	if o.Coarsening == AMGAggregation && o.Strength == AMGAutoStrength {
+		m.contrast = diagonalContrast(a)
+		m.coarseEvolution = m.contrast > evolutionContrast
+	}
 	if o.Coarsening == AMGAggregation && o.NearNullSpace == nil {
 		if f := positiveMass(a); f > positiveMassHint {
 			m.warnings = append(m.warnings, fmt.Sprintf("positive off-diagonal entries carry %.0f%% of the off-diagonal mass (rotated anisotropy, distorted elements): smoothed aggregation may need many iterations; classical coarsening (AMGClassical, -amg-coarsening classical) suits such matrices", 100*f))
@@ -388,7 +400,7 @@ func (m *AMG) build(a *sparse.CSR, b [][]float64) error {
 		// sequential, are built (at 1024² it was a sixth of the setup).
 		estimated := lv.estimateAside()
 		var s *sparse.CSR
-		if o.Strength == AMGEvolutionStrength {
+		if o.Strength == AMGEvolutionStrength || (m.coarseEvolution && len(m.levels) > 0) {
 			// The evolution measure needs the estimate first.
 			estimated()
 			at := a
@@ -1707,7 +1719,12 @@ func (m *AMG) String() string {
 			sym, m.set.Theta, m.smoother, m.sweeps, aggressive)
 	} else {
 		strength := fmt.Sprintf("θ = %g", m.set.Theta)
-		if m.set.Strength == AMGEvolutionStrength {
+		switch m.set.Strength {
+		case AMGAutoStrength:
+			if m.coarseEvolution {
+				strength = fmt.Sprintf("θ = %g on level 0, evolution strength below (neighbouring diagonal entries differ up to %.3g×)", m.set.Theta, m.contrast)
+			}
+		case AMGEvolutionStrength:
 			strength = "evolution strength"
 		}
 		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, %s, %s smoother (%d), near-null space %d vector(s)%s\n",

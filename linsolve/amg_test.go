@@ -37,21 +37,25 @@ func TestAMGPCG(t *testing.T) {
 		name  string
 		a     *sparse.CSR
 		bound int
+		oc    float64 // operator complexity
 	}{
-		{"poisson 64²", laplaceND([]int{64, 64}, nil), 14},
-		{"poisson 128²", laplaceND([]int{128, 128}, nil), 15},
-		{"poisson 64² permuted", permuted(laplaceND([]int{64, 64}, nil), 7), 22},
-		// White-noise coefficients, contrast up to e¹² between neighbours.
-		{"random coefficient 64²", laplaceND([]int{64, 64}, func(i int) float64 { return field[i] }), 30},
-		{"poisson 20³", laplaceND([]int{20, 20, 20}, nil), 14},
+		{"poisson 64²", laplaceND([]int{64, 64}, nil), 14, 1.8},
+		{"poisson 128²", laplaceND([]int{128, 128}, nil), 15, 1.8},
+		{"poisson 64² permuted", permuted(laplaceND([]int{64, 64}, nil), 7), 22, 1.8},
+		// White-noise coefficients, contrast up to e¹² between
+		// neighbours: the evolution measure on the coarse levels keeps
+		// smaller aggregates (22 iterations, complexity 1.98; the
+		// symmetric measure on every level: 23, 1.70).
+		{"random coefficient 64²", laplaceND([]int{64, 64}, func(i int) float64 { return field[i] }), 30, 2.1},
+		{"poisson 20³", laplaceND([]int{20, 20, 20}, nil), 14, 1.8},
 		// An even grid, where a structured power-iteration start misses
 		// the top of the spectrum (18 iterations here with one, 30 at 64³).
-		{"poisson 40³", laplaceND([]int{40, 40, 40}, nil), 14},
+		{"poisson 40³", laplaceND([]int{40, 40, 40}, nil), 14, 1.8},
 	}
 	for _, tc := range cases {
 		m := checkAMGPCG(t, tc.name, tc.a, nil, onesRHS(tc.a.Dim()), tc.bound)
 		assert.Greater(t, m.Levels(), 1, tc.name)
-		assert.LessOrEqual(t, m.OperatorComplexity(), 1.8, tc.name)
+		assert.LessOrEqual(t, m.OperatorComplexity(), tc.oc, tc.name)
 	}
 }
 

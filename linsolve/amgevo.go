@@ -12,42 +12,90 @@ import (
 type AMGStrength int
 
 const (
+	// AMGAutoStrength, the default, is the symmetric measure, and on a
+	// matrix with coefficient jumps — two neighbours whose diagonal
+	// entries differ by more than evolutionContrast (20×) — the
+	// evolution measure on every level but the finest. The finest
+	// level's entries are the coefficients themselves, and the symmetric
+	// measure separates strong from weak there at a fraction of the
+	// evolution measure's cost; the Galerkin operators below mix the
+	// smoothed basis functions across the jumps, so that a large entry
+	// no longer means a smooth coupling and aggregates of the symmetric
+	// measure straddle them. On the 10⁴ checkerboard of experiments/amg
+	// (diagonal ratio 1250) CG needs 13, 14, 16, 17, 18 iterations from
+	// 128² to 1448² (symmetric on every level: 15, 15, 23, 25, 24); on a
+	// 10³ one (ratio 126) 17, 19, 20 from 256² to 1024² (18, 24, 23).
+	// Smooth coefficients (pdekit's Darcy fields: ratio 1.01–1.12),
+	// constant ones, graph Laplacians (ratios up to 11 on the random
+	// geometric graphs) and a 10² checkerboard (ratio 13; 18, 21, 24
+	// iterations, the evolution measure on every level 14, 17, 16) keep
+	// the symmetric measure, whose setup is 10–40% cheaper than with the
+	// evolution measure below for the same counts on the smooth ones. On
+	// white-noise coefficients (contrast up to e¹² between neighbours)
+	// the evolution measure below keeps smaller aggregates: at 256²
+	// operator complexity 2.34 against 1.74, 37 iterations either way.
+	AMGAutoStrength AMGStrength = iota
 	// AMGSymmetricStrength: j is a strong neighbour of i when
 	// |a_ij|/√|a_ii·a_jj| is at least θ times the largest such value of
-	// row i or row j (see AMGSettings.Theta).
-	AMGSymmetricStrength AMGStrength = iota
+	// row i or row j (see AMGSettings.Theta), on every level.
+	AMGSymmetricStrength
 	// AMGEvolutionStrength is the evolution measure of Olson, Schroder
-	// and Tuminaro (2010): z = (I − D⁻¹A/ρ)²·e_i, two damped Jacobi steps
-	// from a unit vector at i, and j is strong for i when z_j is close to
-	// z_i, so that the near-null space (the constant) approximates z well
-	// on the pair — the measure |1 − z_i/z_j| is at most 2 times its row's
-	// smallest (pairs of opposite signs are weak). It follows the
-	// directions that smoothing does not damp rather than the size of the
-	// entries, which keeps aggregates from straddling coefficient jumps:
-	// on the 10⁴ checkerboard CG needs 15, 17, 19 iterations at 256²,
-	// 512², 1024² (symmetric strength: 15, 23, 25). It ignores Theta, and
-	// costs a masked sparse product per level (setup 1.5–2× longer).
+	// and Tuminaro (2010) on every level: z = (I − D⁻¹A/ρ)²·e_i, two
+	// damped Jacobi steps from a unit vector at i, and j is strong for i
+	// when z_j is close to z_i, so that the near-null space (the
+	// constant) approximates z well on the pair — the measure
+	// |1 − z_i/z_j| is at most 2 times its row's smallest (pairs of
+	// opposite signs are weak). It follows the directions that smoothing
+	// does not damp rather than the size of the entries, which keeps
+	// aggregates from straddling coefficient jumps. It ignores Theta, and
+	// costs a masked sparse product per level (on the finest level, setup
+	// 1.5–2× longer than AMGAutoStrength).
 	AMGEvolutionStrength
 )
 
 // String returns the measure's name as the -amg-strength flag spells it.
 func (s AMGStrength) String() string {
-	if s == AMGEvolutionStrength {
+	switch s {
+	case AMGSymmetricStrength:
+		return "symmetric"
+	case AMGEvolutionStrength:
 		return "evolution"
 	}
-	return "symmetric"
+	return "auto"
 }
 
-// ParseAMGStrength returns the measure named by s ("symmetric" or
-// "evolution").
+// ParseAMGStrength returns the measure named by s ("auto", "symmetric"
+// or "evolution").
 func ParseAMGStrength(s string) (AMGStrength, error) {
-	switch s {
-	case "symmetric":
-		return AMGSymmetricStrength, nil
-	case "evolution":
-		return AMGEvolutionStrength, nil
+	for _, v := range []AMGStrength{AMGAutoStrength, AMGSymmetricStrength, AMGEvolutionStrength} {
+		if v.String() == s {
+			return v, nil
+		}
 	}
-	return 0, fmt.Errorf("linsolve: unknown AMG strength %q (want symmetric or evolution)", s)
+	return 0, fmt.Errorf("linsolve: unknown AMG strength %q (want auto, symmetric or evolution)", s)
+}
+
+// evolutionContrast is the ratio of neighbouring diagonal entries above
+// which AMGAutoStrength uses the evolution measure on the coarse levels.
+const evolutionContrast = 20
+
+// diagonalContrast returns the largest ratio max(a_ii/a_jj, a_jj/a_ii)
+// over the off-diagonal entries a_ij of a (1 for a diagonal matrix); the
+// diagonal must be positive.
+func diagonalContrast(a *sparse.CSR) float64 {
+	d := a.DiagTo(nil)
+	n := a.Dim()
+	part := []float64{1, 1} // the two halves' maxima
+	splitRows(n, func(lo, hi int) {
+		c := 1.0
+		for i := lo; i < hi; i++ {
+			for k := a.RowPtr[i]; k < a.RowPtr[i+1]; k++ {
+				c = max(c, d[i]/d[a.ColIdx[k]], d[a.ColIdx[k]]/d[i])
+			}
+		}
+		part[min(lo, 1)] = c
+	})
+	return max(part[0], part[1])
 }
 
 // evolutionEpsilon is the drop ratio of the evolution measure: j is

@@ -112,34 +112,67 @@ func absInt(x int) int {
 }
 
 // TestAMGEvolution: on the 10⁴ checkerboard, where aggregates of the
-// symmetric measure straddle the coefficient jumps (CG: 15, 23, 25
-// iterations at 256², 512², 1024²), smoothed aggregation with the
-// evolution measure needs 15, 17, 19 (bounds one above); GMRES with it
-// converges on convection–diffusion; it is refused with classical
-// coarsening, and its name parses.
+// symmetric measure straddle the coefficient jumps on the coarse levels
+// (CG: 15, 23 iterations at 256², 512² with it on every level), the
+// default — symmetric on the finest level, evolution below — needs
+// 14, 16 and the evolution measure on every level 15, 17 (bounds
+// one above); constant coefficients keep the symmetric measure; GMRES
+// with the evolution measure converges on convection–diffusion; both are
+// refused with classical coarsening, and their names parse.
 func TestAMGEvolution(t *testing.T) {
-	set := &AMGSettings{Strength: AMGEvolutionStrength}
-	for _, c := range []struct{ n, bound int }{{256, 16}, {512, 18}} {
+	sym := &AMGSettings{Strength: AMGSymmetricStrength}
+	for _, c := range []struct {
+		set      *AMGSettings
+		n, bound int
+		summary  string
+	}{
+		{nil, 256, 15, "evolution strength below"},
+		{nil, 512, 17, "evolution strength below"},
+		{&AMGSettings{Strength: AMGEvolutionStrength}, 256, 16, "AMG (smoothed aggregation), symmetric matrix, evolution strength"},
+		{&AMGSettings{Strength: AMGEvolutionStrength}, 512, 18, "AMG (smoothed aggregation), symmetric matrix, evolution strength"},
+	} {
 		a := checkerboard(t, c.n, 1e4)
-		m := checkAMGPCG(t, "checkerboard", a, set, onesRHS(a.Dim()), c.bound)
-		assert.Contains(t, m.String(), "evolution strength")
+		m := checkAMGPCG(t, "checkerboard", a, c.set, onesRHS(a.Dim()), c.bound)
+		assert.Contains(t, m.String(), c.summary)
 		assert.LessOrEqual(t, m.OperatorComplexity(), 1.6)
+		if c.n == 512 && c.set == nil {
+			// The symmetric measure on every level needs more.
+			ms, err := NewAMG(a, sym)
+			require.NoError(t, err)
+			x := make([]float64, a.Dim())
+			res, err := (&CG{}).Solve(x, a, onesRHS(a.Dim()), &Settings{Preconditioner: ms})
+			require.NoError(t, err)
+			assert.Greater(t, res.Iterations, c.bound, "symmetric measure on every level")
+		}
 	}
 	// A nonsymmetric matrix (convection–diffusion): the measure runs on
 	// the columns, the graph is symmetrised, and GMRES converges.
-	checkConvectionGMRES(t, set)
+	checkConvectionGMRES(t, &AMGSettings{Strength: AMGEvolutionStrength})
+	// Constant coefficients keep the symmetric measure on every level;
+	// the contrast is the largest ratio of neighbouring diagonal entries.
+	m, err := NewAMG(laplaceND([]int{32, 32}, nil), nil)
+	require.NoError(t, err)
+	assert.NotContains(t, m.String(), "evolution")
+	tr := sparse.NewTriplet(3, 3, 7)
+	for _, e := range [][3]float64{{0, 0, 1}, {0, 1, -1}, {1, 0, -1}, {1, 1, 50}, {1, 2, -2}, {2, 1, -2}, {2, 2, 4}} {
+		tr.Append(int(e[0]), int(e[1]), e[2])
+	}
+	assert.Equal(t, 50.0, diagonalContrast(tr.ToCSR()))
+	assert.Equal(t, 1.0, diagonalContrast(sparse.Identity(4)))
 	for _, s := range []AMGSettings{
 		{Strength: AMGEvolutionStrength, Coarsening: AMGClassical},
+		{Strength: AMGSymmetricStrength, Coarsening: AMGClassical},
 		{Strength: 5},
+		{Strength: -1},
 	} {
 		_, err := NewAMG(laplaceND([]int{8, 8}, nil), &s)
 		assert.ErrorIs(t, err, ErrSettings)
 	}
-	for _, name := range []string{"symmetric", "evolution"} {
+	for _, name := range []string{"auto", "symmetric", "evolution"} {
 		st, err := ParseAMGStrength(name)
 		require.NoError(t, err)
 		assert.Equal(t, name, st.String())
 	}
-	_, err := ParseAMGStrength("ode")
+	_, err = ParseAMGStrength("ode")
 	assert.Error(t, err)
 }

@@ -234,7 +234,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
 	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
-	amgStrength := fs.String("amg-strength", "symmetric", "-pc amg, aggregation: strength measure symmetric (θ-scaled entries) or evolution (Olson–Schroder–Tuminaro; coefficient jumps)")
+	amgStrength := fs.String("amg-strength", "auto", "-pc amg, aggregation: strength measure auto (symmetric on the finest level, evolution below), symmetric (θ-scaled entries) or evolution (Olson–Schroder–Tuminaro) on every level")
 	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (default 0: none; 2 suits rotated anisotropy)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
 	amgPrint := fs.Bool("amg-print", false, "-pc amg: print the hierarchy (levels, rows, nonzeros, complexities) on stderr")
@@ -291,7 +291,7 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return errUsage{err}
 	}
-	if amgSt != linsolve.AMGSymmetricStrength && amgCo == linsolve.AMGClassical {
+	if amgSt != linsolve.AMGAutoStrength && amgCo == linsolve.AMGClassical {
 		return errUsage{errors.New("solve: -amg-strength applies to -amg-coarsening aggregation")}
 	}
 	dims, err := parseGrid(*gridFlag)

@@ -44,6 +44,7 @@ func TestRunTiny(t *testing.T) {
 	for _, f := range families {
 		assert.True(t, seen[f+"/amg"], f)
 		assert.True(t, seen[f+"/amg-rs"], f)
+		assert.True(t, seen[f+"/amg-sym"], f)
 		assert.True(t, seen[f+"/amg-evo"], f)
 		assert.True(t, seen[f+"/amg-rs2"], f)
 		assert.FileExists(t, filepath.Join(dir, f+"-iterations.png"))
