@@ -1722,7 +1722,7 @@ func (m *AMG) String() string {
 		switch m.set.Strength {
 		case AMGAutoStrength:
 			if m.coarseEvolution {
-				strength = fmt.Sprintf("θ = %g on level 0, evolution strength below (neighbouring diagonal entries differ up to %.3g×)", m.set.Theta, m.contrast)
+				strength = fmt.Sprintf("θ = %g on level 0, evolution strength below (neighbouring diagonal entries differ up to %.4g×)", m.set.Theta, m.contrast)
 			}
 		case AMGEvolutionStrength:
 			strength = "evolution strength"
