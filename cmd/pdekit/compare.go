@@ -40,7 +40,7 @@ type compareRow struct {
 // the Krylov methods that fit the matrix (CG and its preconditioners for
 // a symmetric matrix, GMRES and BiCGStab for any) and the direct solve.
 // "amg-evo" is smoothed-aggregation AMG with the evolution strength
-// measure, "amg-rs" AMG with classical (Ruge–Stüben) coarsening and
+// measure on every level, "amg-rs" AMG with classical (Ruge–Stüben) coarsening and
 // "amg-rs2" the same with two aggressively coarsened levels.
 func compareCandidates(symmetric, grid bool) [][2]string {
 	var c [][2]string
