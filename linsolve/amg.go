@@ -87,9 +87,11 @@ type AMGSettings struct {
 	// evolution below). It must be zero with AMGClassical.
 	Strength AMGStrength
 	// Coarsening is how coarse levels are built; the zero value is
-	// AMGAggregation (smoothed aggregation). With AMGClassical a zero
-	// Theta means DefaultAMGClassicalTheta, and NearNullSpace and Filter
-	// must be unset.
+	// AMGAutoCoarsening (smoothed aggregation, or classical on matrices
+	// with many positive off-diagonal entries; see there). With
+	// AMGClassical a zero Theta means DefaultAMGClassicalTheta, and
+	// NearNullSpace and Filter must be unset; with AMGAutoCoarsening a
+	// nonzero Theta applies to whichever is chosen.
 	Coarsening AMGCoarsening
 	// Aggressive is the number of finest levels that classical
 	// coarsening coarsens aggressively: a second C/F splitting of the
@@ -246,6 +248,8 @@ type AMG struct {
 	// levels use the evolution measure.
 	contrast        float64
 	coarseEvolution bool
+	// auto says why AMGAutoCoarsening chose classical coarsening.
+	auto string
 }
 
 var _ Preconditioner = (*AMG)(nil)
@@ -274,7 +278,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: Sweeps = %d (want 0…%d); CoarseSize, MaxLevels and SymmetryTol must not be negative", ErrSettings, o.Sweeps, MaxSmoothingSteps)
 	case o.Smoother < AMGAuto || o.Smoother > AMGJacobi:
 		return nil, fmt.Errorf("%w: AMG: unknown smoother %d", ErrSettings, o.Smoother)
-	case o.Coarsening < AMGAggregation || o.Coarsening > AMGClassical:
+	case o.Coarsening < AMGAutoCoarsening || o.Coarsening > AMGClassical:
 		return nil, fmt.Errorf("%w: AMG: unknown coarsening %d", ErrSettings, o.Coarsening)
 	case o.Coarsening == AMGClassical && (o.NearNullSpace != nil || o.Filter):
 		return nil, fmt.Errorf("%w: AMG: NearNullSpace and Filter apply to smoothed aggregation, not to classical coarsening", ErrSettings)
@@ -284,11 +288,6 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 		return nil, fmt.Errorf("%w: AMG: strength %v is a smoothed-aggregation measure; classical coarsening uses its own (leave Strength zero)", ErrSettings, o.Strength)
 	case o.Aggressive < 0 || (o.Aggressive != 0 && o.Coarsening != AMGClassical):
 		return nil, fmt.Errorf("%w: AMG: Aggressive = %d (want ≥ 0; it applies to classical coarsening only)", ErrSettings, o.Aggressive)
-	}
-	if o.Coarsening == AMGClassical {
-		o.Theta = zeroDefault(o.Theta, DefaultAMGClassicalTheta)
-	} else {
-		o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
 	}
 	if o.CoarseSize == 0 {
 		o.CoarseSize = DefaultAMGCoarseSize
@@ -326,13 +325,31 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 	// Symmetry survives the renumbering, and the banded matrix is the
 	// faster one to test (the scattered one took 0.57 s at 1M rows).
 	m.symmetric = a.IsSymmetric(o.SymmetryTol)
+	mass := -1.0 // the positive off-diagonal mass, when measured
+	if o.Coarsening == AMGAutoCoarsening {
+		o.Coarsening = AMGAggregation
+		if o.NearNullSpace == nil && !o.Filter && o.Strength == AMGAutoStrength && m.symmetric {
+			if mass = positiveMass(a); mass > classicalPositiveMass {
+				o.Coarsening = AMGClassical
+				m.auto = fmt.Sprintf("classical coarsening chosen: positive off-diagonal entries carry %.0f%% of the off-diagonal mass (AMGAggregation, -amg-coarsening aggregation, forces smoothed aggregation)", 100*mass)
+			}
+		}
+	}
+	if o.Coarsening == AMGClassical {
+		o.Theta = zeroDefault(o.Theta, DefaultAMGClassicalTheta)
+	} else {
+		o.Theta = zeroDefault(o.Theta, DefaultAMGTheta)
+	}
 	if o.Coarsening == AMGAggregation && o.Strength == AMGAutoStrength {
 		m.contrast = diagonalContrast(a)
 		m.coarseEvolution = m.contrast > evolutionContrast
 	}
 	if o.Coarsening == AMGAggregation && o.NearNullSpace == nil {
-		if f := positiveMass(a); f > positiveMassHint {
-			m.warnings = append(m.warnings, fmt.Sprintf("positive off-diagonal entries carry %.0f%% of the off-diagonal mass (rotated anisotropy, distorted elements): smoothed aggregation may need many iterations; classical coarsening (AMGClassical, -amg-coarsening classical) suits such matrices", 100*f))
+		if mass < 0 {
+			mass = positiveMass(a)
+		}
+		if mass > classicalPositiveMass {
+			m.warnings = append(m.warnings, fmt.Sprintf("positive off-diagonal entries carry %.0f%% of the off-diagonal mass (rotated anisotropy, distorted elements): smoothed aggregation may need many iterations; classical coarsening (AMGClassical, -amg-coarsening classical) suits such matrices", 100*mass))
 		}
 	}
 	m.smoother = o.Smoother
@@ -520,10 +537,10 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	return ac, true
 }
 
-// positiveMassHint is the share of the off-diagonal mass in positive
-// entries above which smoothed aggregation's summary suggests classical
-// coarsening.
-const positiveMassHint = 0.05
+// classicalPositiveMass is the share of the off-diagonal mass in positive
+// entries above which AMGAutoCoarsening chooses classical coarsening and
+// smoothed aggregation's summary suggests it.
+const classicalPositiveMass = 0.08
 
 // positiveMass returns Σ_{a_ij > 0, i ≠ j} a_ij / Σ_{i ≠ j} |a_ij| (0 for
 // a diagonal matrix).
@@ -1729,6 +1746,9 @@ func (m *AMG) String() string {
 		}
 		fmt.Fprintf(&sb, "AMG (smoothed aggregation), %s matrix, %s, %s smoother (%d), near-null space %d vector(s)%s\n",
 			sym, strength, m.smoother, m.sweeps, max(1, len(m.set.NearNullSpace)), filter)
+	}
+	if m.auto != "" {
+		fmt.Fprintf(&sb, "%s\n", m.auto)
 	}
 	fmt.Fprintf(&sb, "levels %d, operator complexity %.3f, grid complexity %.3f\n", len(m.levels), m.OperatorComplexity(), m.GridComplexity())
 	if m.perm != nil {

@@ -157,34 +157,89 @@ func TestClassicalSplitting(t *testing.T) {
 	}
 }
 
-// TestAMGPositiveMassHint: smoothed aggregation of the rotated
-// anisotropy (positive entries carry 14% of the off-diagonal mass) says
-// in its summary that classical coarsening suits the matrix; the
-// checkerboard (an M-matrix), classical coarsening and a user near-null
-// space get no such hint.
-func TestAMGPositiveMassHint(t *testing.T) {
-	rot := pde.RotatedQ1(32, math.Pi/6, 1e-3)
+// TestAMGAutoCoarsening: the default coarsening is classical on the
+// rotated anisotropies, whose positive entries carry 14% (π/6) and 9.9%
+// (π/4) of the off-diagonal mass, and says so in the summary; CG then
+// needs 12 iterations on either at 64² (bound one above; smoothed
+// aggregation: 37 at π/6). Smoothed aggregation, asked for or implied by a
+// Strength or a near-null space, warns on them instead. The
+// fourth-order 13-point Laplacian (5.8% at 64²), the checkerboard (an M-matrix)
+// and a nonsymmetric convection–diffusion matrix keep aggregation
+// without a warning.
+func TestAMGAutoCoarsening(t *testing.T) {
+	rot := pde.RotatedQ1(64, math.Pi/6, 1e-3)
+	rot45 := pde.RotatedQ1(64, math.Pi/4, 1e-3)
 	assert.InDelta(t, 0.14, positiveMass(rot), 0.01)
-	m, err := NewAMG(rot, nil)
-	require.NoError(t, err)
-	require.Len(t, m.Warnings(), 1)
-	assert.Contains(t, m.String(), "classical coarsening (AMGClassical")
-	ones := make([]float64, rot.Dim())
-	for i := range ones {
-		ones[i] = 1
-	}
+	assert.InDelta(t, 0.099, positiveMass(rot45), 0.002)
 	for _, c := range []struct {
-		a *sparse.CSR
-		s *AMGSettings
-	}{
-		{checkerboard(t, 32, 1e4), nil},
-		{rot, &AMGSettings{Coarsening: AMGClassical}},
-		{rot, &AMGSettings{NearNullSpace: [][]float64{ones}}},
-	} {
-		m, err := NewAMG(c.a, c.s)
-		require.NoError(t, err)
+		a     *sparse.CSR
+		bound int
+	}{{rot, 13}, {rot45, 13}} {
+		m := checkAMGPCG(t, "rotated", c.a, nil, onesRHS(c.a.Dim()), c.bound)
+		assert.Contains(t, m.String(), "AMG (classical Ruge–Stüben)")
+		assert.Contains(t, m.String(), "classical coarsening chosen: positive off-diagonal entries carry")
 		assert.Empty(t, m.Warnings())
 	}
+	ones := onesRHS(rot.Dim())
+	for _, s := range []*AMGSettings{
+		{Coarsening: AMGAggregation},
+		{Strength: AMGSymmetricStrength},
+		{NearNullSpace: [][]float64{ones}},
+	} {
+		m, err := NewAMG(rot, s)
+		require.NoError(t, err)
+		assert.Contains(t, m.String(), "AMG (smoothed aggregation)")
+		if s.NearNullSpace == nil {
+			require.Len(t, m.Warnings(), 1)
+			assert.Contains(t, m.String(), "classical coarsening (AMGClassical")
+		} else {
+			// A user near-null space: the matrix need not be scalar.
+			assert.Empty(t, m.Warnings())
+		}
+	}
+	fourth := fourthOrderLaplacian(64)
+	assert.InDelta(t, 0.058, positiveMass(fourth), 0.001)
+	conv := laplace2D(32, [2]float64{30, -10})
+	for _, a := range []*sparse.CSR{fourth, checkerboard(t, 32, 1e4), conv} {
+		m, err := NewAMG(a, nil)
+		require.NoError(t, err)
+		assert.Contains(t, m.String(), "AMG (smoothed aggregation)")
+		assert.Empty(t, m.Warnings())
+	}
+	for _, name := range []string{"auto", "aggregation", "classical"} {
+		c, err := ParseAMGCoarsening(name)
+		require.NoError(t, err)
+		assert.Equal(t, name, c.String())
+	}
+	_, err := NewAMG(rot, &AMGSettings{Coarsening: 7})
+	assert.ErrorIs(t, err, ErrSettings)
+}
+
+// fourthOrderLaplacian returns the fourth-order finite-difference
+// Laplacian on N² interior nodes (13 points: −1/12, 16/12, −30/12 along
+// each axis, the far terms dropped at the boundary): symmetric positive
+// definite, with positive entries at distance 2.
+func fourthOrderLaplacian(N int) *sparse.CSR {
+	t := sparse.NewTriplet(N*N, N*N, 9*N*N)
+	c := [5]float64{1.0 / 12, -16.0 / 12, 30.0 / 12, -16.0 / 12, 1.0 / 12}
+	for y := range N {
+		for x := range N {
+			i := y*N + x
+			t.Append(i, i, 2*c[2])
+			for d := -2; d <= 2; d++ {
+				if d == 0 {
+					continue
+				}
+				if xx := x + d; xx >= 0 && xx < N {
+					t.Append(i, y*N+xx, c[d+2])
+				}
+				if yy := y + d; yy >= 0 && yy < N {
+					t.Append(i, yy*N+x, c[d+2])
+				}
+			}
+		}
+	}
+	return t.ToCSR()
 }
 
 // TestAggressiveSplitting checks aggressive coarsening and multipass

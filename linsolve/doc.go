@@ -26,11 +26,14 @@
 //     graph Laplacian — CG with the AMG preconditioner ("amg"), built from
 //     the matrix alone (10–12 iterations on 2D Poisson in any numbering; it
 //     copes with singular consistent systems such as A·1 = 0, and AMG.Update
-//     re-uses the setup for a new matrix of the same pattern). Where
-//     smoothed aggregation needs many iterations — rotated anisotropy on
-//     finite elements — AMGSettings.Coarsening = AMGClassical (Ruge–Stüben)
-//     keeps them at 8–16 up to 2·10⁶ unknowns (with Aggressive = 2, 14 at
-//     operator complexity 1.5); on coefficient jumps (neighbouring
+//     re-uses the setup for a new matrix of the same pattern). AMG is
+//     smoothed aggregation by default, except where it needs many
+//     iterations — rotated anisotropy on finite elements, whose positive
+//     off-diagonal entries carry more than 8% of the off-diagonal mass —:
+//     there the default is classical (Ruge–Stüben) coarsening, 15–16
+//     iterations up to 2·10⁶ unknowns (AMGSettings.Coarsening =
+//     AMGClassical with Aggressive = 2: 14 at operator complexity 1.5,
+//     but it fails at π/4); on coefficient jumps (neighbouring
 //     diagonal entries more than 20× apart) the default strength measure
 //     switches to the evolution measure below the finest level, which
 //     keeps a 10⁴ checkerboard at 13–18 iterations up to 2·10⁶ unknowns.

@@ -230,10 +230,10 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length")
 	asJSON := fs.Bool("json", false, "print the result as JSON (with the residual history)")
 	monitor := fs.Bool("monitor", false, "print the residual norm the method tracks at every iteration, with its ratio to ‖b‖ (PETSc's -ksp_monitor)")
-	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; 0.25 for strong anisotropy)")
+	amgTheta := fs.Float64("amg-theta", linsolve.DefaultAMGTheta, "-pc amg: strength threshold θ in [0, 1) (0: every entry strong; unset: 0.08 with aggregation, 0.25 with classical coarsening)")
 	amgSmoother := fs.String("amg-smoother", "auto", "-pc amg: smoother auto, chebyshev, gs or jacobi")
 	amgSweeps := fs.Int("amg-sweeps", 0, "-pc amg: smoothing steps before and after the coarse correction (0: 2 for chebyshev/jacobi, 1 for gs)")
-	amgCoarsening := fs.String("amg-coarsening", "aggregation", "-pc amg: coarsening aggregation (smoothed aggregation) or classical (Ruge–Stüben; θ defaults to 0.25)")
+	amgCoarsening := fs.String("amg-coarsening", "auto", "-pc amg: coarsening auto (smoothed aggregation; classical where positive off-diagonal entries carry more than 8% of the mass), aggregation or classical (Ruge–Stüben; θ defaults to 0.25)")
 	amgStrength := fs.String("amg-strength", "auto", "-pc amg, aggregation: strength measure auto (symmetric on the finest level, evolution below), symmetric (θ-scaled entries) or evolution (Olson–Schroder–Tuminaro) on every level")
 	amgAggressive := fs.Int("amg-aggressive", 0, "-pc amg -amg-coarsening classical: finest levels coarsened aggressively, for a lower operator complexity (default 0: none; 2 suits rotated anisotropy)")
 	amgFilter := fs.Bool("amg-filter", false, "-pc amg: smooth the prolongator with the strong entries only (sparser hierarchies on strong anisotropy)")
@@ -315,8 +315,8 @@ func solveCmd(args []string, stdout, stderr io.Writer) error {
 	if theta == 0 {
 		theta = -1 // AMGSettings' spelling of θ = 0
 	}
-	if amgCo == linsolve.AMGClassical && !flagSet(fs, "amg-theta") {
-		theta = 0 // the classical default
+	if !flagSet(fs, "amg-theta") {
+		theta = 0 // the default of the coarsening used
 	}
 	pc, err := linsolve.NewPreconditioner(*pcName, a, &linsolve.PreconditionerOptions{Omega: *omega, Grid: dims,
 		AMG:  &linsolve.AMGSettings{Theta: theta, Coarsening: amgCo, Smoother: amgSm, Sweeps: *amgSweeps, Filter: *amgFilter, Aggressive: *amgAggressive, Strength: amgSt},

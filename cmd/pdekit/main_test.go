@@ -101,14 +101,21 @@ func TestGenAndSolve(t *testing.T) {
 	assert.Contains(t, errOut, "aggressive coarsening on 1 level(s)")
 	assert.Contains(t, out, "CONVERGED_RTOL")
 	assert.NotContains(t, errOut, "warning")
-	// AMG's warnings reach stderr without -amg-print: smoothed
-	// aggregation of rotated anisotropy suggests classical coarsening.
+	// The default coarsening of rotated anisotropy is classical, and
+	// says why; AMG's warnings reach stderr without -amg-print: smoothed
+	// aggregation of it suggests classical coarsening.
 	rot := filepath.Join(dir, "rot.mtx")
 	f, err := os.Create(rot)
 	require.NoError(t, err)
 	require.NoError(t, sparse.WriteMatrixMarket(f, pde.RotatedQ1(24, math.Pi/6, 1e-3), false))
 	require.NoError(t, f.Close())
-	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg")
+	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg", "-amg-print")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "CONVERGED_RTOL")
+	assert.Contains(t, errOut, "θ = 0.25")
+	assert.Contains(t, errOut, "classical coarsening chosen")
+	assert.NotContains(t, errOut, "warning")
+	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg", "-amg-coarsening", "aggregation")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "CONVERGED_RTOL")
 	assert.Contains(t, errOut, "pdekit: amg: warning: positive off-diagonal entries")

@@ -1,7 +1,9 @@
 // Command amg measures algebraic multigrid on matrices built to stress it,
-// smoothed aggregation (amg, with the default strength: symmetric on the
-// finest level, evolution below; amg-sym with the symmetric measure and
-// amg-evo with the evolution measure on every level)
+// the default (amg: smoothed aggregation, classical coarsening where
+// positive off-diagonal entries carry more than 8% of the off-diagonal
+// mass), smoothed aggregation (amg-sa, with the default strength measure;
+// amg-sym with the symmetric measure and amg-evo with the evolution
+// measure on every level)
 // and classical Ruge–Stüben (amg-rs; amg-rs1 and amg-rs2 with one or two
 // aggressively coarsened levels), against
 // geometric multigrid (where the unknowns sit on a grid in grid
@@ -50,7 +52,7 @@ import (
 // families lists the family names; methods the solver rows.
 var (
 	families = []string{"darcy-perm", "aniso3d", "rotated", "checker", "graph"}
-	methods  = []string{"amg", "amg-sym", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2", "mg", "ic0", "cg", "direct"}
+	methods  = []string{"amg", "amg-sa", "amg-sym", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2", "mg", "ic0", "cg", "direct"}
 )
 
 // Grids (N per dimension) by family: quick and -full.
@@ -188,9 +190,9 @@ func run(cfg config, stdout, stderr io.Writer) error {
 	return plots(cfg.out, res.Runs)
 }
 
-// solve runs method m on sys: CG preconditioned by AMG (smoothed
-// aggregation, with the symmetric or the evolution measure on every level
-// for amg-sym and amg-evo, or classical for
+// solve runs method m on sys: CG preconditioned by AMG (the default,
+// smoothed aggregation for amg-sa, with the symmetric or the evolution
+// measure on every level for amg-sym and amg-evo, or classical for
 // amg-rs, aggressively on one or two levels for amg-rs1, amg-rs2),
 // geometric MG or
 // IC(0), plain CG, or the direct solver.
@@ -201,9 +203,11 @@ func solve(m string, sys system, cgCap int) (Run, error) {
 	var pc linsolve.Preconditioner
 	var err error
 	switch m {
-	case "amg", "amg-sym", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2":
+	case "amg", "amg-sa", "amg-sym", "amg-evo", "amg-rs", "amg-rs1", "amg-rs2":
 		var set *linsolve.AMGSettings
 		switch m {
+		case "amg-sa":
+			set = &linsolve.AMGSettings{Coarsening: linsolve.AMGAggregation}
 		case "amg-sym":
 			set = &linsolve.AMGSettings{Strength: linsolve.AMGSymmetricStrength}
 		case "amg-evo":
