@@ -180,6 +180,20 @@ func TestAMGAutoCoarsening(t *testing.T) {
 		assert.Contains(t, m.String(), "classical coarsening chosen: positive off-diagonal entries carry")
 		assert.Empty(t, m.Warnings())
 	}
+	// Grid-aligned anisotropy on bilinear elements: the corner couplings
+	// are (1+ε)/(4−2ε) of the strong ones, just above classical
+	// coarsening's θ = 0.25 (53 iterations at 64²); the automatic
+	// choice's θ = 0.3 leaves them weak (9; bound one above).
+	aligned := pde.RotatedQ1(64, 0, 1e-3)
+	m := checkAMGPCG(t, "grid-aligned", aligned, nil, onesRHS(aligned.Dim()), 10)
+	assert.Contains(t, m.String(), "θ = 0.3,")
+	m25, err := NewAMG(aligned, &AMGSettings{Coarsening: AMGClassical})
+	require.NoError(t, err)
+	x := make([]float64, aligned.Dim())
+	res, err := (&CG{}).Solve(x, aligned, onesRHS(aligned.Dim()), &Settings{Preconditioner: m25})
+	require.NoError(t, err)
+	assert.Greater(t, res.Iterations, 10, "θ = 0.25")
+	t.Logf("grid-aligned, θ = 0.25: %d iterations", res.Iterations)
 	ones := onesRHS(rot.Dim())
 	for _, s := range []*AMGSettings{
 		{Coarsening: AMGAggregation},
@@ -211,7 +225,7 @@ func TestAMGAutoCoarsening(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, name, c.String())
 	}
-	_, err := NewAMG(rot, &AMGSettings{Coarsening: 7})
+	_, err = NewAMG(rot, &AMGSettings{Coarsening: 7})
 	assert.ErrorIs(t, err, ErrSettings)
 }
 

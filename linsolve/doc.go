@@ -30,7 +30,7 @@
 //     smoothed aggregation by default, except where it needs many
 //     iterations — rotated anisotropy on finite elements, whose positive
 //     off-diagonal entries carry more than 8% of the off-diagonal mass —:
-//     there the default is classical (Ruge–Stüben) coarsening, 15–16
+//     there the default is classical (Ruge–Stüben) coarsening, 15–19
 //     iterations up to 2·10⁶ unknowns (AMGSettings.Coarsening =
 //     AMGClassical with Aggressive = 2: 14 at operator complexity 1.5,
 //     but it fails at π/4); on coefficient jumps (neighbouring

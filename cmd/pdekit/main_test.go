@@ -112,7 +112,7 @@ func TestGenAndSolve(t *testing.T) {
 	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg", "-amg-print")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "CONVERGED_RTOL")
-	assert.Contains(t, errOut, "θ = 0.25")
+	assert.Contains(t, errOut, "θ = 0.3,")
 	assert.Contains(t, errOut, "classical coarsening chosen")
 	assert.NotContains(t, errOut, "warning")
 	code, out, errOut = pdekit("solve", "-A", rot, "-pc", "amg", "-amg-coarsening", "aggregation")
