@@ -109,8 +109,11 @@ type AMGSettings struct {
 	// matters: the 10⁴ checkerboard needs 11 iterations without, 16 with
 	// one; a lognormal field of variance 5 on 96² 10–11 without, 18–26
 	// with one (depending on the numbering), 26–30 with two; the graph
-	// Laplacian at 512² 11, 19, 36. Zero, the default, means none, as in
-	// hypre and PyAMG; it must be zero with AMGAggregation.
+	// Laplacian at 512² 11, 11, 23 (its finest level is not coarsened
+	// aggressively: the first splitting keeps under 40% of the points,
+	// see aggressiveMinFirst). Zero means none, as in hypre and PyAMG
+	// (AMGAutoCoarsening, choosing classical coarsening, uses 2); it must
+	// be zero with AMGAggregation and AMGAutoCoarsening.
 	Aggressive int
 	// Smoother is the relaxation; the zero value is AMGAuto.
 	Smoother AMGSmoother
@@ -252,6 +255,8 @@ type AMG struct {
 	coarseEvolution bool
 	// auto says why AMGAutoCoarsening chose classical coarsening.
 	auto string
+	// aggressiveLevels counts the levels coarsened aggressively.
+	aggressiveLevels int
 }
 
 var _ Preconditioner = (*AMG)(nil)
@@ -334,6 +339,7 @@ func NewAMG(a *sparse.CSR, s *AMGSettings) (*AMG, error) {
 			if mass = positiveMass(a); mass > classicalPositiveMass {
 				o.Coarsening = AMGClassical
 				o.Theta = zeroDefault(o.Theta, autoClassicalTheta)
+				o.Aggressive = autoAggressive
 				m.auto = fmt.Sprintf("classical coarsening chosen: positive off-diagonal entries carry %.0f%% of the off-diagonal mass (AMGAggregation, -amg-coarsening aggregation, forces smoothed aggregation)", 100*mass)
 			}
 		}
@@ -510,7 +516,10 @@ func (m *AMG) coarsenClassical(lv *amgLevel) (*sparse.CSR, bool) {
 	aggressive := len(m.levels) < m.set.Aggressive
 	var state, first []int8
 	if aggressive {
-		state, first = aggressiveSplit(s, s.T())
+		state, first, aggressive = aggressiveSplit(s, s.T(), len(m.levels) == 0)
+		if aggressive {
+			m.aggressiveLevels++
+		}
 	} else {
 		state = rsSplit(s, s.T())
 	}
@@ -551,9 +560,14 @@ const classicalPositiveMass = 0.08
 // strong ones, just above DefaultAMGClassicalTheta: counted strong, they
 // cost 73 CG iterations at 256² and ε = 10⁻³ (operator complexity 3.8);
 // above them, 9 (2.0). On the rotated anisotropies (π/12 to π/4) both
-// thresholds give 14–17 iterations at 256²; at 1024² θ = 0.3 costs π/6
-// two (18 against 16) and saves π/4 one (16 against 17).
+// thresholds give 14–17 iterations at 256² without aggressive levels,
+// and the same with them (π/6: 14 either way).
 const autoClassicalTheta = 0.3
+
+// autoAggressive is the number of levels that the classical coarsening
+// AMGAutoCoarsening chooses coarsens aggressively (where the first
+// splitting keeps enough points; see aggressiveMinFirst).
+const autoAggressive = 2
 
 // positiveMass returns Σ_{a_ij > 0, i ≠ j} a_ij / Σ_{i ≠ j} |a_ij| (0 for
 // a diagonal matrix).
@@ -1742,8 +1756,10 @@ func (m *AMG) String() string {
 	}
 	if m.set.Coarsening == AMGClassical {
 		aggressive := ""
-		if k := min(m.set.Aggressive, len(m.levels)-1); k > 0 {
+		if k := m.aggressiveLevels; k > 0 {
 			aggressive = fmt.Sprintf(", aggressive coarsening on %d level(s)", k)
+		} else if m.set.Aggressive > 0 {
+			aggressive = ", no level coarsened aggressively (the first splitting kept too few points)"
 		}
 		fmt.Fprintf(&sb, "AMG (classical Ruge–Stüben), %s matrix, θ = %g, %s smoother (%d)%s\n",
 			sym, m.set.Theta, m.smoother, m.sweeps, aggressive)

@@ -17,15 +17,16 @@ const (
 	// mass — rotated or grid-aligned anisotropy on bilinear elements,
 	// distorted meshes —, where aggregation's prolongator, smoothed with
 	// those entries, needs many iterations and classical coarsening
-	// (which treats positive couplings as weak) does not; its threshold
-	// is then θ = 0.3 unless Theta is set (see autoClassicalTheta). On
-	// the rotated Q1 anisotropy of experiments/amg (π/6, ε = 10⁻³: 14%
-	// positive) CG needs 15, 17, 18, 19 iterations from 256² to 1448²
-	// with it, against 80, 102, 126, 140 with aggregation; at 256², π/4
-	// (9.9%) 15 against 57, grid-aligned (25%) 9 against 153. Below the
-	// threshold aggregation is as good or better: the fourth-order
-	// 13-point Laplacian (5.9%) 14 iterations at 1024², operator
-	// complexity 1.52 (classical 9, 2.86); rotated anisotropy of
+	// (which treats positive couplings as weak) does not; it then uses
+	// θ = 0.3 unless Theta is set (see autoClassicalTheta) and coarsens
+	// two levels aggressively (autoAggressive). On the rotated Q1
+	// anisotropy of experiments/amg (π/6, ε = 10⁻³: 14% positive) CG
+	// needs 14 iterations at every size from 256² to 1448², operator
+	// complexity 1.47–1.49, against 80, 102, 126, 140 with aggregation; at
+	// 256², π/4 (9.9%) 13 against 57, grid-aligned (25%) 19 against 153.
+	// Below the threshold aggregation is as good or better: the
+	// fourth-order 13-point Laplacian (5.9%) 14 iterations at 1024²,
+	// operator complexity 1.52 (classical 9, 2.86); rotated anisotropy of
 	// ε = 0.1 (5.1–6.3%) 15 at 256². A NearNullSpace, a Filter or a
 	// Strength other than AMGAutoStrength asks for aggregation, and a
 	// nonsymmetric matrix keeps it (with the summary's warning). The

