@@ -408,7 +408,9 @@ func TestAMGString(t *testing.T) {
 
 // BenchmarkAMG times the setup, the re-setup on new values of the same
 // pattern (Update), and one V-cycle, on the 5-point Laplacian with a
-// varying coefficient.
+// varying coefficient, and the default's setup and re-setup on the
+// rotated anisotropy (classical coarsening with two aggressive levels),
+// re-set up for another anisotropy ratio.
 func BenchmarkAMG(b *testing.B) {
 	for _, N := range []int{256, 1024} {
 		a := laplaceND([]int{N, N}, func(i int) float64 { return 1 + 0.5*math.Sin(float64(i)*0.01) })
@@ -444,6 +446,23 @@ func BenchmarkAMG(b *testing.B) {
 		b.Run(fmt.Sprintf("update-classical/n=%d", N*N), func(b *testing.B) {
 			for range b.N {
 				if err := mc.Update(a2); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		rot, rot2 := pde.RotatedQ1(N, math.Pi/6, 1e-3), pde.RotatedQ1(N, math.Pi/6, 2e-3)
+		mr, err := NewAMG(rot, nil)
+		require.NoError(b, err)
+		b.Run(fmt.Sprintf("setup-rotated/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if _, err := NewAMG(rot, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("update-rotated/n=%d", N*N), func(b *testing.B) {
+			for range b.N {
+				if err := mr.Update(rot2); err != nil {
 					b.Fatal(err)
 				}
 			}
