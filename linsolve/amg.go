@@ -233,6 +233,9 @@ type AMG struct {
 	symmetric  bool
 	levels     []amgLevel
 	cinv       []float64    // dense (pseudo-)inverse of the coarsest matrix
+	// cl and cu are the coarsest matrix's Cholesky factors L = Uᵀ and U,
+	// row-major, when it is factored so (cinv is then nil).
+	cl, cu []float64
 	sc         sparseCoarse // or its sparse factorization (above maxDenseCoarse)
 	coarseKind string
 	warnings   []string
@@ -1289,13 +1292,13 @@ func (m *AMG) factorCoarse() error {
 		if err != nil {
 			return fmt.Errorf("%w: AMG: the coarsest level (%d unknowns, too large to factor densely) could not be factored: %w", ErrCoarsening, n, err)
 		}
-		m.sc, m.cinv = f, nil
+		m.sc, m.cinv, m.cl, m.cu = f, nil, nil, nil
 		if kind != "" {
 			m.coarseKind = kind
 		}
 		return nil
 	}
-	m.sc = nil
+	m.sc, m.cl, m.cu = nil, nil, nil
 	d := c.Dense()
 	const condMax, cut = 1e10, 1e-10
 	inv := mat.NewDense(n, n, nil)
@@ -1308,12 +1311,21 @@ func (m *AMG) factorCoarse() error {
 		}
 		var ch mat.Cholesky
 		if ch.Factorize(s) && ch.Cond() < condMax {
-			var si mat.SymDense
-			if err := ch.InverseTo(&si); err == nil {
-				inv.Copy(&si)
-				m.cinv, m.coarseKind = inv.RawMatrix().Data, "dense Cholesky"
-				return nil
+			// Two triangular solves per cycle cost what the product
+			// with an inverse does, and forming the inverse tripled
+			// the factorisation (6.2 ms of a 40 ms Update at 294
+			// coarsest unknowns).
+			var u mat.TriDense
+			ch.UTo(&u)
+			m.cl, m.cu = make([]float64, n*n), make([]float64, n*n)
+			for i := range n {
+				for j := i; j < n; j++ {
+					v := u.At(i, j)
+					m.cu[i*n+j], m.cl[j*n+i] = v, v
+				}
 			}
+			m.cinv, m.coarseKind = nil, "dense Cholesky"
+			return nil
 		}
 		var eig mat.EigenSym
 		if !eig.Factorize(s, true) {
@@ -1600,6 +1612,26 @@ func (m *AMG) coarseSolve(x, b, y []float64) {
 		return
 	}
 	n := len(x)
+	if m.cu != nil {
+		// L·y = b, then U·x = y, in place in x.
+		for i := range n {
+			row := m.cl[i*n : i*n+i]
+			s := b[i]
+			for k, v := range row {
+				s -= v * x[k]
+			}
+			x[i] = s / m.cl[i*n+i]
+		}
+		for i := n - 1; i >= 0; i-- {
+			row := m.cu[i*n+i+1 : (i+1)*n]
+			s := x[i]
+			for k, v := range row {
+				s -= v * x[i+1+k]
+			}
+			x[i] = s / m.cu[i*n+i]
+		}
+		return
+	}
 	for i := range n {
 		row := m.cinv[i*n : (i+1)*n]
 		var s float64
