@@ -227,15 +227,15 @@ type amgLevel struct {
 // changes the hierarchy, must not run concurrently with Apply. String
 // prints the hierarchy, as PyAMG's print(ml) does.
 type AMG struct {
-	set        AMGSettings
-	smoother   AMGSmoother
-	sweeps     int
-	symmetric  bool
-	levels     []amgLevel
-	cinv       []float64    // dense (pseudo-)inverse of the coarsest matrix
+	set       AMGSettings
+	smoother  AMGSmoother
+	sweeps    int
+	symmetric bool
+	levels    []amgLevel
+	cinv      []float64 // dense (pseudo-)inverse of the coarsest matrix
 	// cl and cu are the coarsest matrix's Cholesky factors L = Uᵀ and U,
 	// row-major, when it is factored so (cinv is then nil).
-	cl, cu []float64
+	cl, cu     []float64
 	sc         sparseCoarse // or its sparse factorization (above maxDenseCoarse)
 	coarseKind string
 	warnings   []string
