@@ -1301,7 +1301,6 @@ func (m *AMG) factorCoarse() error {
 	m.sc, m.cl, m.cu = nil, nil, nil
 	d := c.Dense()
 	const condMax, cut = 1e10, 1e-10
-	inv := mat.NewDense(n, n, nil)
 	if m.symmetric {
 		s := mat.NewSymDense(n, nil)
 		for i := range n {
@@ -1327,6 +1326,7 @@ func (m *AMG) factorCoarse() error {
 			m.cinv, m.coarseKind = nil, "dense Cholesky"
 			return nil
 		}
+		inv := mat.NewDense(n, n, nil)
 		var eig mat.EigenSym
 		if !eig.Factorize(s, true) {
 			return fmt.Errorf("%w: AMG: eigendecomposition of the coarsest matrix (%d×%d) failed", ErrPivot, n, n)
@@ -1356,6 +1356,7 @@ func (m *AMG) factorCoarse() error {
 		}
 		return nil
 	}
+	inv := mat.NewDense(n, n, nil)
 	g := mat.NewDense(n, n, d)
 	var lu mat.LU
 	lu.Factorize(g)
