@@ -417,56 +417,37 @@ func BenchmarkAMG(b *testing.B) {
 		// Another coefficient field on the same pattern, as in a Darcy
 		// family (symmetric positive definite like a).
 		a2 := laplaceND([]int{N, N}, func(i int) float64 { return 1 + 0.5*math.Cos(float64(i)*0.013) })
-		m, err := NewAMG(a, nil)
-		require.NoError(b, err)
-		b.Run(fmt.Sprintf("setup/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if _, err := NewAMG(a, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("update/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if err := m.Update(a2); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		classical := &AMGSettings{Coarsening: AMGClassical}
-		mc, err := NewAMG(a, classical)
-		require.NoError(b, err)
-		b.Run(fmt.Sprintf("setup-classical/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if _, err := NewAMG(a, classical); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("update-classical/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if err := mc.Update(a2); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 		rot, rot2 := pde.RotatedQ1(N, math.Pi/6, 1e-3), pde.RotatedQ1(N, math.Pi/6, 2e-3)
-		mr, err := NewAMG(rot, nil)
-		require.NoError(b, err)
-		b.Run(fmt.Sprintf("setup-rotated/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if _, err := NewAMG(rot, nil); err != nil {
-					b.Fatal(err)
-				}
+		var m *AMG // the default hierarchy of a, for the V-cycle
+		for _, c := range []struct {
+			name  string
+			a, a2 *sparse.CSR
+			set   *AMGSettings
+		}{
+			{"", a, a2, nil},
+			{"-classical", a, a2, &AMGSettings{Coarsening: AMGClassical}},
+			{"-rotated", rot, rot2, nil},
+		} {
+			mc, err := NewAMG(c.a, c.set)
+			require.NoError(b, err)
+			if m == nil {
+				m = mc
 			}
-		})
-		b.Run(fmt.Sprintf("update-rotated/n=%d", N*N), func(b *testing.B) {
-			for range b.N {
-				if err := mr.Update(rot2); err != nil {
-					b.Fatal(err)
+			b.Run(fmt.Sprintf("setup%s/n=%d", c.name, N*N), func(b *testing.B) {
+				for range b.N {
+					if _, err := NewAMG(c.a, c.set); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+			b.Run(fmt.Sprintf("update%s/n=%d", c.name, N*N), func(b *testing.B) {
+				for range b.N {
+					if err := mc.Update(c.a2); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 		x, r := make([]float64, N*N), onesRHS(N*N)
 		b.Run(fmt.Sprintf("vcycle/n=%d", N*N), func(b *testing.B) {
 			b.ReportAllocs()
